@@ -60,7 +60,7 @@ export function readModule(bytes: Uint8Array): Module {
       continue;
     }
     const order = SECTION_ORDER[id];
-    if (order === undefined) c.fail('malformed section id', sectionAt);
+    if (order === undefined) return c.fail('malformed section id', sectionAt);
     if (order <= lastOrder) c.fail('unexpected content after last section', sectionAt);
     lastOrder = order;
 
@@ -141,7 +141,7 @@ export function readModule(bytes: Uint8Array): Module {
           const kindAt = s.pos;
           const kindByte = s.u8();
           const kind = (['func', 'table', 'memory', 'global'] as const)[kindByte];
-          if (!kind) s.fail('malformed export kind', kindAt);
+          if (!kind) return s.fail('malformed export kind', kindAt);
           const exp: Export = { name, kind, index: s.u32(), offset };
           m.exports.push(exp);
         });

@@ -31,12 +31,15 @@ export const OPS = new Map<number, OpInfo>();
 export const FC_OPS = new Map<number, OpInfo>();
 /** 0xFE-prefixed (threads) opcodes. */
 export const FE_OPS = new Map<number, OpInfo>();
+/** Every opcode by mnemonic (the first entry wins: `select` is the untyped one). */
+export const OPS_BY_NAME = new Map<string, OpInfo>();
 
 function op(table: Map<number, OpInfo>, code: number, name: string, imm: Immediate, s?: string, bytes?: number): void {
   const info: OpInfo = { name, imm };
   if (s !== undefined) info.sig = sig(s);
   if (bytes !== undefined) info.bytes = bytes;
   table.set(code, info);
+  if (!OPS_BY_NAME.has(name)) OPS_BY_NAME.set(name, info);
 }
 
 // Control (spec 5.4.1)

@@ -1,0 +1,70 @@
+// emit/: small, allocation-light builders for the Babel AST nodes the emitter produces.
+// They build plain node objects (what @babel/types' builders return, minus the per-call
+// validation, which costs measurable time on modules with tens of thousands of functions).
+
+import type * as t from '@babel/types';
+
+export type Expr = t.Expression;
+export type Stmt = t.Statement;
+
+export const id = (name: string): t.Identifier => ({ type: 'Identifier', name }) as t.Identifier;
+export const num = (value: number): Expr =>
+  value < 0 || Object.is(value, -0)
+    ? unary('-', { type: 'NumericLiteral', value: -value } as t.NumericLiteral)
+    : ({ type: 'NumericLiteral', value } as t.NumericLiteral);
+export const big = (value: bigint): Expr =>
+  value < 0n
+    ? unary('-', { type: 'BigIntLiteral', value: (-value).toString() } as t.BigIntLiteral)
+    : ({ type: 'BigIntLiteral', value: value.toString() } as t.BigIntLiteral);
+export const str = (value: string): t.StringLiteral => ({ type: 'StringLiteral', value }) as t.StringLiteral;
+export const nul = (): Expr => ({ type: 'NullLiteral' }) as t.NullLiteral;
+export const bool = (value: boolean): Expr => ({ type: 'BooleanLiteral', value }) as t.BooleanLiteral;
+
+export const unary = (operator: t.UnaryExpression['operator'], argument: Expr): Expr =>
+  ({ type: 'UnaryExpression', operator, argument, prefix: true }) as t.UnaryExpression;
+export const bin = (operator: t.BinaryExpression['operator'], left: Expr, right: Expr): Expr =>
+  ({ type: 'BinaryExpression', operator, left, right }) as t.BinaryExpression;
+export const logical = (operator: t.LogicalExpression['operator'], left: Expr, right: Expr): Expr =>
+  ({ type: 'LogicalExpression', operator, left, right }) as t.LogicalExpression;
+export const cond = (test: Expr, consequent: Expr, alternate: Expr): Expr =>
+  ({ type: 'ConditionalExpression', test, consequent, alternate }) as t.ConditionalExpression;
+export const call = (callee: Expr | string, args: Expr[]): Expr =>
+  ({ type: 'CallExpression', callee: typeof callee === 'string' ? id(callee) : callee, arguments: args }) as t.CallExpression;
+export const member = (object: Expr, property: string): Expr =>
+  ({ type: 'MemberExpression', object, property: id(property), computed: false }) as t.MemberExpression;
+export const index = (object: Expr, property: Expr): Expr =>
+  ({ type: 'MemberExpression', object, property, computed: true }) as t.MemberExpression;
+export const assign = (left: t.LVal, right: Expr): Expr =>
+  ({ type: 'AssignmentExpression', operator: '=', left, right }) as t.AssignmentExpression;
+export const array = (elements: Expr[]): Expr => ({ type: 'ArrayExpression', elements }) as t.ArrayExpression;
+
+export const exprStmt = (expression: Expr): Stmt => ({ type: 'ExpressionStatement', expression }) as t.ExpressionStatement;
+export const block = (body: Stmt[]): t.BlockStatement => ({ type: 'BlockStatement', body, directives: [] }) as t.BlockStatement;
+export const ifStmt = (test: Expr, consequent: Stmt, alternate: Stmt | null = null): Stmt =>
+  ({ type: 'IfStatement', test, consequent, alternate }) as t.IfStatement;
+export const labeled = (label: string, body: Stmt): Stmt => ({ type: 'LabeledStatement', label: id(label), body }) as t.LabeledStatement;
+export const brk = (label: string | null): Stmt => ({ type: 'BreakStatement', label: label === null ? null : id(label) }) as t.BreakStatement;
+export const cont = (label: string): Stmt => ({ type: 'ContinueStatement', label: id(label) }) as t.ContinueStatement;
+export const ret = (argument: Expr | null): Stmt => ({ type: 'ReturnStatement', argument }) as t.ReturnStatement;
+export const forever = (body: t.BlockStatement): Stmt => ({ type: 'ForStatement', init: null, test: null, update: null, body }) as t.ForStatement;
+export const switchStmt = (discriminant: Expr, cases: t.SwitchCase[]): Stmt => ({ type: 'SwitchStatement', discriminant, cases }) as t.SwitchStatement;
+export const switchCase = (test: Expr | null, consequent: Stmt[]): t.SwitchCase => ({ type: 'SwitchCase', test, consequent }) as t.SwitchCase;
+export const letDecl = (names: [string, Expr | null][], kind: 'let' | 'const' = 'let'): Stmt =>
+  ({
+    type: 'VariableDeclaration',
+    kind,
+    declarations: names.map(([name, init]) => ({ type: 'VariableDeclarator', id: id(name), init })),
+  }) as t.VariableDeclaration;
+
+/** Attach a source position: line 1, column = byte offset in the wasm (the convention for wasm source maps). */
+export function at<T extends t.Node>(node: T, offset: number, filename: string): T {
+  node.loc = { start: { line: 1, column: offset, index: offset }, end: { line: 1, column: offset, index: offset }, filename, identifierName: undefined };
+  return node;
+}
+
+/** `/** text *\/` before a node. */
+export function leadingComment<T extends t.Node>(node: T, text: string, block = true): T {
+  const comment = { type: block ? 'CommentBlock' : 'CommentLine', value: text } as t.Comment;
+  node.leadingComments = [...(node.leadingComments ?? []), comment];
+  return node;
+}

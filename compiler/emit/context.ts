@@ -1,0 +1,40 @@
+// emit/: what emitting one function needs to know about the module: identifiers chosen by
+// link/names, types, and how each global, table and memory is reached from `inst`.
+
+import type { FuncType, Module, ValType } from '../ir/module.js';
+import type { Expr } from './ast.js';
+
+export interface ModuleNames {
+  /** JS identifier of each function (index space); imported ones are properties of `inst`. */
+  funcs: string[];
+  /** Property of `inst` holding each global (a plain value, or a Global cell when shared). */
+  globals: string[];
+  /** Whether each global is a cell (imported or exported mutable globals, shared with the host). */
+  globalIsCell: boolean[];
+  /** Property of `inst` holding each table and memory. */
+  tables: string[];
+  memories: string[];
+  /** Local identifiers per defined function, params first (index = local index). */
+  locals(funcIndex: number): string[];
+}
+
+export interface EmitContext {
+  module: Module;
+  names: ModuleNames;
+  /** Name of the input, for source positions. */
+  filename: string;
+  /** Record a runtime helper as used and get its identifier. */
+  helper(name: string): Expr;
+}
+
+/** The signature string used for call_indirect checks and funcref types: `i32,i64->f32`. */
+export function typeKey(type: FuncType): string {
+  return `${type.params.join(',')}->${type.results.join(',')}`;
+}
+
+/** The zero value of a type, as wasm initialises locals. */
+export function zeroValueKind(type: ValType): 'num' | 'big' | 'null' {
+  if (type === 'i64') return 'big';
+  if (type === 'funcref' || type === 'externref') return 'null';
+  return 'num';
+}

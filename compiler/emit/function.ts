@@ -1,0 +1,576 @@
+// emit/: one wasm function → one JS function `function $name(inst, p0, …)`.
+// The operand stack is kept symbolically: each entry is a JS expression, so single-use values
+// nest into the expression that uses them and the output reads like code. An entry is spilled
+// into a temporary only where evaluating it later could change what it computes or reorder
+// its effects (a statement is emitted while it is pending). Structured control maps onto JS's
+// own: block → labelled block, loop → labelled `for (;;)`, if → if/else, br_table → switch.
+// Assumes a validated body: validate/ has already type-checked every instruction.
+
+import type * as t from '@babel/types';
+import { unsupported } from '../diagnostics.js';
+import type { BlockType, Func, Instr, ValType } from '../ir/module.js';
+import {
+  array, assign, at, big, bin, block, brk, call, cond, cont, exprStmt, forever, id, ifStmt, index,
+  labeled, letDecl, member, nul, num, ret, str, switchCase, switchStmt, type Expr, type Stmt,
+} from './ast.js';
+import { typeKey, zeroValueKind, type EmitContext } from './context.js';
+import { emitMemoryOp } from './memory.js';
+import { emitConst, emitNumeric } from './numeric.js';
+import { OPS_BY_NAME } from './op-signatures.js';
+
+/** How an entry may be affected by statements emitted while it waits on the stack. */
+const enum Kind {
+  /** A constant or a temporary nobody reassigns: never needs spilling. */
+  Stable = 0,
+  /** Reads locals (and is otherwise pure): spill before a local is written. */
+  ReadsLocals = 1,
+  /** May trap, has effects or reads memory/globals: spill before any statement. */
+  Effects = 2,
+}
+
+interface Entry {
+  e: Expr;
+  type: ValType;
+  kind: Kind;
+}
+
+interface Frame {
+  op: 'func' | 'block' | 'loop' | 'if';
+  label: string;
+  /** Whether some branch targets this frame's label. */
+  targeted: boolean;
+  type: BlockType;
+  /** Variables receiving the frame's results (blocks, ifs, loops' fall-through). */
+  resultVars: string[];
+  /** Variables carrying a loop's params around its back edge. */
+  loopVars: string[];
+  /** Param entries, replayed at `else`. */
+  params: Entry[];
+  height: number;
+  body: Stmt[];
+  /** The rest of this frame is dead code (after br, return, unreachable...). */
+  unreachable: boolean;
+  /** An if's condition and finished then-branch. */
+  test?: Expr;
+  thenBody?: Stmt[];
+  /** Whether an if's then-branch falls through to its end. */
+  thenReachable?: boolean;
+  at: number;
+}
+
+/** Output of emitting one function. */
+export interface EmittedFunction {
+  node: t.FunctionDeclaration;
+}
+
+export function emitFunction(ctx: EmitContext, funcIndex: number, func: Func): EmittedFunction {
+  return new FunctionEmitter(ctx, funcIndex, func).run();
+}
+
+class FunctionEmitter {
+  private readonly stack: Entry[] = [];
+  private readonly frames: Frame[] = [];
+  /** Declared JS variables beyond params: name and wasm type. */
+  private readonly vars: [string, ValType][] = [];
+  private readonly locals: string[];
+  private readonly localTypes: ValType[];
+  private nextTemp = 0;
+  private nextLabel = 0;
+  private usesMemory = false;
+
+  constructor(
+    private readonly ctx: EmitContext,
+    private readonly funcIndex: number,
+    private readonly func: Func,
+  ) {
+    this.locals = ctx.names.locals(funcIndex);
+    const type = ctx.module.types[func.typeIndex]!;
+    this.localTypes = [...type.params, ...func.locals];
+  }
+
+  run(): EmittedFunction {
+    const { ctx, func } = this;
+    const type = ctx.module.types[func.typeIndex]!;
+    const top: Frame = this.pushFrame('func', { params: [], results: type.results }, [], func.at);
+    const body = func.body;
+    for (let i = 0; i < body.length; i++) {
+      const instr = body[i]!;
+      const frame = this.frames[this.frames.length - 1]!;
+      if (frame.unreachable) {
+        i = this.skipDead(body, i);
+        continue;
+      }
+      this.instr(instr);
+    }
+    // The function's final `end` returned or fell off; `top` holds the whole body.
+    const stmts: Stmt[] = [];
+    const params = type.params.map((_, i) => id(this.locals[i]!));
+    const decls: [string, Expr | null][] = [];
+    for (let i = type.params.length; i < this.localTypes.length; i++) decls.push([this.locals[i]!, zero(this.localTypes[i]!)]);
+    for (const [name, vt] of this.vars) decls.push([name, zero(vt)]);
+    if (this.usesMemory) stmts.push(letDecl([['mem', member(id('inst'), this.ctx.names.memories[0]!)]], 'const'));
+    if (decls.length) stmts.push(letDecl(decls));
+    stmts.push(...top.body);
+    const node = {
+      type: 'FunctionDeclaration',
+      id: id(ctx.names.funcs[this.funcIndex]!),
+      params: [id('inst'), ...params],
+      body: block(stmts),
+      generator: false,
+      async: false,
+    } as t.FunctionDeclaration;
+    return { node };
+  }
+
+  /** Skip dead instructions up to the `else`/`end` that closes the current frame; return the index before it. */
+  private skipDead(body: Instr[], i: number): number {
+    let depth = 0;
+    for (; i < body.length; i++) {
+      const op = body[i]!.op;
+      if (op === 'block' || op === 'loop' || op === 'if') depth++;
+      else if (op === 'end') {
+        if (depth === 0) break;
+        depth--;
+      } else if (op === 'else' && depth === 0) break;
+    }
+    this.instr(body[i]!);
+    return i;
+  }
+
+  // ---- stack and statements ----
+
+  private push(e: Expr, type: ValType, kind: Kind): void {
+    this.stack.push({ e, type, kind });
+  }
+
+  private pop(): Entry {
+    const entry = this.stack.pop();
+    if (!entry) throw new Error(`internal compiler error: operand stack underflow in func ${this.funcIndex}`);
+    return entry;
+  }
+
+  private popN(n: number): Entry[] {
+    const out = this.stack.splice(this.stack.length - n, n);
+    if (out.length !== n) throw new Error(`internal compiler error: operand stack underflow in func ${this.funcIndex}`);
+    return out;
+  }
+
+  private get frame(): Frame {
+    return this.frames[this.frames.length - 1]!;
+  }
+
+  private newVar(prefix: string, type: ValType): string {
+    const name = `${prefix}${this.nextTemp++}`;
+    this.vars.push([name, type]);
+    return name;
+  }
+
+  /** Spill pending entries that the coming statement could disturb, then append it. */
+  private emit(stmt: Stmt, instr: Instr, writesLocals = false): void {
+    this.spill(writesLocals ? Kind.ReadsLocals : Kind.Effects);
+    this.frame.body.push(at(stmt, instr.at, this.ctx.filename));
+  }
+
+  private spill(minKind: Kind): void {
+    const frameHeight = this.frame.height;
+    for (let i = frameHeight; i < this.stack.length; i++) {
+      const entry = this.stack[i]!;
+      if (entry.kind >= minKind) this.stack[i] = this.toTemp(entry);
+    }
+  }
+
+  /** Evaluate an entry into a fresh temporary now. */
+  private toTemp(entry: Entry): Entry {
+    if (entry.kind === Kind.Stable) return entry;
+    const name = this.newVar('t', entry.type);
+    this.frame.body.push(exprStmt(assign(id(name), entry.e)));
+    return { e: id(name), type: entry.type, kind: Kind.Stable };
+  }
+
+  // ---- control frames ----
+
+  private pushFrame(op: Frame['op'], type: BlockType, params: Entry[], atOffset: number): Frame {
+    const frame: Frame = {
+      op,
+      label: op === 'func' ? '' : `L${this.nextLabel++}`,
+      targeted: false,
+      type,
+      resultVars: op === 'func' ? [] : type.results.map((vt) => this.newVar('r', vt)),
+      loopVars: op === 'loop' ? type.params.map((vt) => this.newVar('v', vt)) : [],
+      params,
+      height: this.stack.length,
+      body: [],
+      unreachable: false,
+      at: atOffset,
+    };
+    this.frames.push(frame);
+    for (const p of params) this.stack.push(p);
+    return frame;
+  }
+
+  /** Values a branch to `frame` carries: a loop's params, else its results. */
+  private branchArity(frame: Frame): ValType[] {
+    return frame.op === 'loop' ? frame.type.params : frame.type.results;
+  }
+
+  /** Statements that hand `values` to `target` and jump there. */
+  private branchTo(target: Frame, values: Entry[]): Stmt[] {
+    if (target.op === 'func') return [this.returnStmt(values)];
+    target.targeted = true;
+    const out: Stmt[] = [];
+    const vars = target.op === 'loop' ? target.loopVars : target.resultVars;
+    values.forEach((v, i) => out.push(exprStmt(assign(id(vars[i]!), v.e))));
+    out.push(target.op === 'loop' ? cont(target.label) : brk(target.label));
+    return out;
+  }
+
+  private returnStmt(values: Entry[]): Stmt {
+    if (values.length === 0) return ret(null);
+    if (values.length === 1) return ret(values[0]!.e);
+    return ret(array(values.map((v) => v.e)));
+  }
+
+  /** Values for a branch, made safe to assign in sequence and to keep on the stack afterwards. */
+  private branchValues(n: number, keep: boolean): Entry[] {
+    const values = this.popN(n);
+    this.spill(Kind.ReadsLocals);
+    // Several values assigned one by one must not see each other's assignments (loop vars).
+    const stable = n > 1 || keep ? values.map((v) => this.toTemp(v)) : values;
+    if (keep) for (const v of stable) this.stack.push(v);
+    return stable;
+  }
+
+  private enterBlock(instr: Instr): void {
+    const type = instr.block!;
+    const params = this.popN(type.params.length);
+    // Pending entries must be evaluated before the block's statements run.
+    this.spill(Kind.ReadsLocals);
+    const stableParams = params.map((p) => this.toTemp(p));
+    if (instr.op === 'loop') {
+      const frame = this.pushFrame('loop', type, [], instr.at);
+      // Loop params live in variables the back edge reassigns.
+      const parent = this.frames[this.frames.length - 2]!;
+      stableParams.forEach((p, i) => parent.body.push(exprStmt(assign(id(frame.loopVars[i]!), p.e))));
+      for (let i = 0; i < type.params.length; i++) this.stack.push({ e: id(frame.loopVars[i]!), type: type.params[i]!, kind: Kind.ReadsLocals });
+      frame.params = [];
+    } else {
+      this.pushFrame(instr.op === 'if' ? 'if' : 'block', type, stableParams, instr.at);
+    }
+  }
+
+  /** At a frame's fall-through end (or an if's `else`): move the results into their variables. */
+  private finishBranch(frame: Frame): void {
+    if (frame.unreachable) return;
+    const results = this.popN(frame.type.results.length);
+    if (frame.op === 'func') {
+      frame.body.push(this.returnStmt(results));
+      return;
+    }
+    const values = results.length > 1 ? results.map((v) => this.toTemp(v)) : results;
+    values.forEach((v, i) => frame.body.push(exprStmt(assign(id(frame.resultVars[i]!), v.e))));
+    if (frame.op === 'loop') frame.body.push(brk(null));
+  }
+
+  private endFrame(instr: Instr): void {
+    const frame = this.frame;
+    const fallsThrough = !frame.unreachable;
+    this.finishBranch(frame);
+    this.stack.length = frame.height;
+    this.frames.pop();
+    if (frame.op === 'func') {
+      this.frames.push(frame); // kept as the function's body holder
+      return;
+    }
+    const parent = this.frame;
+    let stmt: Stmt;
+    let reachable = fallsThrough || frame.targeted;
+    if (frame.op === 'loop') {
+      stmt = forever(block(frame.body));
+      stmt = labeled(frame.label, stmt);
+      // A loop's end is reached only by falling through (branches to it go back to its start).
+      reachable = fallsThrough;
+    } else if (frame.op === 'if') {
+      let thenBody: Stmt[];
+      let elseBody: Stmt[];
+      if (frame.thenBody) {
+        thenBody = frame.thenBody;
+        elseBody = frame.body;
+        reachable = reachable || frame.thenReachable === true;
+      } else {
+        thenBody = frame.body;
+        // An if without else passes its params through as results.
+        elseBody = frame.params.map((p, i) => exprStmt(assign(id(frame.resultVars[i]!), p.e)));
+        reachable = true;
+      }
+      stmt = ifStmt(frame.test!, block(thenBody), elseBody.length ? block(elseBody) : null);
+      if (frame.targeted) stmt = labeled(frame.label, stmt);
+    } else if (frame.targeted) {
+      stmt = labeled(frame.label, block(frame.body));
+    } else {
+      // An untargeted block needs no JS block at all.
+      for (const s of frame.body) parent.body.push(s);
+      this.afterFrame(frame, reachable);
+      return;
+    }
+    parent.body.push(at(stmt, frame.at, this.ctx.filename));
+    this.afterFrame(frame, reachable);
+    void instr;
+  }
+
+  private afterFrame(frame: Frame, reachable: boolean): void {
+    if (!reachable) {
+      this.frame.unreachable = true;
+      return;
+    }
+    frame.resultVars.forEach((name, i) => this.push(id(name), frame.type.results[i]!, Kind.ReadsLocals));
+  }
+
+  // ---- instructions ----
+
+  private instr(instr: Instr): void {
+    const { ctx } = this;
+    const op = instr.op;
+    switch (op) {
+      case 'nop':
+        return;
+      case 'unreachable':
+        this.emit(exprStmt(call(ctx.helper('trap'), [str('unreachable')])), instr);
+        this.frame.unreachable = true;
+        return;
+      case 'block':
+      case 'loop':
+        this.enterBlock(instr);
+        return;
+      case 'if': {
+        // The params below the condition are spilled by enterBlock before anything else runs,
+        // and nothing is emitted between here and the if statement, so the test stays inline.
+        const test = this.pop();
+        this.spill(Kind.ReadsLocals);
+        this.enterBlock(instr);
+        this.frame.test = asCondition(test.e);
+        return;
+      }
+      case 'else': {
+        const frame = this.frame;
+        this.finishBranch(frame);
+        frame.thenReachable = !frame.unreachable;
+        frame.thenBody = frame.body;
+        frame.body = [];
+        frame.unreachable = false;
+        this.stack.length = frame.height;
+        for (const p of frame.params) this.stack.push(p);
+        return;
+      }
+      case 'end':
+        this.endFrame(instr);
+        return;
+      case 'br': {
+        const target = this.frames[this.frames.length - 1 - instr.index!]!;
+        const values = this.branchValues(this.branchArity(target).length, false);
+        this.emitAll(this.branchTo(target, values), instr);
+        this.frame.unreachable = true;
+        return;
+      }
+      case 'br_if': {
+        const target = this.frames[this.frames.length - 1 - instr.index!]!;
+        const test = this.pop();
+        const values = this.branchValues(this.branchArity(target).length, true);
+        this.emit(ifStmt(asCondition(test.e), block(this.branchTo(target, values))), instr);
+        return;
+      }
+      case 'br_table': {
+        const labels = instr.labels!;
+        const test = this.pop();
+        const arity = this.branchArity(this.frames[this.frames.length - 1 - labels[labels.length - 1]!]!).length;
+        const values = this.branchValues(arity, false);
+        this.emit(this.brTable(labels, test.e, values), instr);
+        this.frame.unreachable = true;
+        return;
+      }
+      case 'return': {
+        const n = this.frames[0]!.type.results.length;
+        const values = this.popN(n);
+        this.emit(this.returnStmt(values), instr);
+        this.frame.unreachable = true;
+        return;
+      }
+      case 'call':
+        this.call(instr);
+        return;
+      case 'call_indirect':
+        this.callIndirect(instr);
+        return;
+      case 'drop': {
+        const v = this.pop();
+        if (v.kind === Kind.Effects) this.emit(exprStmt(v.e), instr);
+        return;
+      }
+      case 'select': {
+        const c = this.pop();
+        let b = this.pop();
+        let a = this.pop();
+        // wasm evaluates both operands; a JS conditional evaluates one: evaluate effects first.
+        if (a.kind === Kind.Effects || b.kind === Kind.Effects || c.kind === Kind.Effects) {
+          this.spill(Kind.Effects);
+          a = this.toTemp(a);
+          b = this.toTemp(b);
+        }
+        this.push(cond(asCondition(c.e), a.e, b.e), a.type, Math.max(a.kind, b.kind, c.kind) as Kind);
+        return;
+      }
+      case 'local.get':
+        this.push(id(this.locals[instr.index!]!), this.localTypes[instr.index!]!, Kind.ReadsLocals);
+        return;
+      case 'local.set':
+      case 'local.tee': {
+        const v = this.pop();
+        this.emit(exprStmt(assign(id(this.locals[instr.index!]!), v.e)), instr, true);
+        if (op === 'local.tee') this.push(id(this.locals[instr.index!]!), v.type, Kind.ReadsLocals);
+        return;
+      }
+      case 'global.get': {
+        const g = ctx.module.globals[instr.index!]!;
+        this.push(this.globalRef(instr.index!), g.type, g.mutable ? Kind.Effects : Kind.Stable);
+        return;
+      }
+      case 'global.set': {
+        const v = this.pop();
+        this.emit(exprStmt(assign(this.globalRef(instr.index!) as t.LVal, v.e)), instr);
+        return;
+      }
+      case 'i32.const':
+      case 'i64.const':
+      case 'f32.const':
+      case 'f64.const':
+        this.push(emitConst(op, instr.value!, ctx), op.slice(0, 3) as ValType, Kind.Stable);
+        return;
+      case 'ref.null':
+        this.push(nul(), instr.types![0]!, Kind.Stable);
+        return;
+      case 'ref.is_null': {
+        const v = this.pop();
+        this.push(cond(bin('===', v.e, nul()), num(1), num(0)), 'i32', v.kind);
+        return;
+      }
+      case 'ref.func':
+        this.push(call(ctx.helper('ref_func'), [id('inst'), num(instr.index!)]), 'funcref', Kind.Effects);
+        return;
+    }
+    const sig = OPS_BY_NAME.get(op)?.sig;
+    if (sig && !instr.memarg && !op.startsWith('memory.') && !op.startsWith('atomic.')) {
+      const args = this.popN(sig[0].length);
+      const result = emitNumeric(op, args.map((a) => a.e), ctx);
+      if (result) {
+        const kind = result.traps ? Kind.Effects : (Math.max(Kind.Stable, ...args.map((a) => a.kind)) as Kind);
+        this.push(result.e, sig[1][0]!, kind);
+        return;
+      }
+    }
+    const memory = emitMemoryOp(instr, ctx, {
+      pop: (n) => this.popN(n).map((entry) => entry.e),
+      push: (e, type) => this.push(e, type, Kind.Effects),
+      statement: (e) => this.emit(exprStmt(e), instr),
+      table: (i) => member(id('inst'), ctx.names.tables[i]!),
+      memory: (i) => {
+        if (i === 0) {
+          this.usesMemory = true;
+          return id('mem');
+        }
+        return member(id('inst'), ctx.names.memories[i]!);
+      },
+    });
+    if (memory) return;
+    throw unsupported(`instruction ${op} is not supported`, instr.at);
+  }
+
+  private emitAll(stmts: Stmt[], instr: Instr): void {
+    this.spill(Kind.Effects);
+    for (const s of stmts) this.frame.body.push(at(s, instr.at, this.ctx.filename));
+  }
+
+  private globalRef(index: number): Expr {
+    const ref = member(id('inst'), this.ctx.names.globals[index]!);
+    return this.ctx.names.globalIsCell[index] ? member(ref, 'v') : ref;
+  }
+
+  private brTable(labels: number[], test: Expr, values: Entry[]): Stmt {
+    // Group the cases by target so each target's branch code appears once.
+    const byTarget = new Map<number, number[]>();
+    const defaultDepth = labels[labels.length - 1]!;
+    for (let i = 0; i < labels.length - 1; i++) {
+      const depth = labels[i]!;
+      if (depth === defaultDepth) continue;
+      let cases = byTarget.get(depth);
+      if (!cases) byTarget.set(depth, (cases = []));
+      cases.push(i);
+    }
+    const frameAt = (depth: number) => this.frames[this.frames.length - 1 - depth]!;
+    if (byTarget.size === 0) return block(this.branchTo(frameAt(defaultDepth), values));
+    const cases: t.SwitchCase[] = [];
+    for (const [depth, indices] of byTarget) {
+      const body = this.branchTo(frameAt(depth), values);
+      indices.forEach((caseIndex, k) => cases.push(switchCase(num(caseIndex), k === indices.length - 1 ? body : [])));
+    }
+    cases.push(switchCase(null, this.branchTo(frameAt(defaultDepth), values)));
+    return switchStmt(test, cases);
+  }
+
+  private call(instr: Instr): void {
+    const { ctx } = this;
+    const callee = instr.index!;
+    const type = ctx.module.types[ctx.module.funcTypes[callee]!]!;
+    const args = this.popN(type.params.length).map((a) => a.e);
+    const name = ctx.names.funcs[callee]!;
+    const e = callee < ctx.module.importedFuncs
+      ? call(member(id('inst'), name), args)
+      : call(name, [id('inst'), ...args]);
+    this.pushCallResult(e, type.results, instr);
+  }
+
+  private callIndirect(instr: Instr): void {
+    const { ctx } = this;
+    const type = ctx.module.types[instr.index!]!;
+    const tableIndex = instr.index2!;
+    const idx = this.pop();
+    const args = this.popN(type.params.length);
+    // Arguments are evaluated before the table lookup, which may trap.
+    for (const a of args) this.stack.push(a);
+    this.spill(Kind.Effects);
+    const stableArgs = this.popN(type.params.length);
+    const fn = this.newVar('f', 'funcref');
+    const lookup = call(ctx.helper('call_target'), [member(id('inst'), ctx.names.tables[tableIndex]!), idx.e, str(typeKey(type))]);
+    this.emit(exprStmt(assign(id(fn), lookup)), instr);
+    const e = call(member(id(fn), 'wasmCode'), [call(ctx.helper('callee_inst'), [id('inst'), id(fn)]), ...stableArgs.map((a) => a.e)]);
+    this.pushCallResult(e, type.results, instr);
+  }
+
+  private pushCallResult(e: Expr, results: ValType[], instr: Instr): void {
+    if (results.length === 0) {
+      this.emit(exprStmt(e), instr);
+    } else if (results.length === 1) {
+      this.push(e, results[0]!, Kind.Effects);
+    } else {
+      const tuple = this.newVar('t', 'externref');
+      this.emit(exprStmt(assign(id(tuple), e)), instr);
+      results.forEach((vt, i) => this.push(index(id(tuple), num(i)), vt, Kind.Stable));
+    }
+  }
+}
+
+/** An i32 used as a condition: `x ? 1 : 0` tests as `x` does, so drop the 0/1 wrapper. */
+function asCondition(e: Expr): Expr {
+  if (e.type === 'ConditionalExpression' && e.consequent.type === 'NumericLiteral' && e.consequent.value === 1
+    && e.alternate.type === 'NumericLiteral' && e.alternate.value === 0) return e.test;
+  return e;
+}
+
+function zero(type: ValType): Expr {
+  switch (zeroValueKind(type)) {
+    case 'big':
+      return big(0n);
+    case 'null':
+      return nul();
+    default:
+      return num(0);
+  }
+}

@@ -1,0 +1,180 @@
+// emit/: numeric instructions (spec 4.3): each maps its operands to one JS expression,
+// inline where a JS operator has the exact wasm semantics, else a named runtime helper.
+
+import type { Expr } from './ast.js';
+import { big, bin, call, cond, id, member, num, unary } from './ast.js';
+
+/** Records which runtime helpers the output uses, so link/ imports only those. */
+export interface HelperSink {
+  helper(name: string): Expr;
+}
+
+/** Result of emitting a numeric op: the expression, and whether it may trap. */
+export interface NumericResult {
+  e: Expr;
+  traps: boolean;
+}
+
+const i32Bool = (e: Expr): Expr => cond(e, num(1), num(0));
+const or0 = (e: Expr): Expr => bin('|', e, num(0));
+const u32 = (e: Expr): Expr => bin('>>>', e, num(0));
+const fround = (e: Expr): Expr => call(member(id('Math'), 'fround'), [e]);
+const math = (fn: string, e: Expr): Expr => call(member(id('Math'), fn), [e]);
+const asIntN64 = (e: Expr): Expr => call(member(id('BigInt'), 'asIntN'), [num(64), e]);
+const asUintN64 = (e: Expr): Expr => call(member(id('BigInt'), 'asUintN'), [num(64), e]);
+
+/** Operators whose helper may trap (integer division, trapping truncation). */
+const TRAPPING = /\.(div|rem)_[su]$|\.trunc_f(32|64)_[su]$/;
+
+/** Helpers named after the instruction (`i32.rotl` → `i32_rotl`). */
+const HELPER_OPS = new Set([
+  'i32.div_s', 'i32.div_u', 'i32.rem_s', 'i32.rem_u', 'i32.ctz', 'i32.popcnt', 'i32.rotl', 'i32.rotr',
+  'i64.div_s', 'i64.div_u', 'i64.rem_s', 'i64.rem_u', 'i64.clz', 'i64.ctz', 'i64.popcnt', 'i64.rotl', 'i64.rotr',
+  'i64.shl', 'i64.shr_u', 'i64.lt_u', 'i64.gt_u', 'i64.le_u', 'i64.ge_u',
+  'f32.min', 'f32.max', 'f64.min', 'f64.max', 'f32.nearest', 'f64.nearest', 'f32.sqrt',
+  'f32.abs', 'f32.neg', 'f32.copysign', 'f64.abs', 'f64.neg', 'f64.copysign',
+  'i32.trunc_f32_s', 'i32.trunc_f32_u', 'i32.trunc_f64_s', 'i32.trunc_f64_u',
+  'i64.trunc_f32_s', 'i64.trunc_f32_u', 'i64.trunc_f64_s', 'i64.trunc_f64_u',
+  'i32.trunc_sat_f32_s', 'i32.trunc_sat_f32_u', 'i32.trunc_sat_f64_s', 'i32.trunc_sat_f64_u',
+  'i64.trunc_sat_f32_s', 'i64.trunc_sat_f32_u', 'i64.trunc_sat_f64_s', 'i64.trunc_sat_f64_u',
+  'f32.convert_i64_s', 'f32.convert_i64_u', 'f32.demote_f64', 'f64.promote_f32',
+]);
+
+/** Reinterpretations go through the exact bit conversions of runtime/numeric/bits. */
+const REINTERPRET: Record<string, string> = {
+  'i32.reinterpret_f32': 'f32ToBits', 'f32.reinterpret_i32': 'f32FromBits',
+  'i64.reinterpret_f64': 'f64ToBits', 'f64.reinterpret_i64': 'f64FromBits',
+};
+
+const I32_BINARY: Record<string, (a: Expr, b: Expr) => Expr> = {
+  'i32.add': (a, b) => or0(bin('+', a, b)),
+  'i32.sub': (a, b) => or0(bin('-', a, b)),
+  'i32.mul': (a, b) => call(member(id('Math'), 'imul'), [a, b]),
+  'i32.and': (a, b) => bin('&', a, b),
+  'i32.or': (a, b) => bin('|', a, b),
+  'i32.xor': (a, b) => bin('^', a, b),
+  'i32.shl': (a, b) => bin('<<', a, b),
+  'i32.shr_s': (a, b) => bin('>>', a, b),
+  'i32.shr_u': (a, b) => or0(bin('>>>', a, b)),
+  'i32.eq': (a, b) => i32Bool(bin('===', a, b)),
+  'i32.ne': (a, b) => i32Bool(bin('!==', a, b)),
+  'i32.lt_s': (a, b) => i32Bool(bin('<', a, b)),
+  'i32.gt_s': (a, b) => i32Bool(bin('>', a, b)),
+  'i32.le_s': (a, b) => i32Bool(bin('<=', a, b)),
+  'i32.ge_s': (a, b) => i32Bool(bin('>=', a, b)),
+  'i32.lt_u': (a, b) => i32Bool(bin('<', u32(a), u32(b))),
+  'i32.gt_u': (a, b) => i32Bool(bin('>', u32(a), u32(b))),
+  'i32.le_u': (a, b) => i32Bool(bin('<=', u32(a), u32(b))),
+  'i32.ge_u': (a, b) => i32Bool(bin('>=', u32(a), u32(b))),
+  'i64.add': (a, b) => asIntN64(bin('+', a, b)),
+  'i64.sub': (a, b) => asIntN64(bin('-', a, b)),
+  'i64.mul': (a, b) => asIntN64(bin('*', a, b)),
+  'i64.and': (a, b) => bin('&', a, b),
+  'i64.or': (a, b) => bin('|', a, b),
+  'i64.xor': (a, b) => bin('^', a, b),
+  'i64.shr_s': (a, b) => bin('>>', a, bin('&', b, big(63n))),
+  'i64.eq': (a, b) => i32Bool(bin('===', a, b)),
+  'i64.ne': (a, b) => i32Bool(bin('!==', a, b)),
+  'i64.lt_s': (a, b) => i32Bool(bin('<', a, b)),
+  'i64.gt_s': (a, b) => i32Bool(bin('>', a, b)),
+  'i64.le_s': (a, b) => i32Bool(bin('<=', a, b)),
+  'i64.ge_s': (a, b) => i32Bool(bin('>=', a, b)),
+  'f32.add': (a, b) => fround(bin('+', a, b)),
+  'f32.sub': (a, b) => fround(bin('-', a, b)),
+  'f32.mul': (a, b) => fround(bin('*', a, b)),
+  'f32.div': (a, b) => fround(bin('/', a, b)),
+  'f64.add': (a, b) => bin('+', a, b),
+  'f64.sub': (a, b) => bin('-', a, b),
+  'f64.mul': (a, b) => bin('*', a, b),
+  'f64.div': (a, b) => bin('/', a, b),
+};
+for (const t of ['f32', 'f64']) {
+  I32_BINARY[`${t}.eq`] = (a, b) => i32Bool(bin('===', a, b));
+  I32_BINARY[`${t}.ne`] = (a, b) => i32Bool(bin('!==', a, b));
+  I32_BINARY[`${t}.lt`] = (a, b) => i32Bool(bin('<', a, b));
+  I32_BINARY[`${t}.gt`] = (a, b) => i32Bool(bin('>', a, b));
+  I32_BINARY[`${t}.le`] = (a, b) => i32Bool(bin('<=', a, b));
+  I32_BINARY[`${t}.ge`] = (a, b) => i32Bool(bin('>=', a, b));
+}
+
+const UNARY: Record<string, (a: Expr) => Expr> = {
+  'i32.eqz': (a) => i32Bool(bin('===', a, num(0))),
+  'i32.clz': (a) => math('clz32', a),
+  'i32.extend8_s': (a) => bin('>>', bin('<<', a, num(24)), num(24)),
+  'i32.extend16_s': (a) => bin('>>', bin('<<', a, num(16)), num(16)),
+  'i32.wrap_i64': (a) => call(id('Number'), [call(member(id('BigInt'), 'asIntN'), [num(32), a])]),
+  'i64.eqz': (a) => i32Bool(bin('===', a, big(0n))),
+  'i64.extend8_s': (a) => call(member(id('BigInt'), 'asIntN'), [num(8), a]),
+  'i64.extend16_s': (a) => call(member(id('BigInt'), 'asIntN'), [num(16), a]),
+  'i64.extend32_s': (a) => call(member(id('BigInt'), 'asIntN'), [num(32), a]),
+  'i64.extend_i32_s': (a) => call(id('BigInt'), [a]),
+  'i64.extend_i32_u': (a) => call(id('BigInt'), [u32(a)]),
+  'f32.ceil': (a) => math('ceil', a),
+  'f32.floor': (a) => math('floor', a),
+  'f32.trunc': (a) => math('trunc', a),
+  'f64.ceil': (a) => math('ceil', a),
+  'f64.floor': (a) => math('floor', a),
+  'f64.trunc': (a) => math('trunc', a),
+  'f64.sqrt': (a) => math('sqrt', a),
+  'f32.convert_i32_s': (a) => fround(a),
+  'f32.convert_i32_u': (a) => fround(u32(a)),
+  'f64.convert_i32_s': (a) => a,
+  'f64.convert_i32_u': (a) => u32(a),
+  'f64.convert_i64_s': (a) => call(id('Number'), [a]),
+  'f64.convert_i64_u': (a) => call(id('Number'), [asUintN64(a)]),
+};
+
+/** Emit a numeric operator, or return undefined if `op` is not one. */
+export function emitNumeric(op: string, args: Expr[], sink: HelperSink): NumericResult | undefined {
+  const reinterpret = REINTERPRET[op];
+  if (reinterpret) return { e: call(sink.helper(reinterpret), args), traps: false };
+  if (HELPER_OPS.has(op)) return { e: call(sink.helper(op.replace('.', '_')), args), traps: TRAPPING.test(op) };
+  if (args.length === 2) {
+    const f = I32_BINARY[op];
+    if (f) return { e: f(args[0]!, args[1]!), traps: false };
+  } else if (args.length === 1) {
+    const f = UNARY[op];
+    if (f) return { e: f(args[0]!), traps: false };
+  }
+  return undefined;
+}
+
+/** Constants: f32/f64 NaNs keep their exact bits through the runtime's conversions. */
+export function emitConst(op: string, value: number | bigint, sink: HelperSink): Expr {
+  switch (op) {
+    case 'i32.const':
+      return num(value as number);
+    case 'i64.const':
+      return big(value as bigint);
+    case 'f32.const': {
+      const bits = value as number;
+      if ((bits & 0x7f800000) === 0x7f800000 && (bits & 0x7fffff) !== 0) {
+        return call(sink.helper('f32FromBits'), [num(bits >>> 0)]);
+      }
+      return floatLiteral(f32Value(bits));
+    }
+    default: {
+      const bits = value as bigint;
+      if ((bits & 0x7ff0000000000000n) === 0x7ff0000000000000n && (bits & 0xfffffffffffffn) !== 0n) {
+        return call(sink.helper('f64FromBits'), [big(BigInt.asIntN(64, bits))]);
+      }
+      return floatLiteral(f64Value(bits));
+    }
+  }
+}
+
+const scratch = new DataView(new ArrayBuffer(8));
+function f32Value(bits: number): number {
+  scratch.setUint32(0, bits >>> 0, true);
+  return scratch.getFloat32(0, true);
+}
+function f64Value(bits: bigint): number {
+  scratch.setBigUint64(0, bits, true);
+  return scratch.getFloat64(0, true);
+}
+
+function floatLiteral(x: number): Expr {
+  if (x === Infinity) return id('Infinity');
+  if (x === -Infinity) return unary('-', id('Infinity'));
+  return num(x);
+}

@@ -1,0 +1,85 @@
+// compile(bytes, options): the public API. Stages, each handing plain data forward:
+//   read (binary → Module IR) → validate → emit (one JS function per wasm function) → link (ES module).
+
+import { CompileError } from './diagnostics.js';
+import { emitFunction } from './emit/function.js';
+import { buildDescriptor } from './link/descriptor.js';
+import { assignNames } from './link/names.js';
+import { commentSafe, linkOutput } from './link/output.js';
+import type { Module } from './ir/module.js';
+import { readModule } from './read/module.js';
+import { validateModule } from './validate/index.js';
+import { leadingComment, id, type Expr } from './emit/ast.js';
+
+export { CompileError } from './diagnostics.js';
+export type { ErrorCode } from './diagnostics.js';
+
+export interface CompileOptions {
+  /** Name of the input, used in messages, the header and the source map. */
+  filename?: string;
+  /** Module specifier the output imports its runtime from. */
+  runtimeImport?: string;
+  /** Also produce `index.js.map`. */
+  sourceMap?: boolean;
+}
+
+export interface CompileOutput {
+  /** Output files by relative path: `index.js` (and `index.js.map`). */
+  files: Map<string, string>;
+  module: Module;
+}
+
+const TYPE_TEXT = (types: string[]): string => types.join(' ');
+
+/** Compile a wasm binary to an ES module. Throws CompileError on bad input. */
+export function compile(bytes: Uint8Array, options: CompileOptions = {}): CompileOutput {
+  const filename = options.filename ?? 'module.wasm';
+  const file = filename.split(/[\\/]/).pop()!;
+  try {
+    const m = readModule(bytes);
+    validateModule(m);
+    const names = assignNames(m);
+    const helpers = new Set<string>();
+    const ctx = {
+      module: m,
+      names,
+      filename: file,
+      helper(name: string): Expr {
+        helpers.add(name);
+        return id(name);
+      },
+    };
+    const functions = m.funcs.map((func, i) => {
+      const funcIndex = m.importedFuncs + i;
+      try {
+        const { node } = emitFunction(ctx, funcIndex, func);
+        const type = m.types[func.typeIndex]!;
+        const sig = `${type.params.length ? ` (param ${TYPE_TEXT(type.params)})` : ''}${type.results.length ? ` (result ${TYPE_TEXT(type.results)})` : ''}`;
+        return leadingComment(node, `* func[${funcIndex}] ${commentSafe(names.funcSourceNames[funcIndex]!)}${sig} `);
+      } catch (e) {
+        if (e instanceof CompileError) e.locate({ funcIndex, funcName: names.funcSourceNames[funcIndex] });
+        throw e;
+      }
+    });
+    const descriptor = buildDescriptor(m, names, file);
+    const { code, map } = linkOutput({
+      filename: file,
+      runtimeImport: options.runtimeImport ?? './runtime/index.js',
+      helpers: [...helpers],
+      functions,
+      descriptor,
+      sourceMap: options.sourceMap ?? false,
+    });
+    const files = new Map<string, string>();
+    if (options.sourceMap) {
+      files.set('index.js', `${code}//# sourceMappingURL=index.js.map\n`);
+      files.set('index.js.map', JSON.stringify(map));
+    } else {
+      files.set('index.js', code);
+    }
+    return { files, module: m };
+  } catch (e) {
+    if (e instanceof CompileError) throw e.locate({ file });
+    throw e;
+  }
+}

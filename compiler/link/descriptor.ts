@@ -1,0 +1,79 @@
+// link/: the module descriptor: plain data the runtime's instantiate() reads to link imports,
+// create memories, tables and globals, initialise segments and build the exports (the parts of
+// a module that are data, not code). Constant expressions stay instruction lists.
+
+import type { ConstExpr, Module } from '../ir/module.js';
+import { typeKey } from '../emit/context.js';
+import type { ModuleNames } from '../emit/context.js';
+
+/** A JSON-like value, plus bigints and references to emitted functions (by identifier). */
+export type DescValue = null | boolean | number | string | bigint | { fn: string } | DescValue[] | { [key: string]: DescValue };
+
+function constExpr(e: ConstExpr): DescValue {
+  return e.body
+    .filter((i) => i.op !== 'end')
+    .map((i): DescValue => {
+      if (i.op === 'ref.null') return [i.op, i.types![0]!];
+      if (i.value !== undefined) return [i.op, i.value];
+      if (i.index !== undefined) return [i.op, i.index];
+      return [i.op];
+    });
+}
+
+const toBase64 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+
+export function buildDescriptor(m: Module, names: ModuleNames, filename: string): DescValue {
+  const limits = (l: { min: number; max: number | undefined; shared: boolean }) => ({ min: l.min, max: l.max ?? null, shared: l.shared });
+  let funcImport = 0;
+  let tableImport = 0;
+  let memoryImport = 0;
+  let globalImport = 0;
+  const imports = m.imports.map((imp): DescValue => {
+    const base = { module: imp.module, name: imp.name, kind: imp.kind };
+    switch (imp.kind) {
+      case 'func':
+        return { ...base, type: imp.typeIndex, prop: names.funcs[funcImport++]! };
+      case 'table':
+        return { ...base, elem: imp.table.elem, ...limits(imp.table.limits), prop: names.tables[tableImport++]! };
+      case 'memory':
+        return { ...base, ...limits(imp.memory.limits), prop: names.memories[memoryImport++]! };
+      case 'global': {
+        const i = globalImport++;
+        return { ...base, type: imp.global.type, mutable: imp.global.mutable, prop: names.globals[i]!, cell: names.globalIsCell[i]! };
+      }
+    }
+  });
+  return {
+    name: filename,
+    types: m.types.map(typeKey),
+    funcTypes: m.funcTypes,
+    importedFuncs: m.importedFuncs,
+    code: m.funcs.map((_, i) => ({ fn: names.funcs[m.importedFuncs + i]! })),
+    imports,
+    memories: m.memories.slice(m.importedMemories).map((mem, i) => ({ ...limits(mem.limits), prop: names.memories[m.importedMemories + i]! })),
+    tables: m.tables.slice(m.importedTables).map((t, i) => ({ elem: t.elem, ...limits(t.limits), prop: names.tables[m.importedTables + i]! })),
+    globals: m.definedGlobals.map((g, i) => {
+      const index = m.importedGlobals + i;
+      return { type: g.type.type, mutable: g.type.mutable, prop: names.globals[index]!, cell: names.globalIsCell[index]!, init: constExpr(g.init) };
+    }),
+    globalProps: names.globals,
+    globalCells: names.globalIsCell,
+    globalTypes: m.globals.map((g) => ({ type: g.type, mutable: g.mutable })),
+    tableProps: names.tables,
+    memoryProps: names.memories,
+    exports: m.exports.map((e) => ({ name: e.name, kind: e.kind, index: e.index })),
+    elems: m.elems.map((e) => {
+      // A segment of plain function indices (the common case) is stored as numbers.
+      const plain = e.init.every((x) => x.body.length === 2 && x.body[0]!.op === 'ref.func');
+      return {
+        mode: e.mode,
+        table: e.table,
+        offset: e.offset ? constExpr(e.offset) : null,
+        type: e.type,
+        ...(plain ? { funcs: e.init.map((x) => x.body[0]!.index!) } : { exprs: e.init.map(constExpr) }),
+      };
+    }),
+    datas: m.datas.map((d) => ({ mode: d.mode, memory: d.memory, offset: d.offset ? constExpr(d.offset) : null, bytes: toBase64(d.bytes) })),
+    start: m.start ?? null,
+  };
+}

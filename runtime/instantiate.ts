@@ -1,0 +1,283 @@
+// runtime/: instantiation (spec 4.5.4, JS API "instantiate the core of a module"): resolve
+// imports, create memories, tables and globals, build the exports, initialise element and
+// data segments, run the start function. Generated code hands over its module descriptor.
+
+import { Global } from './global.js';
+import { hostFuncRef, isFuncRef, makeFuncRef, parseTypeKey, asWasmTrap, type FuncRef, type InstanceBase, type WasmCode } from './funcref.js';
+import { Memory, PAGE_SIZE } from './memory.js';
+import { f32FromBits, f64FromBits } from './numeric/bits.js';
+import { Table } from './table.js';
+import { LinkError, TRAP_MEMORY_OOB, TRAP_TABLE_OOB, trap } from './trap.js';
+
+type ConstInstr = [string, ...unknown[]];
+
+interface Limits {
+  min: number;
+  max: number | null;
+  shared: boolean;
+}
+
+/** The module descriptor emitted by the compiler's link stage. */
+export interface ModuleDescriptor {
+  name: string;
+  types: string[];
+  funcTypes: number[];
+  importedFuncs: number;
+  code: WasmCode[];
+  imports: ({ module: string; name: string; kind: 'func' | 'table' | 'memory' | 'global'; prop: string } & Record<string, unknown>)[];
+  memories: (Limits & { prop: string })[];
+  tables: (Limits & { elem: string; prop: string })[];
+  globals: { type: string; mutable: boolean; prop: string; cell: boolean; init: ConstInstr[] }[];
+  globalProps: string[];
+  globalCells: boolean[];
+  globalTypes: { type: string; mutable: boolean }[];
+  tableProps: string[];
+  memoryProps: string[];
+  exports: { name: string; kind: 'func' | 'table' | 'memory' | 'global'; index: number }[];
+  elems: { mode: string; table: number; offset: ConstInstr[] | null; type: string; funcs?: number[]; exprs?: ConstInstr[][] }[];
+  datas: { mode: string; memory: number; offset: ConstInstr[] | null; bytes: string }[];
+  start: number | null;
+}
+
+/** An instance: what generated code receives as `inst`. Wasm entities are `$`-named properties. */
+export interface Instance extends InstanceBase {
+  module: ModuleDescriptor;
+  elems: unknown[][];
+  datas: Uint8Array[];
+  funcref(index: number): FuncRef;
+  [prop: string]: unknown;
+}
+
+const link = (message: string): LinkError => new LinkError(message);
+
+function decodeBase64(text: string): Uint8Array {
+  if (typeof Buffer !== 'undefined') return new Uint8Array(Buffer.from(text, 'base64'));
+  const bin = atob(text);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+function limitsMatch(actualMin: number, actualMax: number | undefined, want: Limits): boolean {
+  if (actualMin < want.min) return false;
+  if (want.max === null) return true;
+  return actualMax !== undefined && actualMax <= want.max;
+}
+
+/** Resolve one import into the instance, checking it against the declared type (spec 4.5.3). */
+function linkImport(inst: Instance, desc: ModuleDescriptor, imp: ModuleDescriptor['imports'][number], funcIndex: number, globalIndex: number, imports: Record<string, unknown>): void {
+  const ns = imports[imp.module];
+  if (ns === undefined || ns === null || (typeof ns !== 'object' && typeof ns !== 'function')) {
+    throw new TypeError(`import module "${imp.module}" is not an object`);
+  }
+  const value = (ns as Record<string, unknown>)[imp.name];
+  const what = `import "${imp.module}" "${imp.name}"`;
+  switch (imp.kind) {
+    case 'func': {
+      const typeKey = desc.types[imp.type as number]!;
+      if (typeof value !== 'function') throw link(`${what}: unknown import (expected a function)`);
+      let ref: FuncRef;
+      if (isFuncRef(value)) {
+        if (value.wasmType !== typeKey) throw link(`${what}: incompatible import type (${value.wasmType} for ${typeKey})`);
+        ref = value;
+      } else {
+        ref = hostFuncRef(value as (...args: unknown[]) => unknown, typeKey);
+      }
+      inst.funcrefs[funcIndex] = ref;
+      // Called directly by generated code, without the instance argument.
+      inst[imp.prop] = (ref.wasmCode as (...a: unknown[]) => unknown).bind(null, ref.wasmInst);
+      return;
+    }
+    case 'table': {
+      if (!(value instanceof Table)) throw link(`${what}: incompatible import type (expected a Table)`);
+      if (value.elem !== imp.elem || !limitsMatch(value.length, value.maximum, imp as unknown as Limits)) {
+        throw link(`${what}: incompatible import type (table type or limits)`);
+      }
+      inst[imp.prop] = value;
+      return;
+    }
+    case 'memory': {
+      if (!(value instanceof Memory)) throw link(`${what}: incompatible import type (expected a Memory)`);
+      if (value.shared !== imp.shared || !limitsMatch(value.pages, value.maximum, imp as unknown as Limits)) {
+        throw link(`${what}: incompatible import type (memory limits)`);
+      }
+      inst[imp.prop] = value;
+      return;
+    }
+    case 'global': {
+      const type = imp.type as string;
+      const mutable = imp.mutable as boolean;
+      if (value instanceof Global) {
+        if (value.type !== type || value.mutable !== mutable) throw link(`${what}: incompatible import type (global type)`);
+        inst[imp.prop] = imp.cell ? value : value.v;
+      } else {
+        if (mutable) throw link(`${what}: incompatible import type (a mutable global must be a Global)`);
+        if (type === 'i64' ? typeof value !== 'bigint' : (type === 'i32' || type === 'f32' || type === 'f64') ? typeof value !== 'number' : false) {
+          throw link(`${what}: incompatible import type (global value)`);
+        }
+        inst[imp.prop] = new Global({ value: type }, value).v;
+      }
+      void globalIndex;
+      return;
+    }
+  }
+}
+
+/** Evaluate a constant expression (spec 3.3.10), incl. the extended-const arithmetic. */
+function evalConst(inst: Instance, expr: ConstInstr[]): unknown {
+  const stack: unknown[] = [];
+  const desc = inst.module;
+  for (const [op, imm] of expr) {
+    switch (op) {
+      case 'i32.const':
+      case 'i64.const':
+        stack.push(imm);
+        break;
+      case 'f32.const':
+        stack.push(f32FromBits(imm as number));
+        break;
+      case 'f64.const':
+        stack.push(f64FromBits(imm as bigint));
+        break;
+      case 'ref.null':
+        stack.push(null);
+        break;
+      case 'ref.func':
+        stack.push(inst.funcref(imm as number));
+        break;
+      case 'global.get': {
+        const i = imm as number;
+        const v = inst[desc.globalProps[i]!];
+        stack.push(desc.globalCells[i] ? (v as Global).v : v);
+        break;
+      }
+      case 'i32.add': case 'i32.sub': case 'i32.mul': {
+        const b = stack.pop() as number;
+        const a = stack.pop() as number;
+        stack.push(op === 'i32.add' ? (a + b) | 0 : op === 'i32.sub' ? (a - b) | 0 : Math.imul(a, b));
+        break;
+      }
+      case 'i64.add': case 'i64.sub': case 'i64.mul': {
+        const b = stack.pop() as bigint;
+        const a = stack.pop() as bigint;
+        stack.push(BigInt.asIntN(64, op === 'i64.add' ? a + b : op === 'i64.sub' ? a - b : a * b));
+        break;
+      }
+      default:
+        throw new Error(`internal error: constant expression op ${op}`);
+    }
+  }
+  return stack.pop();
+}
+
+/** Link and instantiate a compiled module. Resolves to `{ module, instance }` like WebAssembly.instantiate. */
+export async function instantiateModule(desc: ModuleDescriptor, imports: Record<string, unknown> = {}): Promise<{ module: ModuleDescriptor; instance: { exports: Record<string, unknown> } }> {
+  return { module: desc, instance: createInstance(desc, imports) };
+}
+
+/** The synchronous core of instantiation (like `new WebAssembly.Instance`). */
+export function createInstance(desc: ModuleDescriptor, imports: Record<string, unknown> = {}): { exports: Record<string, unknown> } {
+  const inst = {
+    family: {},
+    funcrefs: [],
+    module: desc,
+    elems: [],
+    datas: [],
+    funcref(this: Instance, index: number): FuncRef {
+      let ref = this.funcrefs[index];
+      if (!ref) {
+        const code = desc.code[index - desc.importedFuncs]!;
+        ref = makeFuncRef(code, this, desc.types[desc.funcTypes[index]!]!, String(index));
+        this.funcrefs[index] = ref;
+      }
+      return ref;
+    },
+  } as unknown as Instance;
+
+  let funcIndex = 0;
+  let globalIndex = 0;
+  for (const imp of desc.imports) {
+    linkImport(inst, desc, imp, imp.kind === 'func' ? funcIndex : -1, imp.kind === 'global' ? globalIndex : -1, imports);
+    if (imp.kind === 'func') funcIndex++;
+    if (imp.kind === 'global') globalIndex++;
+  }
+  for (const m of desc.memories) inst[m.prop] = new Memory({ initial: m.min, maximum: m.max ?? undefined, shared: m.shared });
+  for (const t of desc.tables) inst[t.prop] = new Table({ element: t.elem, initial: t.min, maximum: t.max ?? undefined });
+  for (const g of desc.globals) {
+    const value = evalConst(inst, g.init);
+    if (g.cell) {
+      const cell = new Global({ value: g.type, mutable: g.mutable });
+      cell.v = value;
+      inst[g.prop] = cell;
+    } else {
+      inst[g.prop] = value;
+    }
+  }
+  inst.elems = desc.elems.map((e) => (e.funcs ? e.funcs.map((i) => inst.funcref(i)) : e.exprs!.map((x) => evalConst(inst, x))));
+  inst.datas = desc.datas.map((d) => decodeBase64(d.bytes));
+
+  const exports: Record<string, unknown> = Object.create(null);
+  const exportedGlobals = new Map<number, Global>();
+  for (const e of desc.exports) {
+    switch (e.kind) {
+      case 'func':
+        exports[e.name] = inst.funcref(e.index);
+        break;
+      case 'table':
+        exports[e.name] = inst[desc.tableProps[e.index]!];
+        break;
+      case 'memory':
+        exports[e.name] = inst[desc.memoryProps[e.index]!];
+        break;
+      case 'global': {
+        const prop = desc.globalProps[e.index]!;
+        if (desc.globalCells[e.index]) {
+          exports[e.name] = inst[prop];
+        } else {
+          let g = exportedGlobals.get(e.index);
+          if (!g) {
+            const t = desc.globalTypes[e.index]!;
+            g = new Global({ value: t.type, mutable: false });
+            g.v = inst[prop];
+            exportedGlobals.set(e.index, g);
+          }
+          exports[e.name] = g;
+        }
+        break;
+      }
+    }
+  }
+  Object.freeze(exports);
+
+  // Segments initialise in order; a trap leaves earlier writes in place (spec 4.5.4, Wasm 2.0).
+  desc.elems.forEach((e, i) => {
+    if (e.mode === 'active') {
+      const table = inst[desc.tableProps[e.table]!] as Table;
+      const offset = (evalConst(inst, e.offset!) as number) >>> 0;
+      const items = inst.elems[i]!;
+      if (offset + items.length > table.elements.length) trap(TRAP_TABLE_OOB);
+      for (let k = 0; k < items.length; k++) table.elements[offset + k] = items[k];
+    }
+    if (e.mode !== 'passive') inst.elems[i] = [];
+  });
+  desc.datas.forEach((d, i) => {
+    if (d.mode !== 'active') return;
+    const memory = inst[desc.memoryProps[d.memory]!] as Memory;
+    const offset = (evalConst(inst, d.offset!) as number) >>> 0;
+    const bytes = inst.datas[i]!;
+    if (offset + bytes.length > memory.length) trap(TRAP_MEMORY_OOB);
+    memory.u8.set(bytes, offset);
+    inst.datas[i] = new Uint8Array(0);
+  });
+  if (desc.start !== null) {
+    const start = inst.funcref(desc.start);
+    try {
+      (start.wasmCode as (i: unknown) => unknown)(start.wasmInst);
+    } catch (e) {
+      throw asWasmTrap(e);
+    }
+  }
+  void PAGE_SIZE;
+  void parseTypeKey;
+  return { exports };
+}

@@ -1,0 +1,63 @@
+// runtime/trap.ts: the error classes and trap messages that generated code and the runtime throw at run time.
+
+/** The error constructors we borrow from the host's `WebAssembly` namespace when it exists. */
+interface HostWasmErrors {
+  readonly RuntimeError: new (message?: string) => Error;
+  readonly LinkError: new (message?: string) => Error;
+  readonly CompileError: new (message?: string) => Error;
+}
+
+// `node --jitless` (and some embedders) have no `WebAssembly` global at all, so every lookup is guarded.
+const host = (globalThis as { WebAssembly?: HostWasmErrors }).WebAssembly;
+
+/** An Error subclass named `name` (on the class and its prototype, as the JS-API's are) for hosts without `WebAssembly`. */
+function defineErrorClass(name: string): new (message?: string) => Error {
+  // The name is set explicitly rather than taken from a class declaration, which bundlers may rename.
+  const cls = class extends Error {};
+  Object.defineProperty(cls, 'name', { value: name });
+  Object.defineProperty(cls.prototype, 'name', { value: name, writable: true, configurable: true });
+  return cls;
+}
+
+// Reusing the host's classes means host code written for native wasm (`e instanceof WebAssembly.RuntimeError`) keeps working.
+/** `WebAssembly.RuntimeError` where it exists, else our own class of the same name: thrown on a trap. */
+export const RuntimeError: new (message?: string) => Error = host?.RuntimeError ?? defineErrorClass('RuntimeError');
+/** An instance of {@link RuntimeError}. */
+export type RuntimeError = Error;
+
+/** `WebAssembly.LinkError` where it exists, else our own: thrown when imports do not match at instantiation. */
+export const LinkError: new (message?: string) => Error = host?.LinkError ?? defineErrorClass('LinkError');
+/** An instance of {@link LinkError}. */
+export type LinkError = Error;
+
+/** `WebAssembly.CompileError` where it exists, else our own; named apart from the compiler's own CompileError diagnostic. */
+export const WasmCompileError: new (message?: string) => Error = host?.CompileError ?? defineErrorClass('CompileError');
+/** An instance of {@link WasmCompileError}. */
+export type WasmCompileError = Error;
+
+// The spec's trap texts (the core test suite's `assert_trap` strings), so spec tests and host code match them.
+/** `unreachable` executed. */
+export const TRAP_UNREACHABLE = 'unreachable';
+/** Integer division or remainder by zero. */
+export const TRAP_DIV_ZERO = 'integer divide by zero';
+/** Signed division overflow, or a float→int truncation out of range. */
+export const TRAP_INT_OVERFLOW = 'integer overflow';
+/** A float→int truncation of NaN. */
+export const TRAP_INVALID_CONVERSION = 'invalid conversion to integer';
+/** A memory access outside the memory's current size. */
+export const TRAP_MEMORY_OOB = 'out of bounds memory access';
+/** A table access outside the table's current size. */
+export const TRAP_TABLE_OOB = 'out of bounds table access';
+/** `call_indirect` past the end of the table. */
+export const TRAP_UNDEFINED_ELEMENT = 'undefined element';
+/** `call_indirect` through a null table entry. */
+export const TRAP_UNINITIALIZED_ELEMENT = 'uninitialized element';
+/** `call_indirect` whose callee has a different type. */
+export const TRAP_INDIRECT_CALL_TYPE = 'indirect call type mismatch';
+/** The JS stack overflowed while running wasm code. */
+export const TRAP_STACK_EXHAUSTED = 'call stack exhausted';
+
+/** Throw a RuntimeError carrying one of the `TRAP_*` messages. */
+export function trap(message: string): never {
+  throw new RuntimeError(message);
+}

@@ -1,0 +1,38 @@
+// runtime/: conversions between JS values and wasm values at the JS API boundary
+// (ToWebAssemblyValue / ToJSValue, JS API 4.x), by wasm type name.
+
+import { f32ToRepresentation } from './numeric/bits.js';
+
+/** ToWebAssemblyValue. */
+export function fromJS(type: string, v: unknown): unknown {
+  switch (type) {
+    case 'i32':
+      return Number(v) | 0;
+    case 'i64':
+      return BigInt.asIntN(64, typeof v === 'bigint' ? v : BigInt(v as number));
+    case 'f32':
+      return f32ToRepresentation(Number(v));
+    case 'f64':
+      return Number(v);
+    case 'funcref':
+      if (v === null || v === undefined) return null;
+      if (typeof v !== 'function' || typeof (v as { wasmCode?: unknown }).wasmCode !== 'function') {
+        throw new TypeError('a funcref must be null or a function exported by wasm');
+      }
+      return v;
+    default:
+      return v === undefined ? undefined : v;
+  }
+}
+
+/** ToJSValue: values keep their representation; i64 is already a BigInt. */
+export function toJS(_type: string, v: unknown): unknown {
+  return v;
+}
+
+/** The default value of a type (tables, globals). */
+export function defaultValue(type: string): unknown {
+  if (type === 'i64') return 0n;
+  if (type === 'funcref' || type === 'externref') return null;
+  return 0;
+}

@@ -1,0 +1,171 @@
+#!/usr/bin/env node
+// The w2js command line: parse arguments → compile → write files; or load and run.
+// Exit codes: 0 success, 1 compile error (or a trap in `run`), 2 usage error.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { compile, CompileError } from './index.js';
+import { runtimeFiles } from './link/runtime-files.js';
+
+const HELP = `w2js: compile WebAssembly to JavaScript
+
+Usage:
+  w2js compile <in.wasm> -o <dir> [options]
+      Write <dir>/index.js, an ES module exporting instantiate(imports) → { module, instance }
+      (shaped like WebAssembly.instantiate's), and <dir>/runtime/, the runtime it imports.
+      --source-map         also write index.js.map (v3), mapping generated code to the byte
+                           offset of each wasm instruction (the convention for wasm sources)
+      --runtime <spec>     import the runtime from <spec> instead of copying it into <dir>
+                           (e.g. "w2js/runtime" when the package is a dependency)
+      -q, --quiet          no progress output
+
+  w2js run <in.wasm | dir> --invoke <export> [args...]
+      Compile (into a temporary directory) or load a compiled <dir>, instantiate it with no
+      imports, call <export> with the arguments (i64 parameters take integers, f32/f64 decimals)
+      and print the result. A trap prints its message and exits 1.
+
+  w2js --help | -h      this text
+  w2js --version        the version
+
+Bad input prints one line, e.g. "bad.wasm @0x1a3: error E_MALFORMED: unexpected end", and exits 1.
+`;
+
+class UsageError extends Error {}
+
+interface Args {
+  command: string;
+  positional: string[];
+  flags: Map<string, string | true>;
+}
+
+const VALUE_FLAGS = new Set(['-o', '--out', '--invoke', '--runtime']);
+
+function parseArgs(argv: string[]): Args {
+  const [command = '', ...rest] = argv;
+  const positional: string[] = [];
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i]!;
+    if (flags.has('--invoke') && command === 'run') {
+      positional.push(arg); // everything after --invoke <name> is an argument to the function
+    } else if (VALUE_FLAGS.has(arg)) {
+      const value = rest[++i];
+      if (value === undefined) throw new UsageError(`${arg} needs a value`);
+      flags.set(arg === '--out' ? '-o' : arg, value);
+    } else if (arg.startsWith('-') && !/^-[0-9.]/.test(arg)) {
+      flags.set(arg, true);
+    } else {
+      positional.push(arg);
+    }
+  }
+  return { command, positional, flags };
+}
+
+function readInput(file: string): Uint8Array {
+  try {
+    return fs.readFileSync(file);
+  } catch (e) {
+    throw new CompileError('E_INPUT', `cannot read input: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { file });
+  }
+}
+
+function compileTo(input: string, outDir: string, options: { sourceMap: boolean; runtime?: string; quiet: boolean }): void {
+  const bytes = readInput(input);
+  const progress = !options.quiet && process.stderr.isTTY;
+  if (progress) process.stderr.write(`w2js: compiling ${input} (${bytes.length} bytes)\n`);
+  const started = Date.now();
+  const { files, module } = compile(bytes, { filename: input, sourceMap: options.sourceMap, runtimeImport: options.runtime ?? './runtime/index.js' });
+  fs.mkdirSync(outDir, { recursive: true });
+  for (const [name, text] of files) fs.writeFileSync(path.join(outDir, name), text);
+  if (!options.runtime) {
+    fs.mkdirSync(path.join(outDir, 'runtime'), { recursive: true });
+    for (const [name, text] of runtimeFiles()) {
+      fs.mkdirSync(path.dirname(path.join(outDir, 'runtime', name)), { recursive: true });
+      fs.writeFileSync(path.join(outDir, 'runtime', name), text);
+    }
+  }
+  if (progress) process.stderr.write(`w2js: ${module.funcs.length} functions → ${outDir} in ${Date.now() - started} ms\n`);
+}
+
+function parseArg(type: string, text: string): unknown {
+  if (type === 'i64') return BigInt(text);
+  if (type === 'i32') return Number(text) | 0;
+  return Number(text);
+}
+
+async function run(target: string, exportName: string, args: string[]): Promise<void> {
+  let dir = target;
+  if (!fs.existsSync(target)) throw new CompileError('E_INPUT', 'cannot read input: ENOENT', { file: target });
+  if (fs.statSync(target).isFile()) {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'w2js-run-'));
+    compileTo(target, dir, { sourceMap: false, quiet: true });
+  }
+  const mod = (await import(pathToFileURL(path.join(path.resolve(dir), 'index.js')).href)) as {
+    instantiate(imports: object): Promise<{ instance: { exports: Record<string, unknown> } }>;
+  };
+  const { instance } = await mod.instantiate({});
+  const fn = instance.exports[exportName] as ((...a: unknown[]) => unknown) & { wasmType?: string };
+  if (typeof fn !== 'function') throw new UsageError(`no exported function "${exportName}"`);
+  const params = (fn.wasmType ?? '->').split('->')[0]!.split(',').filter(Boolean);
+  if (params.length !== args.length) throw new UsageError(`"${exportName}" takes ${params.length} argument(s), got ${args.length}`);
+  const result = fn(...params.map((t, i) => parseArg(t, args[i]!)));
+  if (result !== undefined) console.log(Array.isArray(result) ? result.map(String).join(' ') : String(result));
+}
+
+async function main(argv: string[]): Promise<number> {
+  const args = parseArgs(argv);
+  if (args.command === '--version') {
+    console.log(JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version);
+    return 0;
+  }
+  if (args.command === '' || args.command === '--help' || args.command === '-h' || args.flags.has('--help') || args.flags.has('-h')) {
+    process.stdout.write(HELP);
+    return args.command === '' ? 2 : 0;
+  }
+  switch (args.command) {
+    case 'compile': {
+      const [input, extra] = args.positional;
+      const out = args.flags.get('-o');
+      if (!input || extra !== undefined || typeof out !== 'string') throw new UsageError('usage: w2js compile <in.wasm> -o <dir>');
+      const runtime = args.flags.get('--runtime');
+      compileTo(input, out, {
+        sourceMap: args.flags.has('--source-map'),
+        runtime: typeof runtime === 'string' ? runtime : undefined,
+        quiet: args.flags.has('-q') || args.flags.has('--quiet'),
+      });
+      return 0;
+    }
+    case 'run': {
+      const invoke = args.flags.get('--invoke');
+      const [target, ...fnArgs] = args.positional;
+      if (!target || typeof invoke !== 'string') throw new UsageError('usage: w2js run <in.wasm|dir> --invoke <export> [args...]');
+      await run(target, invoke, fnArgs);
+      return 0;
+    }
+    default:
+      throw new UsageError(`unknown command "${args.command}" (see w2js --help)`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    if (e instanceof UsageError) {
+      process.stderr.write(`w2js: ${e.message}\n`);
+      process.exit(2);
+    }
+    if (e instanceof CompileError) {
+      process.stderr.write(`${e.message}\n`);
+      process.exit(1);
+    }
+    const err = e as Error;
+    if (err?.name === 'RuntimeError' || err?.name === 'LinkError') {
+      process.stderr.write(`w2js: ${err.name}: ${err.message}\n`);
+      process.exit(1);
+    }
+    process.stderr.write(`w2js: internal compiler error: ${err?.stack ?? String(e)}\n`);
+    process.exit(3);
+  },
+);

@@ -1,0 +1,107 @@
+// The WebAssembly spec suite as vitest tests: one test per suite directory, each running the spec
+// runner CLI (test/spec/run.mjs) twice for the w2js engine: once compiling every module into
+// test/.cache/spec/w2js, then under `node --jitless` (no WebAssembly at all) from that cache alone.
+// A first test runs the harness on V8's own WebAssembly to show the harness itself is sound.
+
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, test } from 'vitest';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const cli = path.join(here, 'run.mjs');
+const specRoot = path.resolve(process.env.W2JS_SPEC_DIR ?? path.join(here, '../../../shared/spec'));
+
+/** Suite directories: the CLI takes the .wast files directly inside each (2022/core leaves out simd/). */
+const suites = ['2022/core', '2022/proposals/threads'];
+
+interface Totals {
+  passed: number;
+  failed: number;
+  skipped: number;
+}
+
+interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run the CLI in a child process (async, so vitest stays responsive). */
+function runCli(nodeFlags: string[], args: string[]): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...nodeFlags, cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** The CLI's last line of the form `N passed, N failed, N skipped`. */
+function parseTotals(stdout: string): Totals | undefined {
+  const matches = [...stdout.matchAll(/^(\d+) passed, (\d+) failed, (\d+) skipped$/gm)];
+  const m = matches.at(-1);
+  return m ? { passed: Number(m[1]), failed: Number(m[2]), skipped: Number(m[3]) } : undefined;
+}
+
+/** The summary block the CLI prints after the per-file lines. */
+function summary(run: CliRun): string {
+  const at = run.stdout.lastIndexOf('\nengine ');
+  return (at >= 0 ? run.stdout.slice(at + 1) : run.stdout.slice(-4000)).trimEnd();
+}
+
+/** The per-file lines of failing scripts with their first failures, to explain a red test. */
+function failureDetail(run: CliRun): string {
+  const out: string[] = [];
+  let inFailing = false;
+  for (const line of run.stdout.split('\n')) {
+    if (/^\S.*: \d+ passed, \d+ failed, \d+ skipped$/.test(line)) inFailing = !line.includes(' 0 failed,');
+    else if (!line.startsWith('  ')) inFailing = false;
+    if (inFailing && out.length < 80) out.push(line);
+  }
+  return [...out, run.stderr.trim().slice(-2000)].join('\n');
+}
+
+/** Run the CLI and print its summary; the checks come afterwards, so both runs of a suite always report. */
+async function runAndReport(label: string, nodeFlags: string[], args: string[]): Promise<{ label: string; run: CliRun }> {
+  const run = await runCli(nodeFlags, args);
+  console.log(`--- ${label}\n${summary(run)}`);
+  return { label, run };
+}
+
+/** Expect a total line with 0 failed, and exit code 0. */
+function expectClean({ label, run }: { label: string; run: CliRun }): void {
+  const totals = parseTotals(run.stdout);
+  expect(totals, `${label}: no total line\n${run.stdout.slice(-2000)}\n${run.stderr.slice(-2000)}`).toBeDefined();
+  expect(totals?.failed, `${label}: failures\n${failureDetail(run)}`).toBe(0);
+  expect(run.code, `${label}: exit code`).toBe(0);
+}
+
+const hasWasm = typeof (globalThis as { WebAssembly?: unknown }).WebAssembly !== 'undefined';
+
+describe('spec suite', () => {
+  test.runIf(hasWasm)(
+    'harness self-check on native WebAssembly',
+    async () => {
+      expectClean(await runAndReport('native', [], ['--engine', 'native', ...suites.map((s) => path.join(specRoot, s))]));
+    },
+    120_000,
+  );
+
+  for (const suite of suites) {
+    test(
+      `${suite} on w2js (compiled, then --jitless from the cache)`,
+      async () => {
+        const dir = path.join(specRoot, suite);
+        const compiled = await runAndReport(`w2js ${suite}`, [], ['--engine', 'w2js', dir]);
+        const jitless = await runAndReport(`w2js --jitless ${suite}`, ['--jitless'], ['--engine', 'w2js', '--no-compile', dir]);
+        expectClean(compiled);
+        expectClean(jitless);
+      },
+      10 * 60_000,
+    );
+  }
+});

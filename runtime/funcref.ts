@@ -47,17 +47,34 @@ export function asWasmTrap(e: unknown): unknown {
 /** The funcref for a compiled function of `inst`: callable from JS with JS API conversions. */
 export function makeFuncRef(code: WasmCode, inst: InstanceBase, typeKey: string, name: string): FuncRef {
   const { params, results } = parseTypeKey(typeKey);
-  const fn = function (...args: unknown[]): unknown {
-    const wasmArgs = params.map((t, i) => fromJS(t, args[i]));
-    let result: unknown;
-    try {
-      result = (code as (...a: unknown[]) => unknown)(inst, ...wasmArgs);
-    } catch (e) {
-      throw asWasmTrap(e);
-    }
+  const convert = (result: unknown): unknown => {
     if (results.length === 0) return undefined;
     if (results.length === 1) return toJS(results[0]!, result);
     return (result as unknown[]).map((v, i) => toJS(results[i]!, v));
+  };
+  const c = code as (...a: unknown[]) => unknown;
+  const [t0 = '', t1 = '', t2 = '', t3 = ''] = params;
+  // Arguments go straight into the call, never through an array: V8 quietens signalling NaNs
+  // stored in double arrays, and wasm passes NaN payloads through calls unchanged.
+  const fn = function (...args: unknown[]): unknown {
+    try {
+      switch (params.length) {
+        case 0:
+          return convert(c(inst));
+        case 1:
+          return convert(c(inst, fromJS(t0, args[0])));
+        case 2:
+          return convert(c(inst, fromJS(t0, args[0]), fromJS(t1, args[1])));
+        case 3:
+          return convert(c(inst, fromJS(t0, args[0]), fromJS(t1, args[1]), fromJS(t2, args[2])));
+        case 4:
+          return convert(c(inst, fromJS(t0, args[0]), fromJS(t1, args[1]), fromJS(t2, args[2]), fromJS(t3, args[3])));
+        default:
+          return convert(c(inst, ...params.map((t, i) => fromJS(t, args[i]))));
+      }
+    } catch (e) {
+      throw asWasmTrap(e);
+    }
   } as FuncRef;
   Object.defineProperty(fn, 'name', { value: name });
   Object.defineProperty(fn, 'length', { value: params.length });
@@ -87,7 +104,7 @@ export function call_target(table: Table, index: number, typeKey: string): FuncR
   const elements = table.elements;
   if (i >= elements.length) trap(TRAP_UNDEFINED_ELEMENT);
   const f = elements[i] as FuncRef | null;
-  if (f === null) trap(TRAP_UNINITIALIZED_ELEMENT);
+  if (f === null) trap(`${TRAP_UNINITIALIZED_ELEMENT} ${i}`);
   if (f.wasmType !== typeKey) trap(TRAP_INDIRECT_CALL_TYPE);
   return f;
 }

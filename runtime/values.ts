@@ -1,7 +1,7 @@
 // runtime/: conversions between JS values and wasm values at the JS API boundary
 // (ToWebAssemblyValue / ToJSValue, JS API 4.x), by wasm type name.
 
-import { f32ToRepresentation } from './numeric/bits.js';
+import { f32FromBits, f32ToBits, f32ToRepresentation } from './numeric/bits.js';
 
 /** ToWebAssemblyValue. */
 export function fromJS(type: string, v: unknown): unknown {
@@ -11,9 +11,13 @@ export function fromJS(type: string, v: unknown): unknown {
     case 'i64':
       return BigInt.asIntN(64, typeof v === 'bigint' ? v : BigInt(v as number));
     case 'f32':
+      // A NaN keeps its payload (only normalised to the f32 form), as it would between wasm
+      // functions: the spec's tests pass signalling NaNs through exported functions.
+      if (typeof v === 'number' && v !== v) return f32FromBits(f32ToBits(v));
       return f32ToRepresentation(Number(v));
     case 'f64':
-      return Number(v);
+      // typeof first: Number() on a signalling NaN quietens it.
+      return typeof v === 'number' ? v : Number(v);
     case 'funcref':
       if (v === null || v === undefined) return null;
       if (typeof v !== 'function' || typeof (v as { wasmCode?: unknown }).wasmCode !== 'function') {

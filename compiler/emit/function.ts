@@ -382,7 +382,9 @@ class FunctionEmitter {
         const labels = instr.labels!;
         const test = this.pop();
         const arity = this.branchArity(this.frames[this.frames.length - 1 - labels[labels.length - 1]!]!).length;
-        const values = this.branchValues(arity, false);
+        let values = this.branchValues(arity, false);
+        // The values were computed before the index: evaluate them first.
+        if (test.kind !== Kind.Stable) values = values.map((v) => this.toTemp(v));
         this.emit(this.brTable(labels, test.e, values), instr);
         this.frame.unreachable = true;
         return;

@@ -26,11 +26,15 @@ const asUintN64 = (e: Expr): Expr => call(member(id('BigInt'), 'asUintN'), [num(
 /** Operators whose helper may trap (integer division, trapping truncation). */
 const TRAPPING = /\.(div|rem)_[su]$|\.trunc_f(32|64)_[su]$/;
 
-/** Helpers named after the instruction (`i32.rotl` → `i32_rotl`). */
+/**
+ * Helpers named after the instruction (`i32.rotl` → `i32_rotl`). ceil/floor/trunc are helpers
+ * because V8's Math.ceil returns a signalling NaN unquietened in its interpreter (spec: quiet).
+ */
 const HELPER_OPS = new Set([
   'i32.div_s', 'i32.div_u', 'i32.rem_s', 'i32.rem_u', 'i32.ctz', 'i32.popcnt', 'i32.rotl', 'i32.rotr',
   'i64.div_s', 'i64.div_u', 'i64.rem_s', 'i64.rem_u', 'i64.clz', 'i64.ctz', 'i64.popcnt', 'i64.rotl', 'i64.rotr',
   'i64.shl', 'i64.shr_u', 'i64.lt_u', 'i64.gt_u', 'i64.le_u', 'i64.ge_u',
+  'f32.ceil', 'f32.floor', 'f32.trunc', 'f64.ceil', 'f64.floor', 'f64.trunc',
   'f32.min', 'f32.max', 'f64.min', 'f64.max', 'f32.nearest', 'f64.nearest', 'f32.sqrt',
   'f32.abs', 'f32.neg', 'f32.copysign', 'f64.abs', 'f64.neg', 'f64.copysign',
   'i32.trunc_f32_s', 'i32.trunc_f32_u', 'i32.trunc_f64_s', 'i32.trunc_f64_u',
@@ -109,12 +113,6 @@ const UNARY: Record<string, (a: Expr) => Expr> = {
   'i64.extend32_s': (a) => call(member(id('BigInt'), 'asIntN'), [num(32), a]),
   'i64.extend_i32_s': (a) => call(id('BigInt'), [a]),
   'i64.extend_i32_u': (a) => call(id('BigInt'), [u32(a)]),
-  'f32.ceil': (a) => math('ceil', a),
-  'f32.floor': (a) => math('floor', a),
-  'f32.trunc': (a) => math('trunc', a),
-  'f64.ceil': (a) => math('ceil', a),
-  'f64.floor': (a) => math('floor', a),
-  'f64.trunc': (a) => math('trunc', a),
   'f64.sqrt': (a) => math('sqrt', a),
   'f32.convert_i32_s': (a) => fround(a),
   'f32.convert_i32_u': (a) => fround(u32(a)),

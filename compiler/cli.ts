@@ -19,6 +19,9 @@ Usage:
                            offset of each wasm instruction (the convention for wasm sources)
       --runtime <spec>     import the runtime from <spec> instead of copying it into <dir>
                            (e.g. "w2js/runtime" when the package is a dependency)
+      --split <n>          put at most <n> functions in each file (funcs-0.js, funcs-1.js, …,
+                           imported by index.js): for large modules, whose single file
+                           would be slow to load and to open in a debugger
       -q, --quiet          no progress output
 
   w2js run <in.wasm | dir> --invoke <export> [args...]
@@ -40,7 +43,7 @@ interface Args {
   flags: Map<string, string | true>;
 }
 
-const VALUE_FLAGS = new Set(['-o', '--out', '--invoke', '--runtime']);
+const VALUE_FLAGS = new Set(['-o', '--out', '--invoke', '--runtime', '--split']);
 
 function parseArgs(argv: string[]): Args {
   const [command = '', ...rest] = argv;
@@ -71,12 +74,12 @@ function readInput(file: string): Uint8Array {
   }
 }
 
-function compileTo(input: string, outDir: string, options: { sourceMap: boolean; runtime?: string; quiet: boolean }): void {
+function compileTo(input: string, outDir: string, options: { sourceMap: boolean; runtime?: string; quiet: boolean; split?: number }): void {
   const bytes = readInput(input);
   const progress = !options.quiet && process.stderr.isTTY;
   if (progress) process.stderr.write(`w2js: compiling ${input} (${bytes.length} bytes)\n`);
   const started = Date.now();
-  const { files, module } = compile(bytes, { filename: input, sourceMap: options.sourceMap, runtimeImport: options.runtime ?? './runtime/index.js' });
+  const { files, module } = compile(bytes, { filename: input, sourceMap: options.sourceMap, runtimeImport: options.runtime ?? './runtime/index.js', split: options.split });
   fs.mkdirSync(outDir, { recursive: true });
   for (const [name, text] of files) fs.writeFileSync(path.join(outDir, name), text);
   if (!options.runtime) {
@@ -130,7 +133,10 @@ async function main(argv: string[]): Promise<number> {
       const out = args.flags.get('-o');
       if (!input || extra !== undefined || typeof out !== 'string') throw new UsageError('usage: w2js compile <in.wasm> -o <dir>');
       const runtime = args.flags.get('--runtime');
+      const split = args.flags.get('--split');
+      if (split !== undefined && !(typeof split === 'string' && /^[1-9][0-9]*$/.test(split))) throw new UsageError('--split takes a positive number of functions per file');
       compileTo(input, out, {
+        split: typeof split === 'string' ? Number(split) : undefined,
         sourceMap: args.flags.has('--source-map'),
         runtime: typeof runtime === 'string' ? runtime : undefined,
         quiet: args.flags.has('-q') || args.flags.has('--quiet'),

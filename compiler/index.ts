@@ -5,7 +5,7 @@ import { CompileError } from './diagnostics.js';
 import { emitFunction } from './emit/function.js';
 import { buildDescriptor } from './link/descriptor.js';
 import { assignNames } from './link/names.js';
-import { commentSafe, linkOutput } from './link/output.js';
+import { commentSafe, linkOutput, type LinkedFunction } from './link/output.js';
 import type { Module } from './ir/module.js';
 import { readModule } from './read/module.js';
 import { validateModule } from './validate/index.js';
@@ -19,8 +19,10 @@ export interface CompileOptions {
   filename?: string;
   /** Module specifier the output imports its runtime from. */
   runtimeImport?: string;
-  /** Also produce `index.js.map`. */
+  /** Also produce a `.map` beside each file. */
   sourceMap?: boolean;
+  /** Split functions into `funcs-N.js` files of at most this many functions. */
+  split?: number;
 }
 
 export interface CompileOutput {
@@ -39,7 +41,8 @@ export function compile(bytes: Uint8Array, options: CompileOptions = {}): Compil
     const m = readModule(bytes);
     validateModule(m);
     const names = assignNames(m);
-    const helpers = new Set<string>();
+    let helpers = new Set<string>();
+    let callees = new Set<string>();
     const ctx = {
       module: m,
       names,
@@ -48,34 +51,42 @@ export function compile(bytes: Uint8Array, options: CompileOptions = {}): Compil
         helpers.add(name);
         return id(name);
       },
+      callee(name: string): void {
+        callees.add(name);
+      },
     };
-    const functions = m.funcs.map((func, i) => {
+    const functions = m.funcs.map((func, i): LinkedFunction => {
       const funcIndex = m.importedFuncs + i;
+      helpers = new Set();
+      callees = new Set();
       try {
         const { node } = emitFunction(ctx, funcIndex, func);
         const type = m.types[func.typeIndex]!;
         const sig = `${type.params.length ? ` (param ${TYPE_TEXT(type.params)})` : ''}${type.results.length ? ` (result ${TYPE_TEXT(type.results)})` : ''}`;
-        return leadingComment(node, `* func[${funcIndex}] ${commentSafe(names.funcSourceNames[funcIndex]!)}${sig} `);
+        leadingComment(node, `* func[${funcIndex}] ${commentSafe(names.funcSourceNames[funcIndex]!)}${sig} `);
+        return { node, name: names.funcs[funcIndex]!, helpers, callees };
       } catch (e) {
         if (e instanceof CompileError) e.locate({ funcIndex, funcName: names.funcSourceNames[funcIndex] });
         throw e;
       }
     });
     const descriptor = buildDescriptor(m, names, file);
-    const { code, map } = linkOutput({
+    const linked = linkOutput({
       filename: file,
       runtimeImport: options.runtimeImport ?? './runtime/index.js',
-      helpers: [...helpers],
       functions,
       descriptor,
       sourceMap: options.sourceMap ?? false,
+      split: options.split,
     });
     const files = new Map<string, string>();
-    if (options.sourceMap) {
-      files.set('index.js', `${code}//# sourceMappingURL=index.js.map\n`);
-      files.set('index.js.map', JSON.stringify(map));
-    } else {
-      files.set('index.js', code);
+    for (const [name, { code, map }] of linked) {
+      if (options.sourceMap) {
+        files.set(name, `${code}//# sourceMappingURL=${name}.map\n`);
+        files.set(`${name}.map`, JSON.stringify(map));
+      } else {
+        files.set(name, code);
+      }
     }
     return { files, module: m };
   } catch (e) {

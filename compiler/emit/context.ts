@@ -25,6 +25,8 @@ export interface EmitContext {
   filename: string;
   /** Record a runtime helper as used and get its identifier. */
   helper(name: string): Expr;
+  /** Record a call of a defined function (link/ needs it to split output into files). */
+  callee(name: string): void;
 }
 
 /** The signature string used for call_indirect checks and funcref types: `i32,i64->f32`. */

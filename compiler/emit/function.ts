@@ -523,9 +523,9 @@ class FunctionEmitter {
     const type = ctx.module.types[ctx.module.funcTypes[callee]!]!;
     const args = this.popN(type.params.length).map((a) => a.e);
     const name = ctx.names.funcs[callee]!;
-    const e = callee < ctx.module.importedFuncs
-      ? call(member(id('inst'), name), args)
-      : call(name, [id('inst'), ...args]);
+    const imported = callee < ctx.module.importedFuncs;
+    if (!imported) ctx.callee(name);
+    const e = imported ? call(member(id('inst'), name), args) : call(name, [id('inst'), ...args]);
     this.pushCallResult(e, type.results, instr);
   }
 

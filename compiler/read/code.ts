@@ -3,6 +3,7 @@
 
 import type { BlockType, FuncType, Instr, ValType } from '../ir/module.js';
 import type { Cursor } from './cursor.js';
+import { unsupported } from '../diagnostics.js';
 import { FC_OPS, FE_OPS, OPS, type OpInfo } from './opcodes.js';
 import { isValTypeByte, readRefType, readValType } from './types.js';
 
@@ -12,6 +13,17 @@ export interface CodeContext {
   /** Whether a data count section was present (memory.init and data.drop need it, spec 5.5.16). */
   hasDataCount: boolean;
 }
+
+/** Opcodes of proposals w2js does not compile yet: a clear E_UNSUPPORTED instead of "illegal opcode". */
+const UNSUPPORTED_FEATURES = new Map<number, string>([
+  [0xfd, 'SIMD'],
+  [0x06, 'exception handling'], [0x07, 'exception handling'], [0x08, 'exception handling'], [0x09, 'exception handling'],
+  [0x18, 'exception handling'], [0x19, 'exception handling'], [0x1f, 'exception handling'],
+  [0x12, 'tail calls'], [0x13, 'tail calls'],
+  [0x14, 'typed function references'], [0x15, 'typed function references'], [0xd3, 'typed function references'],
+  [0xd4, 'typed function references'], [0xd5, 'typed function references'], [0xd6, 'typed function references'],
+  [0xfb, 'garbage collection'],
+]);
 
 const EMPTY: BlockType = { params: [], results: [] };
 const SINGLE = new Map<ValType, BlockType>();
@@ -60,7 +72,11 @@ export function readInstructions(c: Cursor, ctx: CodeContext): Instr[] {
     } else {
       info = OPS.get(code);
     }
-    if (!info) c.fail('illegal opcode', at);
+    if (!info) {
+      const feature = UNSUPPORTED_FEATURES.get(code);
+      if (feature) throw unsupported(`${feature} (opcode 0x${code.toString(16)}) is not supported yet`, at);
+      return c.fail('illegal opcode', at);
+    }
     const instr: Instr = { op: info.name, at };
     switch (info.imm) {
       case 'none':

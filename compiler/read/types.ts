@@ -2,6 +2,7 @@
 
 import type { GlobalType, Limits, MemoryType, RefType, TableType, ValType } from '../ir/module.js';
 import type { Cursor } from './cursor.js';
+import { unsupported } from '../diagnostics.js';
 
 const VALTYPES: Record<number, ValType> = {
   0x7f: 'i32', 0x7e: 'i64', 0x7d: 'f32', 0x7c: 'f64', 0x7b: 'v128', 0x70: 'funcref', 0x6f: 'externref',
@@ -14,7 +15,9 @@ export function isValTypeByte(byte: number): boolean {
 export function readValType(c: Cursor): ValType {
   const at = c.pos;
   const t = VALTYPES[c.u8()];
-  if (!t) c.fail('malformed value type', at);
+  if (!t) return c.fail('malformed value type', at);
+  // TODO(simd): v128 values and the 0xfd instructions.
+  if (t === 'v128') throw unsupported('the v128 type (SIMD) is not supported yet', at);
   return t;
 }
 

@@ -141,7 +141,8 @@ function writeCacheDir(dir, files) {
 /**
  * Our compiler. Each distinct binary is compiled once into test/.cache/spec/w2js/<sha1>/index.js
  * (or error.json for a rejected one), imported by file URL, and instantiated as often as the script asks.
- * With `noCompile`, only that cache is used (for `node --jitless`, where binaryen.js cannot run).
+ * With `noCompile`, only that cache is used: `node --jitless` then runs exactly the code the
+ * compiling run produced, whatever the compiler itself needs to run.
  */
 export async function createW2jsEngine({ noCompile = false } = {}) {
   // $W2JS_DIST points the harness at another build (the harness's own tests use a stand-in compiler).
@@ -181,7 +182,14 @@ export async function createW2jsEngine({ noCompile = false } = {}) {
     }
     const errorPath = path.join(dir, 'error.json');
     if (existsSync(errorPath)) throw new W2jsCompileError(JSON.parse(readFileSync(errorPath, 'utf8')));
-    const mod = await import(pathToFileURL(path.join(dir, 'index.js')).href);
+    const indexPath = path.join(dir, 'index.js');
+    let mod;
+    try {
+      mod = await import(pathToFileURL(indexPath).href);
+    } catch (e) {
+      // A syntax error in generated code, or an import the runtime does not provide.
+      throw new Error(`loading ${path.relative(repoRoot, indexPath)} failed: ${e && e.name}: ${String(e && e.message).split('\n')[0]}`);
+    }
     return {
       async instantiate(imports) {
         const { instance } = await mod.instantiate(imports);

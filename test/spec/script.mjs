@@ -47,9 +47,12 @@ class ScriptState {
   /** The import object for a binary: spectest, every registered instance, and {} for unknown modules. */
   importsFor(bytes) {
     this.spectest ??= createSpectest(this.engine);
-    const imports = { spectest: this.spectest };
-    for (const [name, exports] of this.registered) imports[name] = exports;
-    for (const name of readImportModuleNames(bytes)) imports[name] ??= {};
+    const imports = {};
+    // Own data properties, so that names like `__proto__` or `toString` behave like any other.
+    const put = (name, value) => Object.defineProperty(imports, name, { value, enumerable: true, writable: true, configurable: true });
+    put('spectest', this.spectest);
+    for (const [name, exports] of this.registered) put(name, exports);
+    for (const name of readImportModuleNames(bytes)) if (!Object.hasOwn(imports, name)) put(name, {});
     return imports;
   }
 

@@ -135,10 +135,9 @@ export function hasSignallingF32Arg(args) {
 
 /** Check an action's result(s) against the expected list: one value, or an iterable of several. */
 export function checkResults(engine, hostRef, expectedList, result, options = {}) {
-  let actuals;
-  if (expectedList.length === 0) actuals = [];
-  else if (expectedList.length === 1) actuals = [result];
-  else {
+  let actuals = boxedArray();
+  if (expectedList.length === 1) actuals.push(result);
+  else if (expectedList.length > 1) {
     if (result == null || typeof result[Symbol.iterator] !== 'function') {
       return { ok: false, boundary: false, message: `expected ${expectedList.length} results, got ${String(result)}` };
     }

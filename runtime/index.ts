@@ -3,6 +3,7 @@
 export { RuntimeError, LinkError, trap } from './trap.js';
 export { Memory, PAGE_SIZE } from './memory.js';
 export * from './memory.js';
+export * from './atomics.js';
 export { Table } from './table.js';
 export * from './table.js';
 export { Global } from './global.js';

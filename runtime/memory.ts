@@ -25,6 +25,11 @@ export class Memory {
   length: number;
   dv: DataView;
   u8: Uint8Array;
+  /** Typed views for the atomics (runtime/atomics.ts), kept in step with `dv` and `u8`. */
+  u16!: Uint16Array;
+  i32!: Int32Array;
+  u32!: Uint32Array;
+  i64!: BigInt64Array;
   readonly maximum: number | undefined;
   readonly shared: boolean;
   private raw: ArrayBuffer | SharedArrayBuffer;
@@ -51,6 +56,16 @@ export class Memory {
     this.length = this.raw.byteLength;
     this.dv = new DataView(this.raw, 0, this.length);
     this.u8 = new Uint8Array(this.raw, 0, this.length);
+    this.viewAtomics();
+  }
+
+  /** (Re)create the atomics' views over the current length. */
+  private viewAtomics(): void {
+    const n = this.length; // a multiple of the page size, up to 2^32 (so no `>>>` here)
+    this.u16 = new Uint16Array(this.raw, 0, n / 2);
+    this.i32 = new Int32Array(this.raw, 0, n / 4);
+    this.u32 = new Uint32Array(this.raw, 0, n / 4);
+    this.i64 = new BigInt64Array(this.raw, 0, n / 8);
   }
 
   /** The current buffer (JS API). */
@@ -70,6 +85,7 @@ export class Memory {
     this.length = this.raw.byteLength;
     this.dv = new DataView(this.raw, 0, this.length);
     this.u8 = new Uint8Array(this.raw, 0, this.length);
+    this.viewAtomics();
     return true;
   }
 
@@ -96,6 +112,7 @@ export class Memory {
     this.length = length;
     this.dv = new DataView(this.raw, 0, length);
     this.u8 = new Uint8Array(this.raw, 0, length);
+    this.viewAtomics();
     return old;
   }
 

@@ -50,9 +50,9 @@ export interface OutputParts {
   split?: number;
 }
 
-/** Remove what could end a comment or a line inside a comment. */
+/** Remove what could end a comment, a line inside a comment, or an inline <script>. */
 export function commentSafe(text: string): string {
-  return text.replace(/\*\//g, '*\\/').replace(/[\r\n\u2028\u2029]/g, ' ');
+  return text.replace(/\*\//g, '*\\/').replace(/<\//g, '<\\/').replace(/[\r\n\u2028\u2029]/g, ' ');
 }
 
 const specifier = (local: string, imported = local) => ({ type: 'ImportSpecifier', imported: id(imported), local: id(local) });
@@ -74,7 +74,7 @@ function print(body: Stmt[], parts: OutputParts): { code: string; map: unknown }
     sourceMaps: parts.sourceMap,
     sourceFileName: parts.filename,
     comments: true,
-    jsescOption: { minimal: true },
+    jsescOption: { minimal: true, isScriptContext: true },
   });
   return { code: `${result.code}\n`, map: result.map };
 }

@@ -14,12 +14,12 @@ const cacheDir = path.join(root, 'test/.cache/helpers');
 const wabt = await wabtInit();
 
 /** Assemble wat text (all post-MVP features the spec suite uses enabled). */
-export function wat(text: string): Uint8Array {
+export function wat(text: string, names = true): Uint8Array {
   const module = wabt.parseWat('test.wat', text, { threads: true, multi_value: true, bulk_memory: true, reference_types: true, sign_extension: true, sat_float_to_int: true });
   try {
     module.resolveNames();
     module.validate();
-    return module.toBinary({ write_debug_names: true }).buffer;
+    return module.toBinary({ write_debug_names: names }).buffer;
   } finally {
     module.destroy();
   }
@@ -53,4 +53,34 @@ export function functionText(code: string, name: string): string {
   if (start < 0) throw new Error(`no function ${name} in output`);
   const end = code.indexOf('\n}\n', start);
   return code.slice(start, end + 2);
+}
+
+const utf8 = new TextEncoder();
+function leb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let byte = n & 0x7f;
+    n >>>= 7;
+    if (n) byte |= 0x80;
+    out.push(byte);
+  } while (n);
+  return out;
+}
+const nameBytes = (s: string): number[] => {
+  const b = [...utf8.encode(s)];
+  return [...leb(b.length), ...b];
+};
+function nameMap(entries: [number, string][]): number[] {
+  return [...leb(entries.length), ...entries.flatMap(([i, s]) => [...leb(i), ...nameBytes(s)])];
+}
+
+/** Append a "name" custom section naming functions, their locals and globals. */
+export function withNames(bytes: Uint8Array, names: { funcs?: [number, string][]; locals?: [number, [number, string][]][]; globals?: [number, string][] }): Uint8Array {
+  const subsections: number[] = [];
+  const sub = (id: number, payload: number[]) => subsections.push(id, ...leb(payload.length), ...payload);
+  if (names.funcs) sub(1, nameMap(names.funcs));
+  if (names.locals) sub(2, [...leb(names.locals.length), ...names.locals.flatMap(([f, m]) => [...leb(f), ...nameMap(m)])]);
+  if (names.globals) sub(7, nameMap(names.globals));
+  const payload = [...nameBytes('name'), ...subsections];
+  return new Uint8Array([...bytes, 0, ...leb(payload.length), ...payload]);
 }

@@ -1,0 +1,294 @@
+// runtime/: the threads proposal's atomic memory instructions (spec: threads proposal, 4.4.7
+// "Atomic Memory Instructions"), called by generated code like the plain load/store helpers:
+// `i32.atomic.rmw8.add_u` → `i32_atomic_rmw8_add_u(mem, addr, value)`, `addr` being the exact
+// effective address `(a >>> 0) + offset`.
+//
+// Every access is a JS `Atomics` operation on one of Memory's typed views (u8, u16, i32, u32,
+// i64), so it is sequentially consistent across workers sharing the SharedArrayBuffer. Atomics
+// work on a plain ArrayBuffer too (then they are simply non-atomic), which is what the spec asks
+// of atomics on a non-shared memory. Typed views use the host's byte order: like the rest of the
+// runtime's typed-array fast paths this assumes a little-endian host (every platform Node runs on).
+//
+// Checks, in the reference interpreter's order: alignment ('unaligned atomic'), then bounds;
+// a wait then also needs a shared memory and a thread allowed to block.
+
+import { type Memory } from './memory.js';
+import { TRAP_MEMORY_OOB, trap } from './trap.js';
+
+/** Trap text of a misaligned atomic access (threads proposal). */
+export const TRAP_UNALIGNED_ATOMIC = 'unaligned atomic';
+/** Trap text of memory.atomic.wait on a non-shared memory (threads proposal). */
+export const TRAP_EXPECTED_SHARED = 'expected shared memory';
+/** Trap text of memory.atomic.wait on a thread that must not block (a browser's main thread). */
+export const TRAP_CANNOT_BLOCK = 'atomic wait on a thread that cannot block';
+
+// A browser's main thread (it has a `document`) must not block: Atomics.wait throws there.
+let mayBlock = typeof (globalThis as { document?: unknown }).document === 'undefined';
+
+/** Whether memory.atomic.wait may block this JS thread (default: everywhere but a browser's main thread). */
+export function setMayBlock(value: boolean): void {
+  mayBlock = value;
+}
+
+/** Whether memory.atomic.wait may block this JS thread. */
+export function getMayBlock(): boolean {
+  return mayBlock;
+}
+
+/** Bounds check after the alignment check (`size` a power of two); returns `addr`. */
+function access(mem: Memory, addr: number, size: number): number {
+  // `&` keeps the low bits of any integer below 2^53, and effective addresses stay below 2^33.
+  if ((addr & (size - 1)) !== 0) trap(TRAP_UNALIGNED_ATOMIC);
+  if (addr + size > mem.length && !(mem.refresh() && addr + size <= mem.length)) trap(TRAP_MEMORY_OOB);
+  return addr;
+}
+// One checker per width, so each call site stays monomorphic; past the check `addr` < 2^32, so
+// `>>>` turns it into an element index exactly.
+const at1 = (mem: Memory, addr: number): number => access(mem, addr, 1);
+const at2 = (mem: Memory, addr: number): number => access(mem, addr, 2);
+const at4 = (mem: Memory, addr: number): number => access(mem, addr, 4);
+const at8 = (mem: Memory, addr: number): number => access(mem, addr, 8);
+
+// ---- loads and stores ----
+
+export function i32_atomic_load(mem: Memory, addr: number): number {
+  return Atomics.load(mem.i32, at4(mem, addr) >>> 2);
+}
+export function i64_atomic_load(mem: Memory, addr: number): bigint {
+  return Atomics.load(mem.i64, at8(mem, addr) >>> 3);
+}
+export function i32_atomic_load8_u(mem: Memory, addr: number): number {
+  return Atomics.load(mem.u8, at1(mem, addr));
+}
+export function i32_atomic_load16_u(mem: Memory, addr: number): number {
+  return Atomics.load(mem.u16, at2(mem, addr) >>> 1);
+}
+export function i64_atomic_load8_u(mem: Memory, addr: number): bigint {
+  return BigInt(Atomics.load(mem.u8, at1(mem, addr)));
+}
+export function i64_atomic_load16_u(mem: Memory, addr: number): bigint {
+  return BigInt(Atomics.load(mem.u16, at2(mem, addr) >>> 1));
+}
+export function i64_atomic_load32_u(mem: Memory, addr: number): bigint {
+  return BigInt(Atomics.load(mem.u32, at4(mem, addr) >>> 2));
+}
+
+export function i32_atomic_store(mem: Memory, addr: number, value: number): void {
+  Atomics.store(mem.i32, at4(mem, addr) >>> 2, value);
+}
+export function i64_atomic_store(mem: Memory, addr: number, value: bigint): void {
+  Atomics.store(mem.i64, at8(mem, addr) >>> 3, value);
+}
+export function i32_atomic_store8(mem: Memory, addr: number, value: number): void {
+  Atomics.store(mem.u8, at1(mem, addr), value);
+}
+export function i32_atomic_store16(mem: Memory, addr: number, value: number): void {
+  Atomics.store(mem.u16, at2(mem, addr) >>> 1, value);
+}
+export function i64_atomic_store8(mem: Memory, addr: number, value: bigint): void {
+  Atomics.store(mem.u8, at1(mem, addr), Number(value & 0xffn));
+}
+export function i64_atomic_store16(mem: Memory, addr: number, value: bigint): void {
+  Atomics.store(mem.u16, at2(mem, addr) >>> 1, Number(value & 0xffffn));
+}
+export function i64_atomic_store32(mem: Memory, addr: number, value: bigint): void {
+  Atomics.store(mem.u32, at4(mem, addr) >>> 2, Number(value & 0xffffffffn));
+}
+
+// ---- read-modify-write: each returns the old value, zero-extended for the narrow forms.
+// The narrow forms wrap their operands to the access width (as the typed views do); cmpxchg
+// compares the loaded value with the wrapped `expected`.
+
+export function i32_atomic_rmw_add(mem: Memory, addr: number, value: number): number {
+  return Atomics.add(mem.i32, at4(mem, addr) >>> 2, value);
+}
+export function i64_atomic_rmw_add(mem: Memory, addr: number, value: bigint): bigint {
+  return Atomics.add(mem.i64, at8(mem, addr) >>> 3, value);
+}
+export function i32_atomic_rmw8_add_u(mem: Memory, addr: number, value: number): number {
+  return Atomics.add(mem.u8, at1(mem, addr), value);
+}
+export function i32_atomic_rmw16_add_u(mem: Memory, addr: number, value: number): number {
+  return Atomics.add(mem.u16, at2(mem, addr) >>> 1, value);
+}
+export function i64_atomic_rmw8_add_u(mem: Memory, addr: number, value: bigint): bigint {
+  return BigInt(Atomics.add(mem.u8, at1(mem, addr), Number(value & 0xffn)));
+}
+export function i64_atomic_rmw16_add_u(mem: Memory, addr: number, value: bigint): bigint {
+  return BigInt(Atomics.add(mem.u16, at2(mem, addr) >>> 1, Number(value & 0xffffn)));
+}
+export function i64_atomic_rmw32_add_u(mem: Memory, addr: number, value: bigint): bigint {
+  return BigInt(Atomics.add(mem.u32, at4(mem, addr) >>> 2, Number(value & 0xffffffffn)));
+}
+export function i32_atomic_rmw_sub(mem: Memory, addr: number, value: number): number {
+  return Atomics.sub(mem.i32, at4(mem, addr) >>> 2, value);
+}
+export function i64_atomic_rmw_sub(mem: Memory, addr: number, value: bigint): bigint {
+  return Atomics.sub(mem.i64, at8(mem, addr) >>> 3, value);
+}
+export function i32_atomic_rmw8_sub_u(mem: Memory, addr: number, value: number): number {
+  return Atomics.sub(mem.u8, at1(mem, addr), value);
+}
+export function i32_atomic_rmw16_sub_u(mem: Memory, addr: number, value: number): number {
+  return Atomics.sub(mem.u16, at2(mem, addr) >>> 1, value);
+}
+export function i64_atomic_rmw8_sub_u(mem: Memory, addr: number, value: bigint): bigint {
+  return BigInt(Atomics.sub(mem.u8, at1(mem, addr), Number(value & 0xffn)));
+}
+export function i64_atomic_rmw16_sub_u(mem: Memory, addr: number, value: bigint): bigint {
+  return BigInt(Atomics.sub(mem.u16, at2(mem, addr) >>> 1, Number(value & 0xffffn)));
+}
+export function i64_atomic_rmw32_sub_u(mem: Memory, addr: number, value: bigint): bigint {
+  return BigInt(Atomics.sub(mem.u32, at4(mem, addr) >>> 2, Number(value & 0xffffffffn)));
+}
+export function i32_atomic_rmw_and(mem: Memory, addr: number, value: number): number {
+  return Atomics.and(mem.i32, at4(mem, addr) >>> 2, value);
+}
+export function i64_atomic_rmw_and(mem: Memory, addr: number, value: bigint): bigint {
+  return Atomics.and(mem.i64, at8(mem, addr) >>> 3, value);
+}
+export function i32_atomic_rmw8_and_u(mem: Memory, addr: number, value: number): number {
+  return Atomics.and(mem.u8, at1(mem, addr), value);
+}
+export function i32_atomic_rmw16_and_u(mem: Memory, addr: number, value: number): number {
+  return Atomics.and(mem.u16, at2(mem, addr) >>> 1, value);
+}
+export function i64_atomic_rmw8_and_u(mem: Memory, addr: number, value: bigint): bigint {
+  return BigInt(Atomics.and(mem.u8, at1(mem, addr), Number(value & 0xffn)));
+}
+export function i64_atomic_rmw16_and_u(mem: Memory, addr: number, value: bigint): bigint {
+  return BigInt(Atomics.and(mem.u16, at2(mem, addr) >>> 1, Number(value & 0xffffn)));
+}
+export function i64_atomic_rmw32_and_u(mem: Memory, addr: number, value: bigint): bigint {
+  return BigInt(Atomics.and(mem.u32, at4(mem, addr) >>> 2, Number(value & 0xffffffffn)));
+}
+export function i32_atomic_rmw_or(mem: Memory, addr: number, value: number): number {
+  return Atomics.or(mem.i32, at4(mem, addr) >>> 2, value);
+}
+export function i64_atomic_rmw_or(mem: Memory, addr: number, value: bigint): bigint {
+  return Atomics.or(mem.i64, at8(mem, addr) >>> 3, value);
+}
+export function i32_atomic_rmw8_or_u(mem: Memory, addr: number, value: number): number {
+  return Atomics.or(mem.u8, at1(mem, addr), value);
+}
+export function i32_atomic_rmw16_or_u(mem: Memory, addr: number, value: number): number {
+  return Atomics.or(mem.u16, at2(mem, addr) >>> 1, value);
+}
+export function i64_atomic_rmw8_or_u(mem: Memory, addr: number, value: bigint): bigint {
+  return BigInt(Atomics.or(mem.u8, at1(mem, addr), Number(value & 0xffn)));
+}
+export function i64_atomic_rmw16_or_u(mem: Memory, addr: number, value: bigint): bigint {
+  return BigInt(Atomics.or(mem.u16, at2(mem, addr) >>> 1, Number(value & 0xffffn)));
+}
+export function i64_atomic_rmw32_or_u(mem: Memory, addr: number, value: bigint): bigint {
+  return BigInt(Atomics.or(mem.u32, at4(mem, addr) >>> 2, Number(value & 0xffffffffn)));
+}
+export function i32_atomic_rmw_xor(mem: Memory, addr: number, value: number): number {
+  return Atomics.xor(mem.i32, at4(mem, addr) >>> 2, value);
+}
+export function i64_atomic_rmw_xor(mem: Memory, addr: number, value: bigint): bigint {
+  return Atomics.xor(mem.i64, at8(mem, addr) >>> 3, value);
+}
+export function i32_atomic_rmw8_xor_u(mem: Memory, addr: number, value: number): number {
+  return Atomics.xor(mem.u8, at1(mem, addr), value);
+}
+export function i32_atomic_rmw16_xor_u(mem: Memory, addr: number, value: number): number {
+  return Atomics.xor(mem.u16, at2(mem, addr) >>> 1, value);
+}
+export function i64_atomic_rmw8_xor_u(mem: Memory, addr: number, value: bigint): bigint {
+  return BigInt(Atomics.xor(mem.u8, at1(mem, addr), Number(value & 0xffn)));
+}
+export function i64_atomic_rmw16_xor_u(mem: Memory, addr: number, value: bigint): bigint {
+  return BigInt(Atomics.xor(mem.u16, at2(mem, addr) >>> 1, Number(value & 0xffffn)));
+}
+export function i64_atomic_rmw32_xor_u(mem: Memory, addr: number, value: bigint): bigint {
+  return BigInt(Atomics.xor(mem.u32, at4(mem, addr) >>> 2, Number(value & 0xffffffffn)));
+}
+export function i32_atomic_rmw_xchg(mem: Memory, addr: number, value: number): number {
+  return Atomics.exchange(mem.i32, at4(mem, addr) >>> 2, value);
+}
+export function i64_atomic_rmw_xchg(mem: Memory, addr: number, value: bigint): bigint {
+  return Atomics.exchange(mem.i64, at8(mem, addr) >>> 3, value);
+}
+export function i32_atomic_rmw8_xchg_u(mem: Memory, addr: number, value: number): number {
+  return Atomics.exchange(mem.u8, at1(mem, addr), value);
+}
+export function i32_atomic_rmw16_xchg_u(mem: Memory, addr: number, value: number): number {
+  return Atomics.exchange(mem.u16, at2(mem, addr) >>> 1, value);
+}
+export function i64_atomic_rmw8_xchg_u(mem: Memory, addr: number, value: bigint): bigint {
+  return BigInt(Atomics.exchange(mem.u8, at1(mem, addr), Number(value & 0xffn)));
+}
+export function i64_atomic_rmw16_xchg_u(mem: Memory, addr: number, value: bigint): bigint {
+  return BigInt(Atomics.exchange(mem.u16, at2(mem, addr) >>> 1, Number(value & 0xffffn)));
+}
+export function i64_atomic_rmw32_xchg_u(mem: Memory, addr: number, value: bigint): bigint {
+  return BigInt(Atomics.exchange(mem.u32, at4(mem, addr) >>> 2, Number(value & 0xffffffffn)));
+}
+export function i32_atomic_rmw_cmpxchg(mem: Memory, addr: number, expected: number, replacement: number): number {
+  return Atomics.compareExchange(mem.i32, at4(mem, addr) >>> 2, expected, replacement);
+}
+export function i64_atomic_rmw_cmpxchg(mem: Memory, addr: number, expected: bigint, replacement: bigint): bigint {
+  return Atomics.compareExchange(mem.i64, at8(mem, addr) >>> 3, expected, replacement);
+}
+export function i32_atomic_rmw8_cmpxchg_u(mem: Memory, addr: number, expected: number, replacement: number): number {
+  return Atomics.compareExchange(mem.u8, at1(mem, addr), expected, replacement);
+}
+export function i32_atomic_rmw16_cmpxchg_u(mem: Memory, addr: number, expected: number, replacement: number): number {
+  return Atomics.compareExchange(mem.u16, at2(mem, addr) >>> 1, expected, replacement);
+}
+export function i64_atomic_rmw8_cmpxchg_u(mem: Memory, addr: number, expected: bigint, replacement: bigint): bigint {
+  return BigInt(Atomics.compareExchange(mem.u8, at1(mem, addr), Number(expected & 0xffn), Number(replacement & 0xffn)));
+}
+export function i64_atomic_rmw16_cmpxchg_u(mem: Memory, addr: number, expected: bigint, replacement: bigint): bigint {
+  return BigInt(Atomics.compareExchange(mem.u16, at2(mem, addr) >>> 1, Number(expected & 0xffffn), Number(replacement & 0xffffn)));
+}
+export function i64_atomic_rmw32_cmpxchg_u(mem: Memory, addr: number, expected: bigint, replacement: bigint): bigint {
+  return BigInt(Atomics.compareExchange(mem.u32, at4(mem, addr) >>> 2, Number(expected & 0xffffffffn), Number(replacement & 0xffffffffn)));
+}
+
+// ---- wait and notify ----
+
+/** Atomics.wait's outcome → memory.atomic.wait's result: 0 "ok", 1 "not-equal", 2 "timed-out". */
+const WAIT_RESULT: Record<string, number> = { ok: 0, 'not-equal': 1, 'timed-out': 2 };
+
+/** The wait timeout: i64 nanoseconds, negative meaning forever → Atomics.wait's milliseconds. */
+function timeoutMs(timeout: bigint): number {
+  return timeout < 0n ? Infinity : Number(timeout) / 1e6;
+}
+
+// A zero timeout, or a thread that may not block, is answered without Atomics.wait (which
+// throws on a browser's main thread even for a zero timeout); only a real block traps there.
+
+export function memory_atomic_wait32(mem: Memory, addr: number, expected: number, timeout: bigint): number {
+  const index = at4(mem, addr) >>> 2;
+  if (!mem.shared) trap(TRAP_EXPECTED_SHARED);
+  if (timeout === 0n || !mayBlock) {
+    if (Atomics.load(mem.i32, index) !== expected) return 1;
+    if (timeout === 0n) return 2;
+    trap(TRAP_CANNOT_BLOCK);
+  }
+  return WAIT_RESULT[Atomics.wait(mem.i32, index, expected, timeoutMs(timeout))]!;
+}
+
+export function memory_atomic_wait64(mem: Memory, addr: number, expected: bigint, timeout: bigint): number {
+  const index = at8(mem, addr) >>> 3;
+  if (!mem.shared) trap(TRAP_EXPECTED_SHARED);
+  if (timeout === 0n || !mayBlock) {
+    if (Atomics.load(mem.i64, index) !== expected) return 1;
+    if (timeout === 0n) return 2;
+    trap(TRAP_CANNOT_BLOCK);
+  }
+  return WAIT_RESULT[Atomics.wait(mem.i64, index, expected, timeoutMs(timeout))]!;
+}
+
+/** Wake up to `count` (u32) waiters on `addr`; the number woken. A non-shared memory has none. */
+export function memory_atomic_notify(mem: Memory, addr: number, count: number): number {
+  const index = at4(mem, addr) >>> 2;
+  if (!mem.shared) return 0;
+  // V8 keys waiters by buffer and byte address, so this also wakes wait64 waiters on `addr`.
+  return Atomics.notify(mem.i32, index, count >>> 0);
+}
+
+/** atomic.fence: every Atomics operation is already sequentially consistent, so nothing to do. */
+export function atomic_fence(): void {}

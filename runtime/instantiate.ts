@@ -3,6 +3,7 @@
 // data segments, run the start function. Generated code hands over its module descriptor.
 
 import { Global } from './global.js';
+import { instantiateOptions, registerInstance } from './instance-thread.js';
 import { hostFuncRef, isFuncRef, makeFuncRef, parseTypeKey, asWasmTrap, type FuncRef, type InstanceBase, type WasmCode } from './funcref.js';
 import { Memory, PAGE_SIZE } from './memory.js';
 import { f32FromBits, f64FromBits } from './numeric/bits.js';
@@ -175,8 +176,12 @@ export async function instantiateModule(desc: ModuleDescriptor, imports: Record<
   return { module: desc, instance: createInstance(desc, imports) };
 }
 
-/** The synchronous core of instantiation (like `new WebAssembly.Instance`). */
+/**
+ * The synchronous core of instantiation (like `new WebAssembly.Instance`). Options (threads)
+ * travel inside `imports`: see InstantiateOptions in instance-thread.ts.
+ */
 export function createInstance(desc: ModuleDescriptor, imports: Record<string, unknown> = {}): { exports: Record<string, unknown> } {
+  const options = instantiateOptions(imports);
   const inst = {
     family: {},
     funcrefs: [],
@@ -201,7 +206,9 @@ export function createInstance(desc: ModuleDescriptor, imports: Record<string, u
     if (imp.kind === 'func') funcIndex++;
     if (imp.kind === 'global') globalIndex++;
   }
-  for (const m of desc.memories) inst[m.prop] = new Memory({ initial: m.min, maximum: m.max ?? undefined, shared: m.shared });
+  desc.memories.forEach((m, i) => {
+    inst[m.prop] = options?.memories?.[i] ?? new Memory({ initial: m.min, maximum: m.max ?? undefined, shared: m.shared });
+  });
   for (const t of desc.tables) inst[t.prop] = new Table({ element: t.elem, initial: t.min, maximum: t.max ?? undefined });
   for (const g of desc.globals) {
     const value = evalConst(inst, g.init);
@@ -248,6 +255,7 @@ export function createInstance(desc: ModuleDescriptor, imports: Record<string, u
     }
   }
   Object.freeze(exports);
+  registerInstance(exports, inst);
 
   // Segments initialise in order; a trap leaves earlier writes in place (spec 4.5.4, Wasm 2.0).
   desc.elems.forEach((e, i) => {
@@ -262,6 +270,10 @@ export function createInstance(desc: ModuleDescriptor, imports: Record<string, u
   });
   desc.datas.forEach((d, i) => {
     if (d.mode !== 'active') return;
+    if (options?.thread) {
+      inst.datas[i] = new Uint8Array(0); // applied once, by the program's first instance
+      return;
+    }
     const memory = inst[desc.memoryProps[d.memory]!] as Memory;
     const offset = (evalConst(inst, d.offset!) as number) >>> 0;
     const bytes = inst.datas[i]!;
@@ -269,7 +281,8 @@ export function createInstance(desc: ModuleDescriptor, imports: Record<string, u
     memory.u8.set(bytes, offset);
     inst.datas[i] = new Uint8Array(0);
   });
-  if (desc.start !== null) {
+  options?.onInstance?.(inst);
+  if (desc.start !== null && !options?.thread) {
     const start = inst.funcref(desc.start);
     try {
       (start.wasmCode as (i: unknown) => unknown)(start.wasmInst);

@@ -6,6 +6,7 @@ import type { Instr, ValType } from '../ir/module.js';
 import { bin, call, id, member, num, type Expr } from './ast.js';
 import type { EmitContext } from './context.js';
 import { OPS_BY_NAME } from './op-signatures.js';
+import { literalValue } from './numeric.js';
 
 /** What the memory emitter needs from the function emitter. */
 export interface MemoryEmitHooks {
@@ -18,9 +19,10 @@ export interface MemoryEmitHooks {
 
 /** The effective address `addr + offset` as an exact JS number (it may exceed 2^32: then it traps). */
 function effectiveAddress(addr: Expr, offset: number): Expr {
-  const base = addr.type === 'NumericLiteral' ? num(addr.value >>> 0) : bin('>>>', addr, num(0));
+  const value = literalValue(addr);
+  if (value !== undefined) return num((value >>> 0) + offset);
+  const base = bin('>>>', addr, num(0));
   if (offset === 0) return base;
-  if (base.type === 'NumericLiteral') return num(base.value + offset);
   return bin('+', base, num(offset));
 }
 

@@ -17,7 +17,16 @@ export interface NumericResult {
 
 const i32Bool = (e: Expr): Expr => cond(e, num(1), num(0));
 const or0 = (e: Expr): Expr => bin('|', e, num(0));
-const u32 = (e: Expr): Expr => bin('>>>', e, num(0));
+/** The value of a numeric literal expression (`5`, `-5`), if `e` is one. */
+export function literalValue(e: Expr): number | undefined {
+  if (e.type === 'NumericLiteral') return e.value;
+  if (e.type === 'UnaryExpression' && e.operator === '-' && e.argument.type === 'NumericLiteral') return -e.argument.value;
+  return undefined;
+}
+const u32 = (e: Expr): Expr => {
+  const value = literalValue(e);
+  return value === undefined ? bin('>>>', e, num(0)) : num(value >>> 0);
+};
 const fround = (e: Expr): Expr => call(member(id('Math'), 'fround'), [e]);
 const math = (fn: string, e: Expr): Expr => call(member(id('Math'), fn), [e]);
 const asIntN64 = (e: Expr): Expr => call(member(id('BigInt'), 'asIntN'), [num(64), e]);

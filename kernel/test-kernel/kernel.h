@@ -1,0 +1,93 @@
+/*
+ * kernel/test-kernel: our own small kernel for the WasmLinux host ABI. It boots through
+ * init(), runs self-tests of every host operation on threads of its own, then serves
+ * syscalls (see syscalls.c). Everything here is freestanding: klib.c is its libc.
+ */
+#ifndef TEST_KERNEL_H
+#define TEST_KERNEL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "../abi/wasmlinux_host.h"
+
+#define KERNEL_NAME "w2js-test-kernel"
+#define KERNEL_RELEASE "1.0.0"
+
+#define EPERM 1
+#define ENOENT 2
+#define EINTR 4
+#define EIO 5
+#define EBADF 9
+#define EAGAIN 11
+#define ENOMEM 12
+#define EFAULT 14
+#define EBUSY 16
+#define EINVAL 22
+#define EMFILE 24
+#define EPIPE 32
+#define ENOSYS 38
+
+/* klib.c: the bits of libc the kernel needs */
+void *memcpy(void *dst, const void *src, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+void *memset(void *dst, int c, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+int snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+_Noreturn void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* kmem.c: a first-fit allocator over the block the host gives at boot */
+void kmem_init(unsigned long size);
+void *kmalloc(size_t size);
+void kfree(void *ptr);
+size_t kmem_in_use(void);
+
+/* sched.c: threads, sleeping, condition variables over host semaphores */
+host_thread_t kthread_start(host_thread_fn fn, void *arg);
+void ksleep_ms(unsigned ms);
+struct kcond {
+	host_sem_t sem;
+	int waiters;
+};
+void kcond_init(struct kcond *c);
+void kcond_destroy(struct kcond *c);
+void kcond_wait(struct kcond *c, host_mutex_t held);
+void kcond_broadcast(struct kcond *c);
+
+/* Counters the host can read through the kstat syscall (see syscalls.c). */
+struct kstats {
+	int threads_started;
+	int threads_finished;
+	int timers_armed;
+	int timers_fired;
+	int tls_destructors;
+	int longjmps;
+	int syscalls;
+};
+extern struct kstats kstats;
+#define KSTAT_INC(field) __atomic_fetch_add(&kstats.field, 1, __ATOMIC_SEQ_CST)
+
+/* selftest.c */
+void selftest_run(void);
+
+/* pipe.c: in-kernel pipes behind a small fd table */
+void fd_init(void);
+long pipe_create(int fds[2]);
+long fd_read(int fd, char *buf, long count);
+long fd_write(int fd, const char *buf, long count);
+long fd_close(int fd);
+void fd_close_all(void);
+
+/* syscalls.c */
+void syscalls_init(void);
+int syscall_count(void);
+
+/* main.c */
+void kworker_queue(void (*fn)(void *), void *arg);
+void kernel_shutdown(void);
+extern volatile int kernel_halted;
+
+#endif

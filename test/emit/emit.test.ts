@@ -1,0 +1,56 @@
+// One-liners: wat in, the expected JS function out. They pin down the shape of the output
+// (readability) as much as its meaning; the spec suite pins down the meaning.
+
+import { describe, expect, it } from 'vitest';
+import { compileText, functionText, wat } from '../helpers/wasm.js';
+
+function emitted(body: string, sig = '(param i32 i32) (result i32)', extra = ''): string {
+  const code = compileText(wat(`(module (memory 1) ${extra} (func $f ${sig} ${body}))`));
+  return functionText(code, '$f');
+}
+
+describe('emit', () => {
+  it('nests single-use values into one expression', () => {
+    expect(emitted('(i32.add (i32.mul (local.get 0) (local.get 1)) (i32.const 1))')).toBe(
+      'function $f(inst, p0, p1) {\n  return Math.imul(p0, p1) + 1 | 0;\n}');
+  });
+
+  it('turns comparisons used as conditions into plain tests', () => {
+    expect(emitted('(if (result i32) (i32.lt_u (local.get 0) (local.get 1)) (then (local.get 0)) (else (local.get 1)))')).toBe(
+      'function $f(inst, p0, p1) {\n  let r0 = 0;\n  if (p0 >>> 0 < p1 >>> 0) {\n    r0 = p0;\n  } else {\n    r0 = p1;\n  }\n  return r0;\n}');
+  });
+
+  it('keeps a loop a loop, with labels only where branched to', () => {
+    const text = emitted('(local $i i32) (loop $l (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_s (local.get $i) (local.get 0)))) (local.get $i)');
+    expect(text).toContain('L0: for (;;) {');
+    expect(text).toContain('if (i_2 < p0) {\n      continue L0;\n    }');
+    expect(text).toContain('break;');
+  });
+
+  it('spills a call into a temporary before a store that could change what it sees', () => {
+    const text = emitted('(i32.add (call $g) (block (result i32) (i32.store (i32.const 0) (i32.const 5)) (i32.const 1)))', '(result i32)',
+      '(func $g (result i32) (i32.load (i32.const 0)))');
+    expect(text).toMatch(/t\d+ = \$g\(inst\);\n\s+i32_store\(mem, 0, 5\);/);
+  });
+
+  it('evaluates select operands before choosing', () => {
+    const text = emitted('(select (call $g) (i32.const 2) (local.get 0))', '(param i32) (result i32)', '(func $g (result i32) (i32.const 1))');
+    expect(text).toMatch(/t\d+ = \$g\(inst\);\n\s+return p0 \? t\d+ : 2;/);
+  });
+
+  it('uses memory helpers with exact effective addresses', () => {
+    expect(emitted('(i32.load offset=8 (local.get 0))', '(param i32) (result i32)')).toBe(
+      'function $f(inst, p0) {\n  const mem = inst.$memory0;\n  return i32_load(mem, (p0 >>> 0) + 8);\n}');
+  });
+
+  it('switches on br_table, grouping cases by target', () => {
+    const text = emitted('(block $a (block $b (br_table $b $a $b $a (local.get 0)))) (i32.const 1)', '(param i32) (result i32)');
+    expect(text).toContain('switch (p0) {');
+    expect(text).toMatch(/case 0:\n\s+case 2:\n\s+break L1;\n\s+default:\n\s+break L0;/);
+  });
+
+  it('writes i64 as BigInt normalised to 64 bits', () => {
+    expect(emitted('(i64.add (local.get 0) (i64.const -1))', '(param i64) (result i64)')).toBe(
+      'function $f(inst, p0) {\n  return BigInt.asIntN(64, p0 + -1n);\n}');
+  });
+});

@@ -10,6 +10,7 @@
 import { RuntimeError, TRAP_INDIRECT_CALL_TYPE, TRAP_STACK_EXHAUSTED, TRAP_UNDEFINED_ELEMENT, TRAP_UNINITIALIZED_ELEMENT, trap } from './trap.js';
 import type { Table } from './table.js';
 import { fromJS, toJS } from './values.js';
+import { high, i64_join, i64_split } from './numeric/i64-pair.js';
 
 export interface InstanceBase {
   family: object;
@@ -44,33 +45,62 @@ export function asWasmTrap(e: unknown): unknown {
   return e;
 }
 
+/** How each JS argument becomes the flat wasm arguments: an i64 becomes two i32 halves. */
+function argumentSlots(params: string[]): ((args: unknown[]) => unknown)[] {
+  const slots: ((args: unknown[]) => unknown)[] = [];
+  params.forEach((t, i) => {
+    if (t === 'i64') {
+      slots.push((args) => i64_split(fromJS('i64', args[i]) as bigint));
+      slots.push(() => high.bits);
+    } else {
+      slots.push((args) => fromJS(t, args[i]));
+    }
+  });
+  return slots;
+}
+
+/** Flat wasm results (an i64 as lo + `high.bits`, several results as one flat array) → JS. */
+function resultConverter(results: string[]): (result: unknown) => unknown {
+  if (results.length === 0) return () => undefined;
+  if (results.length === 1) return results[0] === 'i64' ? (lo) => i64_join(lo as number, high.bits) : (v) => toJS(results[0]!, v);
+  return (flat) => {
+    const values = flat as unknown[];
+    const out: unknown[] = [];
+    let k = 0;
+    for (const t of results) out.push(t === 'i64' ? i64_join(values[k++] as number, values[k++] as number) : toJS(t, values[k++]));
+    return out;
+  };
+}
+
 /** The funcref for a compiled function of `inst`: callable from JS with JS API conversions. */
 export function makeFuncRef(code: WasmCode, inst: InstanceBase, typeKey: string, name: string): FuncRef {
   const { params, results } = parseTypeKey(typeKey);
-  const convert = (result: unknown): unknown => {
-    if (results.length === 0) return undefined;
-    if (results.length === 1) return toJS(results[0]!, result);
-    return (result as unknown[]).map((v, i) => toJS(results[i]!, v));
-  };
+  const convert = resultConverter(results);
   const c = code as (...a: unknown[]) => unknown;
-  const [t0 = '', t1 = '', t2 = '', t3 = ''] = params;
+  const slots = argumentSlots(params);
+  const [s0, s1, s2, s3, s4, s5] = slots;
   // Arguments go straight into the call, never through an array: V8 quietens signalling NaNs
-  // stored in double arrays, and wasm passes NaN payloads through calls unchanged.
+  // stored in double arrays, and wasm passes NaN payloads through calls unchanged. Slots are
+  // evaluated left to right, so an i64's `high.bits` is read right after its low half.
   const fn = function (...args: unknown[]): unknown {
     try {
-      switch (params.length) {
+      switch (slots.length) {
         case 0:
           return convert(c(inst));
         case 1:
-          return convert(c(inst, fromJS(t0, args[0])));
+          return convert(c(inst, s0!(args)));
         case 2:
-          return convert(c(inst, fromJS(t0, args[0]), fromJS(t1, args[1])));
+          return convert(c(inst, s0!(args), s1!(args)));
         case 3:
-          return convert(c(inst, fromJS(t0, args[0]), fromJS(t1, args[1]), fromJS(t2, args[2])));
+          return convert(c(inst, s0!(args), s1!(args), s2!(args)));
         case 4:
-          return convert(c(inst, fromJS(t0, args[0]), fromJS(t1, args[1]), fromJS(t2, args[2]), fromJS(t3, args[3])));
+          return convert(c(inst, s0!(args), s1!(args), s2!(args), s3!(args)));
+        case 5:
+          return convert(c(inst, s0!(args), s1!(args), s2!(args), s3!(args), s4!(args)));
+        case 6:
+          return convert(c(inst, s0!(args), s1!(args), s2!(args), s3!(args), s4!(args), s5!(args)));
         default:
-          return convert(c(inst, ...params.map((t, i) => fromJS(t, args[i]))));
+          return convert(c(inst, ...slots.map((slot) => slot(args))));
       }
     } catch (e) {
       throw asWasmTrap(e);
@@ -86,14 +116,25 @@ export function makeFuncRef(code: WasmCode, inst: InstanceBase, typeKey: string,
 
 /** A funcref for a host (JS) function imported with type `typeKey`. */
 export function hostFuncRef(host: (...args: unknown[]) => unknown, typeKey: string): FuncRef {
-  const { results } = parseTypeKey(typeKey);
-  const code = (_inst: unknown, ...args: unknown[]): unknown => {
+  const { params, results } = parseTypeKey(typeKey);
+  const flatParams = params.some((t) => t === 'i64');
+  const code = (_inst: unknown, ...flat: unknown[]): unknown => {
+    let args = flat;
+    if (flatParams) {
+      args = [];
+      let k = 0;
+      for (const t of params) args.push(t === 'i64' ? i64_join(flat[k++] as number, flat[k++] as number) : flat[k++]);
+    }
     const result = host(...args);
     if (results.length === 0) return undefined;
-    if (results.length === 1) return fromJS(results[0]!, result);
+    if (results.length === 1) return results[0] === 'i64' ? i64_split(fromJS('i64', result) as bigint) : fromJS(results[0]!, result);
     const list = [...(result as Iterable<unknown>)];
     if (list.length !== results.length) throw new TypeError('host function returned the wrong number of results');
-    return list.map((v, i) => fromJS(results[i]!, v));
+    return list.flatMap((v, i) => {
+      if (results[i] !== 'i64') return [fromJS(results[i]!, v)];
+      const lo = i64_split(fromJS('i64', v) as bigint);
+      return [lo, high.bits];
+    });
   };
   return makeFuncRef(code as WasmCode, HOST_INSTANCE, typeKey, host.name);
 }

@@ -14,9 +14,10 @@ import {
   labeled, letDecl, member, nul, num, ret, str, switchCase, switchStmt, type Expr, type Stmt,
 } from './ast.js';
 import { typeKey, zeroValueKind, type EmitContext } from './context.js';
-import { emitMemoryOp } from './memory.js';
+import { effectiveAddress, emitMemoryOp } from './memory.js';
 import { emitConst, emitNumeric } from './numeric.js';
 import { OPS_BY_NAME } from './op-signatures.js';
+import { constPair, emitI64Memory, emitI64Numeric, hiName, type PairHooks } from './i64.js';
 
 /** How an entry may be affected by statements emitted while it waits on the stack. */
 const enum Kind {
@@ -28,8 +29,10 @@ const enum Kind {
   Effects = 2,
 }
 
+/** A stack value. An i64 is a pair of i32 halves: `e` is the low half, `hi` the high one. */
 interface Entry {
   e: Expr;
+  hi?: Expr;
   type: ValType;
   kind: Kind;
 }
@@ -104,10 +107,14 @@ class FunctionEmitter {
     }
     // The function's final `end` returned or fell off; `top` holds the whole body.
     const stmts: Stmt[] = [];
-    const params = type.params.map((_, i) => id(this.locals[i]!));
+    const params = type.params.flatMap((vt, i) => (vt === 'i64' ? [id(this.locals[i]!), id(hiName(this.locals[i]!))] : [id(this.locals[i]!)]));
     const decls: [string, Expr | null][] = [];
-    for (let i = type.params.length; i < this.localTypes.length; i++) decls.push([this.locals[i]!, zero(this.localTypes[i]!)]);
-    for (const [name, vt] of this.vars) decls.push([name, zero(vt)]);
+    const declare = (name: string, vt: ValType) => {
+      decls.push([name, zero(vt)]);
+      if (vt === 'i64') decls.push([hiName(name), num(0)]);
+    };
+    for (let i = type.params.length; i < this.localTypes.length; i++) declare(this.locals[i]!, this.localTypes[i]!);
+    for (const [name, vt] of this.vars) declare(name, vt);
     if (this.usesMemory) stmts.push(letDecl([['mem', member(id('inst'), this.ctx.names.memories[0]!)]], 'const'));
     if (decls.length) stmts.push(letDecl(decls));
     stmts.push(...top.body);
@@ -181,10 +188,32 @@ class FunctionEmitter {
 
   /** Evaluate an entry into a fresh temporary now. */
   private toTemp(entry: Entry): Entry {
-    if (entry.kind === Kind.Stable) return entry;
+    if (entry.kind === Kind.Stable && isSimple(entry)) return entry;
     const name = this.newVar('t', entry.type);
-    this.frame.body.push(exprStmt(assign(id(name), entry.e)));
-    return { e: id(name), type: entry.type, kind: Kind.Stable };
+    for (const s of this.assignTo(name, entry)) this.frame.body.push(s);
+    return this.read(name, entry.type, Kind.Stable);
+  }
+
+  /** The entry with every half an identifier or literal, so it may be used more than once. */
+  private simple(entry: Entry): Entry {
+    return isSimple(entry) ? entry : this.toTemp(entry);
+  }
+
+  /** `name = value` (and `name_hi = hi` for an i64). */
+  private assignTo(name: string, entry: Entry): Stmt[] {
+    const lo = exprStmt(assign(id(name), entry.e));
+    if (entry.type !== 'i64') return [lo];
+    const hi = exprStmt(assign(id(hiName(name)), entry.hi!));
+    // Neither half may read the other after it was written (`x = x + y` reads x in its carry).
+    if (!readsName(entry.hi!, name)) return [lo, hi];
+    if (!readsName(entry.e, hiName(name))) return [hi, lo];
+    const t = this.newVar('t', 'i32');
+    return [exprStmt(assign(id(t), entry.e)), hi, exprStmt(assign(id(name), id(t)))];
+  }
+
+  /** The entry reading variable `name` (both halves for an i64). */
+  private read(name: string, type: ValType, kind: Kind): Entry {
+    return type === 'i64' ? { e: id(name), hi: id(hiName(name)), type, kind } : { e: id(name), type, kind };
   }
 
   // ---- control frames ----
@@ -215,19 +244,24 @@ class FunctionEmitter {
 
   /** Statements that hand `values` to `target` and jump there. */
   private branchTo(target: Frame, values: Entry[]): Stmt[] {
-    if (target.op === 'func') return [this.returnStmt(values)];
+    if (target.op === 'func') return this.returnStmts(values);
     target.targeted = true;
     const out: Stmt[] = [];
     const vars = target.op === 'loop' ? target.loopVars : target.resultVars;
-    values.forEach((v, i) => out.push(exprStmt(assign(id(vars[i]!), v.e))));
+    values.forEach((v, i) => out.push(...this.assignTo(vars[i]!, v)));
     out.push(target.op === 'loop' ? cont(target.label) : brk(target.label));
     return out;
   }
 
-  private returnStmt(values: Entry[]): Stmt {
-    if (values.length === 0) return ret(null);
-    if (values.length === 1) return ret(values[0]!.e);
-    return ret(array(values.map((v) => v.e)));
+  /** A single i64 result returns its low half and leaves the high one in `high.bits`. */
+  private returnStmts(values: Entry[]): Stmt[] {
+    if (values.length === 0) return [ret(null)];
+    if (values.length === 1) {
+      const v = values[0]!;
+      if (v.type !== 'i64') return [ret(v.e)];
+      return [exprStmt(assign(member(this.ctx.helper('high'), 'bits') as t.LVal, v.hi!)), ret(v.e)];
+    }
+    return [ret(array(values.flatMap((v) => (v.type === 'i64' ? [v.e, v.hi!] : [v.e]))))];
   }
 
   /** Values for a branch, made safe to assign in sequence and to keep on the stack afterwards. */
@@ -250,8 +284,8 @@ class FunctionEmitter {
       const frame = this.pushFrame('loop', type, [], instr.at);
       // Loop params live in variables the back edge reassigns.
       const parent = this.frames[this.frames.length - 2]!;
-      stableParams.forEach((p, i) => parent.body.push(exprStmt(assign(id(frame.loopVars[i]!), p.e))));
-      for (let i = 0; i < type.params.length; i++) this.stack.push({ e: id(frame.loopVars[i]!), type: type.params[i]!, kind: Kind.ReadsLocals });
+      stableParams.forEach((p, i) => parent.body.push(...this.assignTo(frame.loopVars[i]!, p)));
+      for (let i = 0; i < type.params.length; i++) this.stack.push(this.read(frame.loopVars[i]!, type.params[i]!, Kind.ReadsLocals));
       frame.params = [];
     } else {
       this.pushFrame(instr.op === 'if' ? 'if' : 'block', type, stableParams, instr.at);
@@ -263,11 +297,11 @@ class FunctionEmitter {
     if (frame.unreachable) return;
     const results = this.popN(frame.type.results.length);
     if (frame.op === 'func') {
-      frame.body.push(this.returnStmt(results));
+      frame.body.push(...this.returnStmts(results));
       return;
     }
     const values = results.length > 1 ? results.map((v) => this.toTemp(v)) : results;
-    values.forEach((v, i) => frame.body.push(exprStmt(assign(id(frame.resultVars[i]!), v.e))));
+    values.forEach((v, i) => frame.body.push(...this.assignTo(frame.resultVars[i]!, v)));
     if (frame.op === 'loop') frame.body.push(brk(null));
   }
 
@@ -299,7 +333,7 @@ class FunctionEmitter {
       } else {
         thenBody = frame.body;
         // An if without else passes its params through as results.
-        elseBody = frame.params.map((p, i) => exprStmt(assign(id(frame.resultVars[i]!), p.e)));
+        elseBody = frame.params.flatMap((p, i) => this.assignTo(frame.resultVars[i]!, p));
         reachable = true;
       }
       stmt = ifStmt(frame.test!, block(thenBody), elseBody.length ? block(elseBody) : null);
@@ -322,7 +356,7 @@ class FunctionEmitter {
       this.frame.unreachable = true;
       return;
     }
-    frame.resultVars.forEach((name, i) => this.push(id(name), frame.type.results[i]!, Kind.ReadsLocals));
+    frame.resultVars.forEach((name, i) => this.stack.push(this.read(name, frame.type.results[i]!, Kind.ReadsLocals)));
   }
 
   // ---- instructions ----
@@ -392,7 +426,7 @@ class FunctionEmitter {
       case 'return': {
         const n = this.frames[0]!.type.results.length;
         const values = this.popN(n);
-        this.emit(this.returnStmt(values), instr);
+        this.emitAll(this.returnStmts(values), instr);
         this.frame.unreachable = true;
         return;
       }
@@ -417,31 +451,51 @@ class FunctionEmitter {
           a = this.toTemp(a);
           b = this.toTemp(b);
         }
+        if (a.type === 'i64') {
+          const test = this.simple(c);
+          this.stack.push({ e: cond(asCondition(test.e), a.e, b.e), hi: cond(asCondition(test.e), a.hi!, b.hi!), type: 'i64', kind: Math.max(a.kind, b.kind, test.kind) as Kind });
+          return;
+        }
         this.push(cond(asCondition(c.e), a.e, b.e), a.type, Math.max(a.kind, b.kind, c.kind) as Kind);
         return;
       }
       case 'local.get':
-        this.push(id(this.locals[instr.index!]!), this.localTypes[instr.index!]!, Kind.ReadsLocals);
+        this.stack.push(this.read(this.locals[instr.index!]!, this.localTypes[instr.index!]!, Kind.ReadsLocals));
         return;
       case 'local.set':
       case 'local.tee': {
+        const name = this.locals[instr.index!]!;
         const v = this.pop();
-        this.emit(exprStmt(assign(id(this.locals[instr.index!]!), v.e)), instr, true);
-        if (op === 'local.tee') this.push(id(this.locals[instr.index!]!), v.type, Kind.ReadsLocals);
+        this.spill(Kind.ReadsLocals);
+        for (const s of this.assignTo(name, v)) this.frame.body.push(at(s, instr.at, this.ctx.filename));
+        if (op === 'local.tee') this.stack.push(this.read(name, v.type, Kind.ReadsLocals));
         return;
       }
       case 'global.get': {
         const g = ctx.module.globals[instr.index!]!;
+        if (g.type === 'i64') {
+          // i64 globals hold a BigInt (what the JS API shows); split it on the way in.
+          const name = this.newVar('t', 'i64');
+          this.emit(exprStmt(assign(id(name), call(ctx.helper('i64_split'), [this.globalRef(instr.index!)]))), instr);
+          this.emit(exprStmt(assign(id(hiName(name)), member(ctx.helper('high'), 'bits'))), instr);
+          this.stack.push(this.read(name, 'i64', Kind.Stable));
+          return;
+        }
         this.push(this.globalRef(instr.index!), g.type, g.mutable ? Kind.Effects : Kind.Stable);
         return;
       }
       case 'global.set': {
         const v = this.pop();
-        this.emit(exprStmt(assign(this.globalRef(instr.index!) as t.LVal, v.e)), instr);
+        const value = v.type === 'i64' ? call(ctx.helper('i64_join'), [v.e, v.hi!]) : v.e;
+        this.emit(exprStmt(assign(this.globalRef(instr.index!) as t.LVal, value)), instr);
+        return;
+      }
+      case 'i64.const': {
+        const [lo, hi] = constPair(instr.value as bigint);
+        this.stack.push({ e: num(lo), hi: num(hi), type: 'i64', kind: Kind.Stable });
         return;
       }
       case 'i32.const':
-      case 'i64.const':
       case 'f32.const':
       case 'f64.const':
         this.push(emitConst(op, instr.value!, ctx), op.slice(0, 3) as ValType, Kind.Stable);
@@ -459,6 +513,17 @@ class FunctionEmitter {
         return;
     }
     const sig = OPS_BY_NAME.get(op)?.sig;
+    const hasI64 = sig !== undefined && (sig[0].includes('i64') || sig[1].includes('i64'));
+    if (sig && hasI64 && !instr.memarg) {
+      const args = this.popN(sig[0].length);
+      if (emitI64Numeric(op, args, this.pairHooks(instr))) return;
+      throw new Error(`internal compiler error: no i64 lowering for ${op}`);
+    }
+    if (instr.memarg && op.startsWith('i64.') && !op.includes('atomic')) {
+      const value = op.includes('store') ? this.pop() : undefined;
+      const addr = this.pop();
+      if (emitI64Memory(instr, effectiveAddress(addr.e, instr.memarg.offset), value, this.pairHooks(instr))) return;
+    }
     if (sig && !instr.memarg && !op.startsWith('memory.') && !op.startsWith('atomic.')) {
       const args = this.popN(sig[0].length);
       const result = emitNumeric(op, args.map((a) => a.e), ctx);
@@ -469,8 +534,15 @@ class FunctionEmitter {
       }
     }
     const memory = emitMemoryOp(instr, ctx, {
-      pop: (n) => this.popN(n).map((entry) => entry.e),
-      push: (e, type) => this.push(e, type, Kind.Effects),
+      // Atomics on i64 take and give BigInts (Atomics on BigInt64Array): join and split here.
+      pop: (n) => this.popN(n).map((entry) => (entry.type === 'i64' ? call(ctx.helper('i64_join'), [entry.e, entry.hi!]) : entry.e)),
+      push: (e, type) => {
+        if (type !== 'i64') return this.push(e, type, Kind.Effects);
+        const name = this.newVar('t', 'i64');
+        this.emit(exprStmt(assign(id(name), call(ctx.helper('i64_split'), [e]))), instr);
+        this.emit(exprStmt(assign(id(hiName(name)), member(ctx.helper('high'), 'bits'))), instr);
+        this.stack.push(this.read(name, 'i64', Kind.Stable));
+      },
       statement: (e) => this.emit(exprStmt(e), instr),
       table: (i) => member(id('inst'), ctx.names.tables[i]!),
       memory: (i) => {
@@ -483,6 +555,23 @@ class FunctionEmitter {
     });
     if (memory) return;
     throw unsupported(`instruction ${op} is not supported`, instr.at);
+  }
+
+  private pairHooks(instr: Instr): PairHooks {
+    return {
+      helper: (name) => this.ctx.helper(name),
+      simple: (entry) => this.simple(entry as Entry),
+      newVar: (type) => this.newVar('t', type),
+      statement: (stmt) => this.emit(stmt, instr),
+      push: (entry) => this.stack.push(entry as Entry),
+      memory: (i) => {
+        if (i === 0) {
+          this.usesMemory = true;
+          return id('mem');
+        }
+        return member(id('inst'), this.ctx.names.memories[i]!);
+      },
+    };
   }
 
   private emitAll(stmts: Stmt[], instr: Instr): void {
@@ -521,7 +610,7 @@ class FunctionEmitter {
     const { ctx } = this;
     const callee = instr.index!;
     const type = ctx.module.types[ctx.module.funcTypes[callee]!]!;
-    const args = this.popN(type.params.length).map((a) => a.e);
+    const args = flatten(this.popN(type.params.length));
     const name = ctx.names.funcs[callee]!;
     const imported = callee < ctx.module.importedFuncs;
     if (!imported) ctx.callee(name);
@@ -542,21 +631,65 @@ class FunctionEmitter {
     const fn = this.newVar('f', 'funcref');
     const lookup = call(ctx.helper('call_target'), [member(id('inst'), ctx.names.tables[tableIndex]!), idx.e, str(typeKey(type))]);
     this.emit(exprStmt(assign(id(fn), lookup)), instr);
-    const e = call(member(id(fn), 'wasmCode'), [call(ctx.helper('callee_inst'), [id('inst'), id(fn)]), ...stableArgs.map((a) => a.e)]);
+    const e = call(member(id(fn), 'wasmCode'), [call(ctx.helper('callee_inst'), [id('inst'), id(fn)]), ...flatten(stableArgs)]);
     this.pushCallResult(e, type.results, instr);
   }
 
   private pushCallResult(e: Expr, results: ValType[], instr: Instr): void {
     if (results.length === 0) {
       this.emit(exprStmt(e), instr);
-    } else if (results.length === 1) {
+    } else if (results.length === 1 && results[0] !== 'i64') {
       this.push(e, results[0]!, Kind.Effects);
+    } else if (results.length === 1) {
+      const name = this.newVar('t', 'i64');
+      this.emit(exprStmt(assign(id(name), e)), instr);
+      this.emit(exprStmt(assign(id(hiName(name)), member(this.ctx.helper('high'), 'bits'))), instr);
+      this.stack.push(this.read(name, 'i64', Kind.Stable));
     } else {
+      // Several results come back as one array, i64s as two elements.
       const tuple = this.newVar('t', 'externref');
       this.emit(exprStmt(assign(id(tuple), e)), instr);
-      results.forEach((vt, i) => this.push(index(id(tuple), num(i)), vt, Kind.Stable));
+      let k = 0;
+      for (const vt of results) {
+        if (vt === 'i64') {
+          this.stack.push({ e: index(id(tuple), num(k)), hi: index(id(tuple), num(k + 1)), type: vt, kind: Kind.Stable });
+          k += 2;
+        } else {
+          this.push(index(id(tuple), num(k++)), vt, Kind.Stable);
+        }
+      }
     }
   }
+}
+
+/** Whether an expression is an identifier or a literal (safe to evaluate twice). */
+function isAtom(e: Expr): boolean {
+  return e.type === 'Identifier' || e.type === 'NumericLiteral' || e.type === 'NullLiteral' || e.type === 'BooleanLiteral'
+    || (e.type === 'UnaryExpression' && e.operator === '-' && e.argument.type === 'NumericLiteral');
+}
+
+function isSimple(entry: Entry): boolean {
+  return isAtom(entry.e) && (entry.hi === undefined || isAtom(entry.hi));
+}
+
+/** Whether expression `e` reads variable `name` anywhere. */
+function readsName(e: t.Node, name: string): boolean {
+  if (e.type === 'Identifier') return e.name === name;
+  for (const key in e) {
+    if (key === 'loc' || key === 'leadingComments') continue;
+    const child = (e as unknown as Record<string, unknown>)[key];
+    if (Array.isArray(child)) {
+      for (const c of child) if (c && typeof c === 'object' && 'type' in c && readsName(c as t.Node, name)) return true;
+    } else if (child && typeof child === 'object' && 'type' in child && readsName(child as t.Node, name)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** Call arguments: an i64 passes as its two halves. */
+function flatten(entries: Entry[]): Expr[] {
+  return entries.flatMap((a) => (a.type === 'i64' ? [a.e, a.hi!] : [a.e]));
 }
 
 /** An i32 used as a condition: `x ? 1 : 0` tests as `x` does, so drop the 0/1 wrapper. */
@@ -569,7 +702,7 @@ function asCondition(e: Expr): Expr {
 function zero(type: ValType): Expr {
   switch (zeroValueKind(type)) {
     case 'big':
-      return big(0n);
+      return num(0); // the low half; the high half is declared beside it
     case 'null':
       return nul();
     default:

@@ -18,7 +18,7 @@ export interface MemoryEmitHooks {
 }
 
 /** The effective address `addr + offset` as an exact JS number (it may exceed 2^32: then it traps). */
-function effectiveAddress(addr: Expr, offset: number): Expr {
+export function effectiveAddress(addr: Expr, offset: number): Expr {
   const value = literalValue(addr);
   if (value !== undefined) return num((value >>> 0) + offset);
   const base = bin('>>>', addr, num(0));

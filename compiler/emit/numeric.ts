@@ -29,8 +29,6 @@ const u32 = (e: Expr): Expr => {
 };
 const fround = (e: Expr): Expr => call(member(id('Math'), 'fround'), [e]);
 const math = (fn: string, e: Expr): Expr => call(member(id('Math'), fn), [e]);
-const asIntN64 = (e: Expr): Expr => call(member(id('BigInt'), 'asIntN'), [num(64), e]);
-const asUintN64 = (e: Expr): Expr => call(member(id('BigInt'), 'asUintN'), [num(64), e]);
 
 /** Operators whose helper may trap (integer division, trapping truncation). */
 const TRAPPING = /\.(div|rem)_[su]$|\.trunc_f(32|64)_[su]$/;
@@ -41,22 +39,17 @@ const TRAPPING = /\.(div|rem)_[su]$|\.trunc_f(32|64)_[su]$/;
  */
 const HELPER_OPS = new Set([
   'i32.div_s', 'i32.div_u', 'i32.rem_s', 'i32.rem_u', 'i32.ctz', 'i32.popcnt', 'i32.rotl', 'i32.rotr',
-  'i64.div_s', 'i64.div_u', 'i64.rem_s', 'i64.rem_u', 'i64.clz', 'i64.ctz', 'i64.popcnt', 'i64.rotl', 'i64.rotr',
-  'i64.shl', 'i64.shr_u', 'i64.lt_u', 'i64.gt_u', 'i64.le_u', 'i64.ge_u',
   'f32.ceil', 'f32.floor', 'f32.trunc', 'f64.ceil', 'f64.floor', 'f64.trunc',
   'f32.min', 'f32.max', 'f64.min', 'f64.max', 'f32.nearest', 'f64.nearest', 'f32.sqrt',
   'f32.abs', 'f32.neg', 'f32.copysign', 'f64.abs', 'f64.neg', 'f64.copysign',
   'i32.trunc_f32_s', 'i32.trunc_f32_u', 'i32.trunc_f64_s', 'i32.trunc_f64_u',
-  'i64.trunc_f32_s', 'i64.trunc_f32_u', 'i64.trunc_f64_s', 'i64.trunc_f64_u',
   'i32.trunc_sat_f32_s', 'i32.trunc_sat_f32_u', 'i32.trunc_sat_f64_s', 'i32.trunc_sat_f64_u',
-  'i64.trunc_sat_f32_s', 'i64.trunc_sat_f32_u', 'i64.trunc_sat_f64_s', 'i64.trunc_sat_f64_u',
-  'f32.convert_i64_s', 'f32.convert_i64_u', 'f32.demote_f64', 'f64.promote_f32',
+  'f32.demote_f64', 'f64.promote_f32',
 ]);
 
 /** Reinterpretations go through the exact bit conversions of runtime/numeric/bits. */
 const REINTERPRET: Record<string, string> = {
   'i32.reinterpret_f32': 'f32ToBits', 'f32.reinterpret_i32': 'f32FromBits',
-  'i64.reinterpret_f64': 'f64ToBits', 'f64.reinterpret_i64': 'f64FromBits',
 };
 
 const I32_BINARY: Record<string, (a: Expr, b: Expr) => Expr> = {
@@ -79,19 +72,6 @@ const I32_BINARY: Record<string, (a: Expr, b: Expr) => Expr> = {
   'i32.gt_u': (a, b) => i32Bool(bin('>', u32(a), u32(b))),
   'i32.le_u': (a, b) => i32Bool(bin('<=', u32(a), u32(b))),
   'i32.ge_u': (a, b) => i32Bool(bin('>=', u32(a), u32(b))),
-  'i64.add': (a, b) => asIntN64(bin('+', a, b)),
-  'i64.sub': (a, b) => asIntN64(bin('-', a, b)),
-  'i64.mul': (a, b) => asIntN64(bin('*', a, b)),
-  'i64.and': (a, b) => bin('&', a, b),
-  'i64.or': (a, b) => bin('|', a, b),
-  'i64.xor': (a, b) => bin('^', a, b),
-  'i64.shr_s': (a, b) => bin('>>', a, bin('&', b, big(63n))),
-  'i64.eq': (a, b) => i32Bool(bin('===', a, b)),
-  'i64.ne': (a, b) => i32Bool(bin('!==', a, b)),
-  'i64.lt_s': (a, b) => i32Bool(bin('<', a, b)),
-  'i64.gt_s': (a, b) => i32Bool(bin('>', a, b)),
-  'i64.le_s': (a, b) => i32Bool(bin('<=', a, b)),
-  'i64.ge_s': (a, b) => i32Bool(bin('>=', a, b)),
   'f32.add': (a, b) => fround(bin('+', a, b)),
   'f32.sub': (a, b) => fround(bin('-', a, b)),
   'f32.mul': (a, b) => fround(bin('*', a, b)),
@@ -115,23 +95,14 @@ const UNARY: Record<string, (a: Expr) => Expr> = {
   'i32.clz': (a) => math('clz32', a),
   'i32.extend8_s': (a) => bin('>>', bin('<<', a, num(24)), num(24)),
   'i32.extend16_s': (a) => bin('>>', bin('<<', a, num(16)), num(16)),
-  'i32.wrap_i64': (a) => call(id('Number'), [call(member(id('BigInt'), 'asIntN'), [num(32), a])]),
-  'i64.eqz': (a) => i32Bool(bin('===', a, big(0n))),
-  'i64.extend8_s': (a) => call(member(id('BigInt'), 'asIntN'), [num(8), a]),
-  'i64.extend16_s': (a) => call(member(id('BigInt'), 'asIntN'), [num(16), a]),
-  'i64.extend32_s': (a) => call(member(id('BigInt'), 'asIntN'), [num(32), a]),
-  'i64.extend_i32_s': (a) => call(id('BigInt'), [a]),
-  'i64.extend_i32_u': (a) => call(id('BigInt'), [u32(a)]),
   'f64.sqrt': (a) => math('sqrt', a),
   'f32.convert_i32_s': (a) => fround(a),
   'f32.convert_i32_u': (a) => fround(u32(a)),
   'f64.convert_i32_s': (a) => a,
   'f64.convert_i32_u': (a) => u32(a),
-  'f64.convert_i64_s': (a) => call(id('Number'), [a]),
-  'f64.convert_i64_u': (a) => call(id('Number'), [asUintN64(a)]),
 };
 
-/** Emit a numeric operator, or return undefined if `op` is not one. */
+/** Emit a numeric operator without i64 operands or results (those are emit/i64.ts's), or return undefined. */
 export function emitNumeric(op: string, args: Expr[], sink: HelperSink): NumericResult | undefined {
   const reinterpret = REINTERPRET[op];
   if (reinterpret) return { e: call(sink.helper(reinterpret), args), traps: false };
@@ -151,8 +122,6 @@ export function emitConst(op: string, value: number | bigint, sink: HelperSink):
   switch (op) {
     case 'i32.const':
       return num(value as number);
-    case 'i64.const':
-      return big(value as bigint);
     case 'f32.const': {
       const bits = value as number;
       if ((bits & 0x7f800000) === 0x7f800000 && (bits & 0x7fffff) !== 0) {

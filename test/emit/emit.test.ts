@@ -49,8 +49,10 @@ describe('emit', () => {
     expect(text).toMatch(/case 0:\n\s+case 2:\n\s+break L1;\n\s+default:\n\s+break L0;/);
   });
 
-  it('writes i64 as BigInt normalised to 64 bits', () => {
+  it('lowers i64 to i32 halves, returning the high one in high.bits', () => {
     expect(emitted('(i64.add (local.get 0) (i64.const -1))', '(param i64) (result i64)')).toBe(
-      'function $f(inst, p0) {\n  return BigInt.asIntN(64, p0 + -1n);\n}');
+      'function $f(inst, p0, p0_hi) {\n  high.bits = p0_hi + -1 + ((p0 >>> 0) + 4294967295 > 4294967295 ? 1 : 0) | 0;\n  return p0 + -1 | 0;\n}');
+    expect(emitted('(i64.shl (local.get 0) (i64.const 40))', '(param i64) (result i64)')).toBe(
+      'function $f(inst, p0, p0_hi) {\n  high.bits = p0 << 8;\n  return 0;\n}');
   });
 });

@@ -1,0 +1,229 @@
+// emit/: i64 lowered to pairs of i32 halves (lo, hi). What it keeps: every i64 result bit and
+// every trap of wasm's i64 instructions. What it changes: an i64 is two JS values; a helper
+// that yields an i64 returns lo and leaves hi in `high.bits` (runtime/numeric/i64-pair.ts),
+// read at once into a temporary. The halves of an i64 stack entry are always pure (locals,
+// temporaries, constants and operators on them), so either may be evaluated in any order.
+// Why pairs and not BigInt: see bench/README.md (BigInt allocates per operation).
+
+import type { Instr, ValType } from '../ir/module.js';
+import { assign, bin, call, cond, exprStmt, id, member, num, type Expr, type Stmt } from './ast.js';
+import { literalValue } from './numeric.js';
+
+/** A stack value as the i64 emitter sees it: for i64, `e` is the low half. */
+export interface PairEntry {
+  e: Expr;
+  hi?: Expr;
+  type: ValType;
+  kind: number;
+}
+
+/** What the i64 emitter needs from the function emitter. */
+export interface PairHooks {
+  helper(name: string): Expr;
+  /** The entry with both halves (or its one value) in identifiers or literals, for reuse. */
+  simple(entry: PairEntry): PairEntry;
+  /** A fresh variable (an i64 one also gets `<name>_hi`). */
+  newVar(type: ValType): string;
+  /** Emit a statement (spilling pending effects first). */
+  statement(stmt: Stmt): void;
+  push(entry: PairEntry): void;
+  memory(index: number): Expr;
+}
+
+const or0 = (e: Expr): Expr => bin('|', e, num(0));
+const u32 = (e: Expr): Expr => {
+  const value = literalValue(e);
+  return value === undefined ? bin('>>>', e, num(0)) : num(value >>> 0);
+};
+const bool = (e: Expr): Expr => cond(e, num(1), num(0));
+const TWO32 = num(4294967296);
+
+export const hiName = (name: string): string => `${name}_hi`;
+
+/** Split an i64 constant into its halves. */
+export function constPair(value: bigint): [number, number] {
+  return [Number(BigInt.asIntN(32, value)), Number(BigInt.asIntN(32, value >> 32n))];
+}
+
+/** `t = helper(args); t_hi = high.bits;` and push (t, t_hi). */
+function helperPair(hooks: PairHooks, name: string, args: Expr[], kind: number): void {
+  const t = hooks.newVar('i64');
+  hooks.statement(exprStmt(assign(id(t), call(hooks.helper(name), args))));
+  hooks.statement(exprStmt(assign(id(hiName(t)), member(hooks.helper('high'), 'bits'))));
+  hooks.push({ e: id(t), hi: id(hiName(t)), type: 'i64', kind });
+}
+
+const maxKind = (entries: PairEntry[]): number => Math.max(0, ...entries.map((e) => e.kind));
+const literal = (e: Expr): number | undefined => (e.type === 'NumericLiteral' ? e.value : undefined);
+
+function shiftByConstant(op: string, a: PairEntry, k: number): [Expr, Expr] | undefined {
+  const lo = a.e;
+  const hi = a.hi!;
+  if (k === 0) return [lo, hi];
+  switch (op) {
+    case 'i64.shl':
+      return k < 32
+        ? [bin('<<', lo, num(k)), bin('|', bin('<<', hi, num(k)), bin('>>>', lo, num(32 - k)))]
+        : [num(0), bin('<<', lo, num(k - 32))];
+    case 'i64.shr_u':
+      return k < 32
+        ? [bin('|', bin('>>>', lo, num(k)), bin('<<', hi, num(32 - k))), or0(bin('>>>', hi, num(k)))]
+        : [or0(bin('>>>', hi, num(k - 32))), num(0)];
+    case 'i64.shr_s':
+      return k < 32
+        ? [bin('|', bin('>>>', lo, num(k)), bin('<<', hi, num(32 - k))), bin('>>', hi, num(k))]
+        : [bin('>>', hi, num(k - 32)), bin('>>', hi, num(31))];
+    default:
+      return undefined;
+  }
+}
+
+/** Helpers that take halves and return an i64 the `high.bits` way. */
+const PAIR_HELPERS = new Set([
+  'i64.mul', 'i64.div_s', 'i64.div_u', 'i64.rem_s', 'i64.rem_u', 'i64.shl', 'i64.shr_s', 'i64.shr_u',
+  'i64.rotl', 'i64.rotr', 'i64.clz', 'i64.ctz', 'i64.popcnt',
+]);
+
+/**
+ * Emit a numeric instruction that has an i64 operand or result. Returns false if `op` is not
+ * one (the caller handles it as a plain numeric op).
+ */
+export function emitI64Numeric(op: string, args: PairEntry[], hooks: PairHooks): boolean {
+  const kind = maxKind(args);
+  const pair = (lo: Expr, hi: Expr, k = kind) => hooks.push({ e: lo, hi, type: 'i64', kind: k });
+  const i32 = (e: Expr, k = kind) => hooks.push({ e, type: 'i32', kind: k });
+  if (PAIR_HELPERS.has(op)) {
+    if (op === 'i64.shl' || op === 'i64.shr_s' || op === 'i64.shr_u') {
+      const count = literal(args[1]!.e);
+      if (count !== undefined) {
+        const a = hooks.simple(args[0]!);
+        const halves = shiftByConstant(op, a, count & 63);
+        if (halves) return pair(halves[0], halves[1], a.kind), true;
+      }
+    }
+    const flat = op.endsWith('clz') || op.endsWith('ctz') || op.endsWith('popcnt')
+      ? [args[0]!.e, args[0]!.hi!]
+      : /sh|rot/.test(op) ? [args[0]!.e, args[0]!.hi!, args[1]!.e] : args.flatMap((a) => [a.e, a.hi!]);
+    helperPair(hooks, op.replace('.', '_'), flat, 0);
+    return true;
+  }
+  switch (op) {
+    case 'i64.add': {
+      const [a, b] = args.map((x) => hooks.simple(x)) as [PairEntry, PairEntry];
+      // The carry out of the low halves: their unsigned sum exceeds 32 bits.
+      const carry = bool(bin('>', bin('+', u32(a.e), u32(b.e)), num(4294967295)));
+      pair(or0(bin('+', a.e, b.e)), or0(bin('+', bin('+', a.hi!, b.hi!), carry)), maxKind([a, b]));
+      return true;
+    }
+    case 'i64.sub': {
+      const [a, b] = args.map((x) => hooks.simple(x)) as [PairEntry, PairEntry];
+      const borrow = bool(bin('<', u32(a.e), u32(b.e)));
+      pair(or0(bin('-', a.e, b.e)), or0(bin('-', bin('-', a.hi!, b.hi!), borrow)), maxKind([a, b]));
+      return true;
+    }
+    case 'i64.and':
+    case 'i64.or':
+    case 'i64.xor': {
+      const o = ({ 'i64.and': '&', 'i64.or': '|', 'i64.xor': '^' } as const)[op];
+      pair(bin(o, args[0]!.e, args[1]!.e), bin(o, args[0]!.hi!, args[1]!.hi!));
+      return true;
+    }
+    case 'i64.eqz':
+      i32(bool(bin('===', bin('|', args[0]!.e, args[0]!.hi!), num(0))));
+      return true;
+    case 'i64.eq':
+      i32(bool({ type: 'LogicalExpression', operator: '&&', left: bin('===', args[0]!.e, args[1]!.e), right: bin('===', args[0]!.hi!, args[1]!.hi!) } as Expr));
+      return true;
+    case 'i64.ne':
+      i32(bool({ type: 'LogicalExpression', operator: '||', left: bin('!==', args[0]!.e, args[1]!.e), right: bin('!==', args[0]!.hi!, args[1]!.hi!) } as Expr));
+      return true;
+    case 'i64.lt_s': case 'i64.lt_u': case 'i64.gt_s': case 'i64.gt_u':
+    case 'i64.le_s': case 'i64.le_u': case 'i64.ge_s': case 'i64.ge_u': {
+      const [a, b] = args.map((x) => hooks.simple(x)) as [PairEntry, PairEntry];
+      const signed = op.endsWith('_s');
+      const rel = op.slice(4, 6);
+      const strict = (rel === 'lt' || rel === 'le' ? '<' : '>') as '<' | '>';
+      const loRel = (rel === 'lt' ? '<' : rel === 'gt' ? '>' : rel === 'le' ? '<=' : '>=') as '<' | '>' | '<=' | '>=';
+      const ah = signed ? a.hi! : u32(a.hi!);
+      const bh = signed ? b.hi! : u32(b.hi!);
+      // Compare the high halves; on a tie the low halves decide, unsigned.
+      const test = { type: 'LogicalExpression', operator: '||', left: bin(strict, ah, bh),
+        right: { type: 'LogicalExpression', operator: '&&', left: bin('===', a.hi!, b.hi!), right: bin(loRel, u32(a.e), u32(b.e)) } } as Expr;
+      i32(bool(test), maxKind([a, b]));
+      return true;
+    }
+    case 'i32.wrap_i64':
+      i32(args[0]!.e);
+      return true;
+    case 'i64.extend_i32_s': {
+      const a = hooks.simple(args[0]!);
+      pair(a.e, bin('>>', a.e, num(31)), a.kind);
+      return true;
+    }
+    case 'i64.extend_i32_u':
+      pair(args[0]!.e, num(0));
+      return true;
+    case 'i64.extend8_s':
+    case 'i64.extend16_s': {
+      const a = hooks.simple(args[0]!);
+      const shift = op === 'i64.extend8_s' ? 24 : 16;
+      pair(bin('>>', bin('<<', a.e, num(shift)), num(shift)), bin('>>', bin('<<', a.e, num(shift)), num(31)), a.kind);
+      return true;
+    }
+    case 'i64.extend32_s': {
+      const a = hooks.simple(args[0]!);
+      pair(a.e, bin('>>', a.e, num(31)), a.kind);
+      return true;
+    }
+    case 'f64.convert_i64_s':
+      // hi * 2^32 is exact, so the one addition rounds once: correctly rounded.
+      hooks.push({ e: bin('+', bin('*', args[0]!.hi!, TWO32), u32(args[0]!.e)), type: 'f64', kind });
+      return true;
+    case 'f64.convert_i64_u':
+      hooks.push({ e: bin('+', bin('*', u32(args[0]!.hi!), TWO32), u32(args[0]!.e)), type: 'f64', kind });
+      return true;
+    case 'f32.convert_i64_s':
+    case 'f32.convert_i64_u':
+    case 'f64.reinterpret_i64':
+      hooks.push({ e: call(hooks.helper(op.replace('.', '_')), [args[0]!.e, args[0]!.hi!]), type: op.startsWith('f32') ? 'f32' : 'f64', kind });
+      return true;
+    case 'i64.reinterpret_f64':
+    case 'i64.trunc_f32_s': case 'i64.trunc_f32_u': case 'i64.trunc_f64_s': case 'i64.trunc_f64_u':
+    case 'i64.trunc_sat_f32_s': case 'i64.trunc_sat_f32_u': case 'i64.trunc_sat_f64_s': case 'i64.trunc_sat_f64_u':
+      helperPair(hooks, op.replace('.', '_'), [args[0]!.e], 0);
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** Plain (non-atomic) i64 loads and stores: pairs over the i32 access helpers. */
+export function emitI64Memory(instr: Instr, addr: Expr, value: PairEntry | undefined, hooks: PairHooks): boolean {
+  const op = instr.op;
+  const mem = hooks.memory(instr.memarg!.memory);
+  switch (op) {
+    case 'i64.load':
+      helperPair(hooks, 'i64_load', [mem, addr], 0);
+      return true;
+    case 'i64.load8_s': case 'i64.load8_u': case 'i64.load16_s': case 'i64.load16_u':
+    case 'i64.load32_s': case 'i64.load32_u': {
+      const bits = op.slice(8, 10).replace('_', '');
+      const signed = op.endsWith('_s');
+      const helper = bits === '32' ? 'i32_load' : `i32_load${bits}_${signed ? 's' : 'u'}`;
+      const t = hooks.newVar('i32');
+      hooks.statement(exprStmt(assign(id(t), call(hooks.helper(helper), [mem, addr]))));
+      hooks.push({ e: id(t), hi: signed ? bin('>>', id(t), num(31)) : num(0), type: 'i64', kind: 0 });
+      return true;
+    }
+    case 'i64.store':
+      hooks.statement(exprStmt(call(hooks.helper('i64_store'), [mem, addr, value!.e, value!.hi!])));
+      return true;
+    case 'i64.store8': case 'i64.store16': case 'i64.store32': {
+      const helper = op === 'i64.store32' ? 'i32_store' : `i32_${op.slice(4)}`;
+      hooks.statement(exprStmt(call(hooks.helper(helper), [mem, addr, value!.e])));
+      return true;
+    }
+    default:
+      return false;
+  }
+}

@@ -1,0 +1,253 @@
+// runtime/numeric/i64-pair.ts: i64 as two i32 halves (lo, hi), the representation generated code
+// uses (decided in bench/README.md: BigInt arithmetic allocates on every operation and ran ~10-40x
+// slower). A helper whose result is an i64 returns the low half and leaves the high half in
+// `high.bits`, which the caller reads at once (one JS thread runs one call at a time, so the
+// scratch cannot be clobbered in between). Halves are signed int32 numbers.
+
+import { TRAP_DIV_ZERO, TRAP_INT_OVERFLOW, TRAP_INVALID_CONVERSION, TRAP_MEMORY_OOB, trap } from '../trap.js';
+import { HI, LO, scratchF64, scratchI32 } from './bits.js';
+import { f32_convert_i64_s as f32FromBigS, f32_convert_i64_u as f32FromBigU } from './convert.js';
+
+/** The high half of the last i64 a helper returned. */
+export const high = { bits: 0 };
+
+const TWO32 = 4294967296;
+
+/** lo/hi → BigInt, where an API (JS boundary, Atomics on BigInt64Array) needs one. */
+export function i64_join(lo: number, hi: number): bigint {
+  return (BigInt(hi) << 32n) | BigInt(lo >>> 0);
+}
+
+/** BigInt → lo (returned) and hi (in high.bits). */
+export function i64_split(value: bigint): number {
+  high.bits = Number(BigInt.asIntN(32, value >> 32n));
+  return Number(BigInt.asIntN(32, value));
+}
+
+/** High 32 bits of the unsigned 64-bit product of two u32s, in 16-bit limbs (exact in doubles). */
+function mulHighU32(a: number, b: number): number {
+  const a0 = a & 0xffff;
+  const a1 = a >>> 16;
+  const b0 = b & 0xffff;
+  const b1 = b >>> 16;
+  const p01 = a0 * b1;
+  const p10 = a1 * b0;
+  const mid = ((a0 * b0) >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
+  return (a1 * b1 + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16)) | 0;
+}
+
+export function i64_mul(alo: number, ahi: number, blo: number, bhi: number): number {
+  high.bits = (Math.imul(alo, bhi) + Math.imul(ahi, blo) + mulHighU32(alo, blo)) | 0;
+  return Math.imul(alo, blo);
+}
+
+/** Whether (lo, hi) is an i64 that fits in a safe double integer (|v| < 2^53). */
+const fitsDouble = (lo: number, hi: number): boolean => hi >= -0x200000 && hi < 0x200000;
+const toDouble = (lo: number, hi: number): number => hi * TWO32 + (lo >>> 0);
+
+/** A double holding an exact integer in [-2^63, 2^64) → lo, hi (in high.bits). */
+function fromDouble(v: number): number {
+  high.bits = Math.floor(v / TWO32) | 0;
+  return v >>> 0 | 0;
+}
+
+export function i64_div_s(alo: number, ahi: number, blo: number, bhi: number): number {
+  if ((blo | bhi) === 0) trap(TRAP_DIV_ZERO);
+  if (fitsDouble(alo, ahi) && fitsDouble(blo, bhi)) return fromDouble(Math.trunc(toDouble(alo, ahi) / toDouble(blo, bhi)) + 0);
+  if (ahi === -0x80000000 && alo === 0 && blo === -1 && bhi === -1) trap(TRAP_INT_OVERFLOW);
+  return i64_split(BigInt.asIntN(64, i64_join(alo, ahi) / i64_join(blo, bhi)));
+}
+
+export function i64_div_u(alo: number, ahi: number, blo: number, bhi: number): number {
+  if ((blo | bhi) === 0) trap(TRAP_DIV_ZERO);
+  if (ahi >>> 0 < 0x200000 && bhi >>> 0 < 0x200000) return fromDouble(Math.floor(toDouble(alo, ahi) / toDouble(blo, bhi)));
+  return i64_split(BigInt.asUintN(64, i64_join(alo, ahi)) / BigInt.asUintN(64, i64_join(blo, bhi)));
+}
+
+export function i64_rem_s(alo: number, ahi: number, blo: number, bhi: number): number {
+  if ((blo | bhi) === 0) trap(TRAP_DIV_ZERO);
+  // % on exact doubles is exact; + 0 turns -0 into 0.
+  if (fitsDouble(alo, ahi) && fitsDouble(blo, bhi)) return fromDouble((toDouble(alo, ahi) % toDouble(blo, bhi)) + 0);
+  return i64_split(i64_join(alo, ahi) % i64_join(blo, bhi));
+}
+
+export function i64_rem_u(alo: number, ahi: number, blo: number, bhi: number): number {
+  if ((blo | bhi) === 0) trap(TRAP_DIV_ZERO);
+  if (ahi >>> 0 < 0x200000 && bhi >>> 0 < 0x200000) return fromDouble(toDouble(alo, ahi) % toDouble(blo, bhi));
+  return i64_split(BigInt.asUintN(64, i64_join(alo, ahi)) % BigInt.asUintN(64, i64_join(blo, bhi)));
+}
+
+export function i64_shl(lo: number, hi: number, n: number): number {
+  n &= 63;
+  if (n === 0) {
+    high.bits = hi;
+    return lo;
+  }
+  if (n < 32) {
+    high.bits = (hi << n) | (lo >>> (32 - n));
+    return lo << n;
+  }
+  high.bits = lo << (n - 32);
+  return 0;
+}
+
+export function i64_shr_s(lo: number, hi: number, n: number): number {
+  n &= 63;
+  if (n === 0) {
+    high.bits = hi;
+    return lo;
+  }
+  if (n < 32) {
+    high.bits = hi >> n;
+    return (lo >>> n) | (hi << (32 - n));
+  }
+  high.bits = hi >> 31;
+  return hi >> (n - 32);
+}
+
+export function i64_shr_u(lo: number, hi: number, n: number): number {
+  n &= 63;
+  if (n === 0) {
+    high.bits = hi;
+    return lo;
+  }
+  if (n < 32) {
+    high.bits = hi >>> n | 0;
+    return (lo >>> n) | (hi << (32 - n));
+  }
+  high.bits = 0;
+  return hi >>> (n - 32) | 0;
+}
+
+export function i64_rotl(lo: number, hi: number, n: number): number {
+  n &= 63;
+  if (n >= 32) {
+    const t = lo;
+    lo = hi;
+    hi = t;
+    n -= 32;
+  }
+  if (n === 0) {
+    high.bits = hi;
+    return lo;
+  }
+  high.bits = (hi << n) | (lo >>> (32 - n));
+  return (lo << n) | (hi >>> (32 - n));
+}
+
+export function i64_rotr(lo: number, hi: number, n: number): number {
+  return i64_rotl(lo, hi, (64 - (n & 63)) & 63);
+}
+
+export function i64_clz(lo: number, hi: number): number {
+  high.bits = 0;
+  return hi !== 0 ? Math.clz32(hi) : 32 + Math.clz32(lo);
+}
+
+function ctz32(x: number): number {
+  return x === 0 ? 32 : 31 - Math.clz32(x & -x);
+}
+
+export function i64_ctz(lo: number, hi: number): number {
+  high.bits = 0;
+  return lo !== 0 ? ctz32(lo) : 32 + ctz32(hi);
+}
+
+function popcnt32(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
+}
+
+export function i64_popcnt(lo: number, hi: number): number {
+  high.bits = 0;
+  return popcnt32(lo) + popcnt32(hi);
+}
+
+// ---- conversions ----
+
+const TWO63 = 9223372036854775808;
+const TWO64 = 18446744073709551616;
+
+/** i64.trunc_f64_s: traps on NaN and out of range (spec 4.3.3, trunc). */
+export function i64_trunc_f64_s(x: number): number {
+  if (x !== x) trap(TRAP_INVALID_CONVERSION);
+  const v = Math.trunc(x);
+  if (!(v >= -TWO63 && v < TWO63)) trap(TRAP_INT_OVERFLOW);
+  return fromDouble(v);
+}
+export function i64_trunc_f64_u(x: number): number {
+  if (x !== x) trap(TRAP_INVALID_CONVERSION);
+  const v = Math.trunc(x);
+  if (!(v > -1 && v < TWO64)) trap(TRAP_INT_OVERFLOW);
+  return fromDouble(v + 0);
+}
+export const i64_trunc_f32_s = i64_trunc_f64_s;
+export const i64_trunc_f32_u = i64_trunc_f64_u;
+
+export function i64_trunc_sat_f64_s(x: number): number {
+  if (x !== x) return (high.bits = 0);
+  if (x >= TWO63) {
+    high.bits = 0x7fffffff;
+    return -1;
+  }
+  if (x < -TWO63) {
+    high.bits = -0x80000000;
+    return 0;
+  }
+  return fromDouble(Math.trunc(x) + 0);
+}
+export function i64_trunc_sat_f64_u(x: number): number {
+  if (x !== x || x <= -1) return (high.bits = 0);
+  if (x >= TWO64) {
+    high.bits = -1;
+    return -1;
+  }
+  return fromDouble(Math.trunc(x) + 0);
+}
+export const i64_trunc_sat_f32_s = i64_trunc_sat_f64_s;
+export const i64_trunc_sat_f32_u = i64_trunc_sat_f64_u;
+
+/** Correct single rounding: an exact double (|v| < 2^53) rounds once in fround; else via BigInt. */
+export function f32_convert_i64_s(lo: number, hi: number): number {
+  return fitsDouble(lo, hi) ? Math.fround(toDouble(lo, hi)) : f32FromBigS(i64_join(lo, hi));
+}
+export function f32_convert_i64_u(lo: number, hi: number): number {
+  return hi >>> 0 < 0x200000 ? Math.fround(toDouble(lo, hi)) : f32FromBigU(BigInt.asUintN(64, i64_join(lo, hi)));
+}
+
+/** i64.reinterpret_f64: the double's bits (NaN payloads kept: Float64Array is bit-exact). */
+export function i64_reinterpret_f64(x: number): number {
+  scratchF64[0] = x;
+  high.bits = scratchI32[HI]!;
+  return scratchI32[LO]!;
+}
+export function f64_reinterpret_i64(lo: number, hi: number): number {
+  scratchI32[LO] = lo;
+  scratchI32[HI] = hi;
+  return scratchF64[0]!;
+}
+
+// ---- memory ----
+
+interface MemoryView {
+  length: number;
+  dv: DataView;
+  refresh(): boolean;
+}
+
+function check(mem: MemoryView, addr: number, size: number): number {
+  if (addr + size > mem.length && !(mem.refresh() && addr + size <= mem.length)) trap(TRAP_MEMORY_OOB);
+  return addr;
+}
+
+export function i64_load(mem: MemoryView, addr: number): number {
+  check(mem, addr, 8);
+  high.bits = mem.dv.getInt32(addr + 4, true);
+  return mem.dv.getInt32(addr, true);
+}
+export function i64_store(mem: MemoryView, addr: number, lo: number, hi: number): void {
+  check(mem, addr, 8);
+  mem.dv.setInt32(addr, lo, true);
+  mem.dv.setInt32(addr + 4, hi, true);
+}

@@ -29,6 +29,14 @@ Usage:
       imports, call <export> with the arguments (i64 parameters take integers, f32/f64 decimals)
       and print the result. A trap prints its message and exits 1.
 
+  w2js boot <kernel.wasm | dir> [--exec <script.mjs>] [--engine w2js|native] [--cache <dir>]
+      Boot a kernel of the WasmLinux host ABI (kernel/README.md): compile it once into a cache
+      directory (default <tmpdir>/w2js-kernel-cache) unless given one compiled by boot, run its
+      init() with its threads on workers, print its log as it comes, run the default export
+      \`async (kernel) => ...\` of the script (see runtime/boot.ts: syscall, alloc, strings, log),
+      and halt. --engine native runs the .wasm on this host's WebAssembly with the same host.
+      Exits 0; a panic or a trap prints the error and where it happened, and exits 1.
+
   w2js --help | -h      this text
   w2js --version        the version
 
@@ -43,7 +51,7 @@ interface Args {
   flags: Map<string, string | true>;
 }
 
-const VALUE_FLAGS = new Set(['-o', '--out', '--invoke', '--runtime', '--split']);
+const VALUE_FLAGS = new Set(['-o', '--out', '--invoke', '--runtime', '--split', '--exec', '--engine', '--cache']);
 
 function parseArgs(argv: string[]): Args {
   const [command = '', ...rest] = argv;
@@ -117,6 +125,62 @@ async function run(target: string, exportName: string, args: string[]): Promise<
   if (result !== undefined) console.log(Array.isArray(result) ? result.map(String).join(' ') : String(result));
 }
 
+/** Identifies this build of the compiler for the boot cache: the mtimes of its built files. */
+function compilerId(): string {
+  const dist = path.dirname(path.dirname(new URL(import.meta.url).pathname));
+  const stamps: string[] = [];
+  const walk = (dir: string): void => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.js')) stamps.push(`${p}:${fs.statSync(p).mtimeMs}`);
+    }
+  };
+  for (const sub of ['compiler', 'runtime']) if (fs.existsSync(path.join(dist, sub))) walk(path.join(dist, sub));
+  return stamps.sort().join('\n');
+}
+
+/** `w2js boot`: boot, run the script, halt. A kernel that stops on its own exits 1. */
+async function boot(target: string, options: { exec?: string; engine: 'w2js' | 'native'; cacheDir?: string }): Promise<number> {
+  const { bootKernel } = await import('../runtime/boot.js');
+  const failed = (what: string, e: unknown): number => {
+    const err = e as Error;
+    process.stderr.write(err?.name === 'KernelError' ? `w2js: ${what}: ${err.message}\n` : `w2js: ${what}: ${err?.stack ?? String(e)}\n`);
+    return 1;
+  };
+  let kernel: Awaited<ReturnType<typeof bootKernel>>;
+  try {
+    kernel = await bootKernel(target, {
+      engine: options.engine,
+      cacheDir: options.cacheDir,
+      logFd: 1,
+      compilerId: compilerId(),
+      compileTo: (wasm, out) => compileTo(wasm, out, { sourceMap: false, quiet: true }),
+    });
+  } catch (e) {
+    if (e instanceof CompileError) throw e;
+    return failed('boot', e);
+  }
+  let code = 0;
+  try {
+    if (options.exec) {
+      const script = (await import(pathToFileURL(path.resolve(options.exec)).href)) as { default?: unknown };
+      if (typeof script.default !== 'function') throw new UsageError(`${options.exec} has no default export function`);
+      await (script.default as (k: typeof kernel) => unknown)(kernel);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    code = failed(options.exec ?? 'script', e);
+  }
+  try {
+    const report = await kernel.halt();
+    if (report.workersLeft > 0) process.stderr.write(`w2js: ${report.workersLeft} kernel worker(s) did not stop\n`);
+  } catch (e) {
+    code = failed('halt', e);
+  }
+  return code;
+}
+
 async function main(argv: string[]): Promise<number> {
   const args = parseArgs(argv);
   if (args.command === '--version') {
@@ -149,6 +213,15 @@ async function main(argv: string[]): Promise<number> {
       if (!target || typeof invoke !== 'string') throw new UsageError('usage: w2js run <in.wasm|dir> --invoke <export> [args...]');
       await run(target, invoke, fnArgs);
       return 0;
+    }
+    case 'boot': {
+      const [target, extra] = args.positional;
+      const exec = args.flags.get('--exec');
+      const engine = args.flags.get('--engine') ?? 'w2js';
+      const cache = args.flags.get('--cache');
+      if (!target || extra !== undefined) throw new UsageError('usage: w2js boot <kernel.wasm|dir> [--exec script.mjs] [--engine w2js|native] [--cache dir]');
+      if (engine !== 'w2js' && engine !== 'native') throw new UsageError('--engine is w2js or native');
+      return boot(target, { exec: typeof exec === 'string' ? exec : undefined, engine, cacheDir: typeof cache === 'string' ? cache : undefined });
     }
     default:
       throw new UsageError(`unknown command "${args.command}" (see w2js --help)`);

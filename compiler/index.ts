@@ -5,10 +5,10 @@ import { CompileError } from './diagnostics.js';
 import { emitFunction } from './emit/function.js';
 import { buildDescriptor } from './link/descriptor.js';
 import { assignNames } from './link/names.js';
-import { commentSafe, linkOutput, type LinkedFunction } from './link/output.js';
+import { commentSafe, linkOutput, printFunction, type LinkedFunction } from './link/output.js';
 import type { Module } from './ir/module.js';
-import { readModule } from './read/module.js';
-import { validateModule } from './validate/index.js';
+import { readFuncBody, readModule } from './read/module.js';
+import { createValidator } from './validate/index.js';
 import { leadingComment, id, type Expr } from './emit/ast.js';
 
 export { CompileError } from './diagnostics.js';
@@ -38,8 +38,8 @@ export function compile(bytes: Uint8Array, options: CompileOptions = {}): Compil
   const filename = options.filename ?? 'module.wasm';
   const file = filename.split(/[\\/]/).pop()!;
   try {
-    const m = readModule(bytes);
-    validateModule(m);
+    const m = readModule(bytes, { lazyBodies: true });
+    const validateFunc = createValidator(m);
     const names = assignNames(m);
     let helpers = new Set<string>();
     let callees = new Set<string>();
@@ -60,11 +60,15 @@ export function compile(bytes: Uint8Array, options: CompileOptions = {}): Compil
       helpers = new Set();
       callees = new Set();
       try {
+        // One function at a time: decode, check, emit, print; then drop its instructions and tree.
+        func.body = readFuncBody(bytes, m, func);
+        validateFunc(funcIndex);
         const { node } = emitFunction(ctx, funcIndex, func);
+        func.body = [];
         const type = m.types[func.typeIndex]!;
         const sig = `${type.params.length ? ` (param ${TYPE_TEXT(type.params)})` : ''}${type.results.length ? ` (result ${TYPE_TEXT(type.results)})` : ''}`;
         leadingComment(node, `* func[${funcIndex}] ${commentSafe(names.funcSourceNames[funcIndex]!)}${sig} `);
-        return { node, name: names.funcs[funcIndex]!, helpers, callees };
+        return { printed: printFunction(node, options.sourceMap ?? false, file), name: names.funcs[funcIndex]!, helpers, callees };
       } catch (e) {
         if (e instanceof CompileError) e.locate({ funcIndex, funcName: names.funcSourceNames[funcIndex] });
         throw e;

@@ -105,10 +105,11 @@ export interface Func {
   typeIndex: number;
   /** Declared locals, after the params. */
   locals: ValType[];
-  /** The body, ending with its final `end`. */
+  /** The body, ending with its final `end` (empty until read when read lazily). */
   body: Instr[];
-  /** Byte offset of the body's size field, and the end of the body. */
+  /** Byte offset of the body's size field, of its first instruction, and the end of the body. */
   at: number;
+  bodyAt: number;
   end: number;
 }
 

@@ -1,12 +1,15 @@
 // link/: assemble the output ES modules: header, runtime import of the helpers used, one
 // function per wasm function in index order, the descriptor, and `instantiate(imports)`.
+// Functions are printed one at a time as they are emitted (printFunction), so a module of tens
+// of thousands of functions never holds all their syntax trees at once; the files are then
+// concatenated here, with their source maps merged line by line (@jridgewell/gen-mapping).
 // With `split`, functions go into `funcs-N.js` files of at most `split` functions each, which
 // import the functions they call from each other (ES modules allow the cycles) and the helpers
-// they use; index.js keeps the descriptor. Printing is @babel/generator's; the source map maps
-// generated code to wasm byte offsets.
+// they use; index.js keeps the descriptor.
 
 import _generate from '@babel/generator';
 import type * as t from '@babel/types';
+import { GenMapping, maybeAddSegment, toEncodedMap } from '@jridgewell/gen-mapping';
 import { array, big, bool, id, leadingComment, nul, num, str, type Expr, type Stmt } from '../emit/ast.js';
 import type { DescValue } from './descriptor.js';
 
@@ -15,6 +18,83 @@ type Generate = typeof import('@babel/generator').default;
 const generate = ((_generate as unknown as { default?: Generate }).default ?? _generate) as unknown as Generate;
 
 export const VERSION = '0.1.0';
+
+/** Decoded source map lines: per generated line, segments [column, source, line, column, name?]. */
+type Decoded = number[][][];
+
+/** A function printed to text, with its mappings relative to its first line. */
+export interface PrintedFunction {
+  code: string;
+  mappings: Decoded | undefined;
+}
+
+/** One emitted function with what it needs from elsewhere. */
+export interface LinkedFunction {
+  printed: PrintedFunction;
+  name: string;
+  helpers: Set<string>;
+  callees: Set<string>;
+}
+
+export interface OutputParts {
+  filename: string;
+  runtimeImport: string;
+  functions: LinkedFunction[];
+  descriptor: DescValue;
+  sourceMap: boolean;
+  /** Functions per file; 0 or undefined keeps everything in index.js. */
+  split?: number;
+}
+
+const PRINT_OPTIONS = { comments: true, jsescOption: { minimal: true, isScriptContext: true } } as const;
+
+function program(body: Stmt[]): t.File {
+  return { type: 'File', program: { type: 'Program', body, directives: [], sourceType: 'module' } } as unknown as t.File;
+}
+
+/** Print one function now (its syntax tree can then be dropped). */
+export function printFunction(node: t.FunctionDeclaration, sourceMap: boolean, filename: string): PrintedFunction {
+  const result = generate(program([node]), { ...PRINT_OPTIONS, sourceMaps: sourceMap, sourceFileName: filename });
+  const decoded = (result as unknown as { decodedMap?: { mappings: Decoded } }).decodedMap;
+  return { code: result.code, mappings: sourceMap ? decoded?.mappings : undefined };
+}
+
+function printStatements(body: Stmt[]): string {
+  return generate(program(body), PRINT_OPTIONS).code;
+}
+
+/** Concatenates printed pieces into one file and its source map. */
+class FileBuilder {
+  private readonly pieces: string[] = [];
+  private line = 0;
+  private readonly map: GenMapping | undefined;
+
+  constructor(
+    private readonly name: string,
+    private readonly source: string,
+    sourceMap: boolean,
+  ) {
+    this.map = sourceMap ? new GenMapping({ file: name }) : undefined;
+  }
+
+  add(code: string, mappings?: Decoded): void {
+    if (this.map && mappings) {
+      for (let l = 0; l < mappings.length; l++) {
+        for (const seg of mappings[l]!) {
+          if (seg.length >= 4) maybeAddSegment(this.map, this.line + l, seg[0]!, this.source, seg[2]!, seg[3]!);
+        }
+      }
+    }
+    this.pieces.push(code);
+    let lines = 1;
+    for (let i = code.indexOf('\n'); i >= 0; i = code.indexOf('\n', i + 1)) lines++;
+    this.line += lines;
+  }
+
+  finish(): { code: string; map: unknown } {
+    return { code: `${this.pieces.join('\n')}\n`, map: this.map ? { ...toEncodedMap(this.map), sourceRoot: undefined } : undefined };
+  }
+}
 
 function descToAst(v: DescValue): Expr {
   if (v === null) return nul();
@@ -32,85 +112,47 @@ function descToAst(v: DescValue): Expr {
   } as t.ObjectExpression;
 }
 
-/** One emitted function with what it needs from elsewhere. */
-export interface LinkedFunction {
-  node: t.FunctionDeclaration;
-  name: string;
-  helpers: Set<string>;
-  callees: Set<string>;
-}
-
-export interface OutputParts {
-  filename: string;
-  runtimeImport: string;
-  functions: LinkedFunction[];
-  descriptor: DescValue;
-  sourceMap: boolean;
-  /** Functions per file; 0 or undefined keeps everything in index.js. */
-  split?: number;
-}
-
 /** Remove what could end a comment, a line inside a comment, or an inline <script>. */
 export function commentSafe(text: string): string {
   return text.replace(/\*\//g, '*\\/').replace(/<\//g, '<\\/').replace(/[\r\n\u2028\u2029]/g, ' ');
 }
 
-const specifier = (local: string, imported = local) => ({ type: 'ImportSpecifier', imported: id(imported), local: id(local) });
+const specifier = (local: string) => ({ type: 'ImportSpecifier', imported: id(local), local: id(local) });
 const importFrom = (names: Iterable<string>, source: string): Stmt =>
-  ({ type: 'ImportDeclaration', specifiers: [...new Set(names)].sort().map((n) => specifier(n)), source: str(source) }) as unknown as Stmt;
+  ({ type: 'ImportDeclaration', specifiers: [...new Set(names)].sort().map(specifier), source: str(source) }) as unknown as Stmt;
 const exportNames = (names: string[]): Stmt =>
   ({ type: 'ExportNamedDeclaration', specifiers: names.map((n) => ({ type: 'ExportSpecifier', local: id(n), exported: id(n) })), source: null }) as unknown as Stmt;
 
-/** The file's first comment, ahead of any the first statement already has. */
-function header(parts: OutputParts, first: Stmt): Stmt {
-  const comment = { type: 'CommentLine', value: ` Generated by w2js ${VERSION} from ${commentSafe(parts.filename)}. Do not edit.` } as t.Comment;
-  first.leadingComments = [comment, ...(first.leadingComments ?? [])];
-  return first;
+function headerComment(parts: OutputParts): string {
+  return `// Generated by w2js ${VERSION} from ${commentSafe(parts.filename)}. Do not edit.`;
 }
 
-function print(body: Stmt[], parts: OutputParts): { code: string; map: unknown } {
-  const program = { type: 'Program', body, directives: [], sourceType: 'module' } as unknown as t.Program;
-  const result = generate({ type: 'File', program } as t.File, {
-    sourceMaps: parts.sourceMap,
-    sourceFileName: parts.filename,
-    comments: true,
-    jsescOption: { minimal: true, isScriptContext: true },
-  });
-  return { code: `${result.code}\n`, map: result.map };
-}
-
-/** Output files by name: code, and with sourceMap its `.map`. */
+/** Output files by name: code, and with sourceMap its map object. */
 export function linkOutput(parts: OutputParts): Map<string, { code: string; map: unknown }> {
   const files = new Map<string, { code: string; map: unknown }>();
-  const split = parts.split && parts.split > 0 ? parts.split : Infinity;
+  const perFile = parts.split && parts.split > 0 ? parts.split : Math.max(parts.functions.length, 1);
   const chunks: LinkedFunction[][] = [];
-  for (let i = 0; i < parts.functions.length; i += split === Infinity ? Math.max(parts.functions.length, 1) : split) {
-    chunks.push(parts.functions.slice(i, i + (split === Infinity ? parts.functions.length : split)));
-  }
+  for (let i = 0; i < parts.functions.length; i += perFile) chunks.push(parts.functions.slice(i, i + perFile));
   const inline = chunks.length <= 1;
   const fileOf = new Map<string, string>();
   if (!inline) chunks.forEach((chunk, k) => chunk.forEach((f) => fileOf.set(f.name, `funcs-${k}.js`)));
 
   // index.js: runtime import, (chunk imports or) functions, descriptor, instantiate.
-  const body: Stmt[] = [];
+  const index = new FileBuilder('index.js', parts.filename, parts.sourceMap);
   const indexHelpers = new Set(['instantiateModule']);
   if (inline) for (const f of parts.functions) for (const h of f.helpers) indexHelpers.add(h);
-  body.push(header(parts, importFrom(indexHelpers, parts.runtimeImport)));
-  body.push({
-    type: 'ExportNamedDeclaration',
-    specifiers: ['Global', 'LinkError', 'Memory', 'RuntimeError', 'Table'].map((name) => ({ type: 'ExportSpecifier', local: id(name), exported: id(name) })),
-    source: str(parts.runtimeImport),
-  } as unknown as Stmt);
-  if (inline) {
-    body.push(...parts.functions.map((f) => f.node));
-  } else {
-    chunks.forEach((chunk, k) => body.push(importFrom(chunk.map((f) => f.name), `./funcs-${k}.js`)));
-  }
-  body.push({
-    type: 'VariableDeclaration',
-    kind: 'const',
-    declarations: [{ type: 'VariableDeclarator', id: id('module'), init: descToAst(parts.descriptor) }],
-  } as t.VariableDeclaration);
+  const head: Stmt[] = [
+    importFrom(indexHelpers, parts.runtimeImport),
+    {
+      type: 'ExportNamedDeclaration',
+      specifiers: ['Global', 'LinkError', 'Memory', 'RuntimeError', 'Table'].map((name) => ({ type: 'ExportSpecifier', local: id(name), exported: id(name) })),
+      source: str(parts.runtimeImport),
+    } as unknown as Stmt,
+  ];
+  if (!inline) chunks.forEach((chunk, k) => head.push(importFrom(chunk.map((f) => f.name), `./funcs-${k}.js`)));
+  index.add(`${headerComment(parts)}\n${printStatements(head)}`);
+  if (inline) for (const f of parts.functions) index.add(f.printed.code, f.printed.mappings);
+
   const instantiate = {
     type: 'FunctionDeclaration',
     id: id('instantiate'),
@@ -119,31 +161,35 @@ export function linkOutput(parts: OutputParts): Map<string, { code: string; map:
   } as unknown as t.FunctionDeclaration;
   const exported = { type: 'ExportNamedDeclaration', declaration: instantiate, specifiers: [] } as unknown as Stmt;
   leadingComment(exported, '* Link and instantiate: resolves to { module, instance } like WebAssembly.instantiate. ');
-  body.push(exported);
-  files.set('index.js', print(body, parts));
+  index.add(printStatements([
+    { type: 'VariableDeclaration', kind: 'const', declarations: [{ type: 'VariableDeclarator', id: id('module'), init: descToAst(parts.descriptor) }] } as t.VariableDeclaration,
+    exported,
+  ]));
+  files.set('index.js', index.finish());
 
   if (!inline) {
     chunks.forEach((chunk, k) => {
       const file = `funcs-${k}.js`;
       const helpers = new Set<string>();
-      const imports = new Map<string, string[]>();
+      const imports = new Map<string, Set<string>>();
       for (const f of chunk) {
         for (const h of f.helpers) helpers.add(h);
         for (const c of f.callees) {
           const from = fileOf.get(c)!;
           if (from === file) continue;
-          const list = imports.get(from) ?? [];
-          if (!list.includes(c)) list.push(c);
-          imports.set(from, list);
+          const set = imports.get(from) ?? new Set<string>();
+          set.add(c);
+          imports.set(from, set);
         }
       }
       const chunkImports: Stmt[] = [];
       if (helpers.size) chunkImports.push(importFrom(helpers, parts.runtimeImport));
       for (const [from, names] of [...imports].sort(([a], [b]) => (a < b ? -1 : 1))) chunkImports.push(importFrom(names, `./${from}`));
-      const chunkBody: Stmt[] = [...chunkImports, ...chunk.map((f) => f.node)];
-      header(parts, chunkBody[0]!);
-      chunkBody.push(exportNames(chunk.map((f) => f.name)));
-      files.set(file, print(chunkBody, parts));
+      const builder = new FileBuilder(file, parts.filename, parts.sourceMap);
+      builder.add(chunkImports.length ? `${headerComment(parts)}\n${printStatements(chunkImports)}` : headerComment(parts));
+      for (const f of chunk) builder.add(f.printed.code, f.printed.mappings);
+      builder.add(printStatements([exportNames(chunk.map((f) => f.name))]));
+      files.set(file, builder.finish());
     });
   }
   return files;

@@ -1,7 +1,7 @@
 // read/: the whole binary module (spec 5.5): preamble, sections in order, and the
 // cross-section checks the binary format itself requires. Output: the Module IR.
 
-import type { ConstExpr, Data, Elem, Export, Func, Import, Module, RefType, ValType } from '../ir/module.js';
+import type { ConstExpr, Data, Elem, Export, Func, Import, Instr, Module, RefType, ValType } from '../ir/module.js';
 import { Cursor } from './cursor.js';
 import { readInstructions, type CodeContext } from './code.js';
 import { emptyNames, readNames } from './names.js';
@@ -24,8 +24,24 @@ function readConstExpr(c: Cursor, ctx: CodeContext): ConstExpr {
   return { at, body: readInstructions(c, ctx) };
 }
 
+export interface ReadOptions {
+  /**
+   * Leave function bodies undecoded (`body: []`); readFuncBody decodes one when it is needed, so
+   * a module of tens of thousands of functions never holds every instruction at once.
+   */
+  lazyBodies?: boolean;
+}
+
+/** Decode one function body that was left undecoded. */
+export function readFuncBody(bytes: Uint8Array, m: Module, func: Func): Instr[] {
+  const b = new Cursor(bytes, func.bodyAt, func.end);
+  const body = readInstructions(b, { types: m.types, hasDataCount: m.dataCount !== undefined });
+  if (b.pos !== b.end) b.fail('section size mismatch', b.pos);
+  return body;
+}
+
 /** Decode a binary module. Throws CompileError(E_MALFORMED) at the first malformed byte. */
-export function readModule(bytes: Uint8Array): Module {
+export function readModule(bytes: Uint8Array, options: ReadOptions = {}): Module {
   const c = new Cursor(bytes);
   if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0x61 || bytes[2] !== 0x73 || bytes[3] !== 0x6d) {
     c.fail('magic header not detected', 0);
@@ -158,7 +174,7 @@ export function readModule(bytes: Uint8Array): Module {
         break;
       case 10: {
         sawCode = true;
-        const bodies = vec(s, (i) => readFunc(s, ctx, m.funcTypes[m.importedFuncs + i] ?? 0));
+        const bodies = vec(s, (i) => readFunc(s, ctx, m.funcTypes[m.importedFuncs + i] ?? 0, options.lazyBodies === true));
         if (bodies.length !== (declaredFuncs?.length ?? 0)) {
           s.fail('function and code section have inconsistent lengths', start);
         }
@@ -186,7 +202,7 @@ export function readModule(bytes: Uint8Array): Module {
   return m;
 }
 
-function readFunc(s: Cursor, ctx: CodeContext, typeIndex: number): Func {
+function readFunc(s: Cursor, ctx: CodeContext, typeIndex: number, lazy: boolean): Func {
   const at = s.pos;
   const size = s.u32();
   const bodyStart = s.pos;
@@ -203,10 +219,12 @@ function readFunc(s: Cursor, ctx: CodeContext, typeIndex: number): Func {
     const type = readValType(b);
     for (let i = 0; i < count; i++) locals.push(type);
   });
+  const bodyAt = b.pos;
+  s.pos = b.end;
+  if (lazy) return { typeIndex, locals, body: [], at, bodyAt, end: b.end };
   const body = readInstructions(b, ctx);
   if (b.pos !== b.end) b.fail('section size mismatch', b.pos);
-  s.pos = b.end;
-  return { typeIndex, locals, body, at, end: b.end };
+  return { typeIndex, locals, body, at, bodyAt, end: b.end };
 }
 
 function readElem(s: Cursor, ctx: CodeContext): Elem {

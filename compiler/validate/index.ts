@@ -21,3 +21,17 @@ export function validateModule(m: Module): void {
     throw e;
   }
 }
+
+/** Validate everything but the function bodies; returns a checker for one body at a time. */
+export function createValidator(m: Module): (funcIndex: number) => void {
+  const refs = validateModuleFields(m);
+  const validator = new FuncValidator(m, refs);
+  return (funcIndex) => {
+    try {
+      validator.validate(m.funcs[funcIndex - m.importedFuncs]!);
+    } catch (e) {
+      if (e instanceof CompileError) e.locate({ funcIndex, funcName: m.names.funcs.get(funcIndex) });
+      throw e;
+    }
+  };
+}

@@ -15,8 +15,11 @@ Usage:
   w2js compile <in.wasm> -o <dir> [options]
       Write <dir>/index.js, an ES module exporting instantiate(imports) → { module, instance }
       (shaped like WebAssembly.instantiate's), and <dir>/runtime/, the runtime it imports.
-      --source-map         also write index.js.map (v3), mapping generated code to the byte
-                           offset of each wasm instruction (the convention for wasm sources)
+      --source-map         also write a v3 source map beside each file: to the C source lines
+                           when the module has DWARF (.debug_line, e.g. clang -g), else to
+                           the byte offset of each wasm instruction (the convention for wasm)
+      --source-map-target <wasm|dwarf|auto>
+                           force one of the two (default auto)
       --runtime <spec>     import the runtime from <spec> instead of copying it into <dir>
                            (e.g. "w2js/runtime" when the package is a dependency)
       --split <n>          put at most <n> functions in each file (funcs-0.js, funcs-1.js, …,
@@ -82,12 +85,12 @@ function readInput(file: string): Uint8Array {
   }
 }
 
-function compileTo(input: string, outDir: string, options: { sourceMap: boolean; runtime?: string; quiet: boolean; split?: number }): void {
+function compileTo(input: string, outDir: string, options: { sourceMap: boolean; runtime?: string; quiet: boolean; split?: number; sourceMapTarget?: 'auto' | 'wasm' | 'dwarf' }): void {
   const bytes = readInput(input);
   const progress = !options.quiet && process.stderr.isTTY;
   if (progress) process.stderr.write(`w2js: compiling ${input} (${bytes.length} bytes)\n`);
   const started = Date.now();
-  const { files, module } = compile(bytes, { filename: input, sourceMap: options.sourceMap, runtimeImport: options.runtime ?? './runtime/index.js', split: options.split });
+  const { files, module } = compile(bytes, { filename: input, sourceMap: options.sourceMap, sourceMapTarget: options.sourceMapTarget, runtimeImport: options.runtime ?? './runtime/index.js', split: options.split });
   fs.mkdirSync(outDir, { recursive: true });
   for (const [name, text] of files) fs.writeFileSync(path.join(outDir, name), text);
   if (!options.runtime) {
@@ -199,7 +202,10 @@ async function main(argv: string[]): Promise<number> {
       const runtime = args.flags.get('--runtime');
       const split = args.flags.get('--split');
       if (split !== undefined && !(typeof split === 'string' && /^[1-9][0-9]*$/.test(split))) throw new UsageError('--split takes a positive number of functions per file');
+      const target = args.flags.get('--source-map-target');
+      if (target !== undefined && target !== 'auto' && target !== 'wasm' && target !== 'dwarf') throw new UsageError('--source-map-target is wasm, dwarf or auto');
       compileTo(input, out, {
+        sourceMapTarget: target,
         split: typeof split === 'string' ? Number(split) : undefined,
         sourceMap: args.flags.has('--source-map'),
         runtime: typeof runtime === 'string' ? runtime : undefined,

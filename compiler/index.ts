@@ -9,7 +9,8 @@ import { commentSafe, linkOutput, printFunction, type LinkedFunction } from './l
 import type { Module } from './ir/module.js';
 import { readFuncBody, readModule } from './read/module.js';
 import { createValidator } from './validate/index.js';
-import { leadingComment, id, type Expr } from './emit/ast.js';
+import { leadingComment, id, wasmPosition, type Expr, type SourcePosition } from './emit/ast.js';
+import { lookupLine, readLineTable } from './read/dwarf-line.js';
 
 export { CompileError } from './diagnostics.js';
 export type { ErrorCode } from './diagnostics.js';
@@ -21,6 +22,11 @@ export interface CompileOptions {
   runtimeImport?: string;
   /** Also produce a `.map` beside each file. */
   sourceMap?: boolean;
+  /**
+   * What the source map points at: `wasm` byte offsets (the convention browsers use for wasm),
+   * `dwarf` C source lines from the module's DWARF line table, or `auto` (dwarf when present).
+   */
+  sourceMapTarget?: 'auto' | 'wasm' | 'dwarf';
   /** Split functions into `funcs-N.js` files of at most this many functions. */
   split?: number;
 }
@@ -33,6 +39,21 @@ export interface CompileOutput {
 
 const TYPE_TEXT = (types: string[]): string => types.join(' ');
 
+/** How wasm byte offsets become source positions: C lines from DWARF, else the offsets themselves. */
+function sourcePositions(m: Module, file: string, options: CompileOptions): (offset: number) => SourcePosition {
+  const target = options.sourceMapTarget ?? 'auto';
+  const debug = new Map(m.customs.filter((c) => c.name.startsWith('.debug_')).map((c) => [c.name, c.bytes] as const));
+  const table = target !== 'wasm' && debug.has('.debug_line') && m.codeAt !== undefined ? readLineTable(debug) : [];
+  if (table.length === 0) return (offset) => wasmPosition(offset, file);
+  const codeAt = m.codeAt!;
+  return (offset) => {
+    const row = lookupLine(table, offset - codeAt);
+    if (!row) return undefined;
+    const column = Math.max(row.column - 1, 0); // DWARF columns count from 1 (0: unknown)
+    return { start: { line: row.line, column, index: 0 }, end: { line: row.line, column, index: 0 }, filename: row.file, identifierName: undefined };
+  };
+}
+
 /** Compile a wasm binary to an ES module. Throws CompileError on bad input. */
 export function compile(bytes: Uint8Array, options: CompileOptions = {}): CompileOutput {
   const filename = options.filename ?? 'module.wasm';
@@ -43,10 +64,12 @@ export function compile(bytes: Uint8Array, options: CompileOptions = {}): Compil
     const names = assignNames(m);
     let helpers = new Set<string>();
     let callees = new Set<string>();
+    const position = sourcePositions(m, file, options);
     const ctx = {
       module: m,
       names,
       filename: file,
+      position,
       helper(name: string): Expr {
         helpers.add(name);
         return id(name);

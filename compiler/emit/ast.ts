@@ -56,9 +56,17 @@ export const letDecl = (names: [string, Expr | null][], kind: 'let' | 'const' = 
     declarations: names.map(([name, init]) => ({ type: 'VariableDeclarator', id: id(name), init })),
   }) as t.VariableDeclaration;
 
-/** Attach a source position: line 1, column = byte offset in the wasm (the convention for wasm source maps). */
-export function at<T extends t.Node>(node: T, offset: number, filename: string): T {
-  node.loc = { start: { line: 1, column: offset, index: offset }, end: { line: 1, column: offset, index: offset }, filename, identifierName: undefined };
+/** A position in the original: the wasm (line 1, column = byte offset) or a C file from DWARF. */
+export type SourcePosition = t.SourceLocation | undefined;
+
+/** A wasm byte offset as a position (the convention browsers use for wasm source maps). */
+export function wasmPosition(offset: number, filename: string): t.SourceLocation {
+  return { start: { line: 1, column: offset, index: offset }, end: { line: 1, column: offset, index: offset }, filename, identifierName: undefined };
+}
+
+/** Attach a source position to a node (none: the node stays unmapped). */
+export function at<T extends t.Node>(node: T, position: SourcePosition): T {
+  if (position) node.loc = position;
   return node;
 }
 

@@ -2,7 +2,7 @@
 // link/names, types, and how each global, table and memory is reached from `inst`.
 
 import type { FuncType, Module, ValType } from '../ir/module.js';
-import type { Expr } from './ast.js';
+import type { Expr, SourcePosition } from './ast.js';
 
 export interface ModuleNames {
   /** JS identifier of each function (index space); imported ones are properties of `inst`. */
@@ -21,8 +21,10 @@ export interface ModuleNames {
 export interface EmitContext {
   module: Module;
   names: ModuleNames;
-  /** Name of the input, for source positions. */
+  /** Name of the input, for messages. */
   filename: string;
+  /** The source position of a wasm byte offset, for source maps. */
+  position(offset: number): SourcePosition;
   /** Record a runtime helper as used and get its identifier. */
   helper(name: string): Expr;
   /** Record a call of a defined function (link/ needs it to split output into files). */

@@ -79,6 +79,8 @@ class FunctionEmitter {
   private readonly localTypes: ValType[];
   private nextTemp = 0;
   private nextLabel = 0;
+  /** The instruction being emitted. */
+  private current: Instr = { op: 'nop', at: 0 };
   private usesMemory = false;
 
   constructor(
@@ -147,6 +149,8 @@ class FunctionEmitter {
   // ---- stack and statements ----
 
   private push(e: Expr, type: ValType, kind: Kind): void {
+    // Calls and trapping operations carry their own position: a stack trace points at them.
+    if (kind === Kind.Effects && !e.loc) at(e, this.ctx.position(this.current.at));
     this.stack.push({ e, type, kind });
   }
 
@@ -175,7 +179,7 @@ class FunctionEmitter {
   /** Spill pending entries that the coming statement could disturb, then append it. */
   private emit(stmt: Stmt, instr: Instr, writesLocals = false): void {
     this.spill(writesLocals ? Kind.ReadsLocals : Kind.Effects);
-    this.frame.body.push(at(stmt, instr.at, this.ctx.filename));
+    this.frame.body.push(at(stmt, this.ctx.position(instr.at)));
   }
 
   private spill(minKind: Kind): void {
@@ -297,7 +301,7 @@ class FunctionEmitter {
     if (frame.unreachable) return;
     const results = this.popN(frame.type.results.length);
     if (frame.op === 'func') {
-      frame.body.push(...this.returnStmts(results));
+      for (const s of this.returnStmts(results)) frame.body.push(at(s, this.ctx.position(this.current.at)));
       return;
     }
     const values = results.length > 1 ? results.map((v) => this.toTemp(v)) : results;
@@ -346,7 +350,7 @@ class FunctionEmitter {
       this.afterFrame(frame, reachable);
       return;
     }
-    parent.body.push(at(stmt, frame.at, this.ctx.filename));
+    parent.body.push(at(stmt, this.ctx.position(frame.at)));
     this.afterFrame(frame, reachable);
     void instr;
   }
@@ -363,6 +367,7 @@ class FunctionEmitter {
 
   private instr(instr: Instr): void {
     const { ctx } = this;
+    this.current = instr;
     const op = instr.op;
     switch (op) {
       case 'nop':
@@ -467,7 +472,7 @@ class FunctionEmitter {
         const name = this.locals[instr.index!]!;
         const v = this.pop();
         this.spill(Kind.ReadsLocals);
-        for (const s of this.assignTo(name, v)) this.frame.body.push(at(s, instr.at, this.ctx.filename));
+        for (const s of this.assignTo(name, v)) this.frame.body.push(at(s, this.ctx.position(instr.at)));
         if (op === 'local.tee') this.stack.push(this.read(name, v.type, Kind.ReadsLocals));
         return;
       }
@@ -576,7 +581,7 @@ class FunctionEmitter {
 
   private emitAll(stmts: Stmt[], instr: Instr): void {
     this.spill(Kind.Effects);
-    for (const s of stmts) this.frame.body.push(at(s, instr.at, this.ctx.filename));
+    for (const s of stmts) this.frame.body.push(at(s, this.ctx.position(instr.at)));
   }
 
   private globalRef(index: number): Expr {

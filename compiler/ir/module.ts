@@ -171,4 +171,6 @@ export interface Module {
   customs: CustomSection[];
   /** Size of the input in bytes. */
   size: number;
+  /** Byte offset of the code section's contents (DWARF addresses count from here), if any. */
+  codeAt: number | undefined;
 }

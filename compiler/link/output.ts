@@ -26,6 +26,8 @@ type Decoded = number[][][];
 export interface PrintedFunction {
   code: string;
   mappings: Decoded | undefined;
+  /** The sources the mappings' source indices refer to (the wasm, or C files from DWARF). */
+  sources: string[];
 }
 
 /** One emitted function with what it needs from elsewhere. */
@@ -55,8 +57,8 @@ function program(body: Stmt[]): t.File {
 /** Print one function now (its syntax tree can then be dropped). */
 export function printFunction(node: t.FunctionDeclaration, sourceMap: boolean, filename: string): PrintedFunction {
   const result = generate(program([node]), { ...PRINT_OPTIONS, sourceMaps: sourceMap, sourceFileName: filename });
-  const decoded = (result as unknown as { decodedMap?: { mappings: Decoded } }).decodedMap;
-  return { code: result.code, mappings: sourceMap ? decoded?.mappings : undefined };
+  const decoded = (result as unknown as { decodedMap?: { mappings: Decoded; sources: string[] } }).decodedMap;
+  return { code: result.code, mappings: sourceMap ? decoded?.mappings : undefined, sources: decoded?.sources ?? [] };
 }
 
 function printStatements(body: Stmt[]): string {
@@ -69,19 +71,16 @@ class FileBuilder {
   private line = 0;
   private readonly map: GenMapping | undefined;
 
-  constructor(
-    private readonly name: string,
-    private readonly source: string,
-    sourceMap: boolean,
-  ) {
+  constructor(name: string, sourceMap: boolean) {
     this.map = sourceMap ? new GenMapping({ file: name }) : undefined;
   }
 
-  add(code: string, mappings?: Decoded): void {
+  add(code: string, printed?: PrintedFunction): void {
+    const mappings = printed?.mappings;
     if (this.map && mappings) {
       for (let l = 0; l < mappings.length; l++) {
         for (const seg of mappings[l]!) {
-          if (seg.length >= 4) maybeAddSegment(this.map, this.line + l, seg[0]!, this.source, seg[2]!, seg[3]!);
+          if (seg.length >= 4) maybeAddSegment(this.map, this.line + l, seg[0]!, printed.sources[seg[1]!] ?? '', seg[2]!, seg[3]!);
         }
       }
     }
@@ -138,7 +137,7 @@ export function linkOutput(parts: OutputParts): Map<string, { code: string; map:
   if (!inline) chunks.forEach((chunk, k) => chunk.forEach((f) => fileOf.set(f.name, `funcs-${k}.js`)));
 
   // index.js: runtime import, (chunk imports or) functions, descriptor, instantiate.
-  const index = new FileBuilder('index.js', parts.filename, parts.sourceMap);
+  const index = new FileBuilder('index.js', parts.sourceMap);
   const indexHelpers = new Set(['instantiateModule']);
   if (inline) for (const f of parts.functions) for (const h of f.helpers) indexHelpers.add(h);
   const head: Stmt[] = [
@@ -151,7 +150,7 @@ export function linkOutput(parts: OutputParts): Map<string, { code: string; map:
   ];
   if (!inline) chunks.forEach((chunk, k) => head.push(importFrom(chunk.map((f) => f.name), `./funcs-${k}.js`)));
   index.add(`${headerComment(parts)}\n${printStatements(head)}`);
-  if (inline) for (const f of parts.functions) index.add(f.printed.code, f.printed.mappings);
+  if (inline) for (const f of parts.functions) index.add(f.printed.code, f.printed);
 
   const instantiate = {
     type: 'FunctionDeclaration',
@@ -185,9 +184,9 @@ export function linkOutput(parts: OutputParts): Map<string, { code: string; map:
       const chunkImports: Stmt[] = [];
       if (helpers.size) chunkImports.push(importFrom(helpers, parts.runtimeImport));
       for (const [from, names] of [...imports].sort(([a], [b]) => (a < b ? -1 : 1))) chunkImports.push(importFrom(names, `./${from}`));
-      const builder = new FileBuilder(file, parts.filename, parts.sourceMap);
+      const builder = new FileBuilder(file, parts.sourceMap);
       builder.add(chunkImports.length ? `${headerComment(parts)}\n${printStatements(chunkImports)}` : headerComment(parts));
-      for (const f of chunk) builder.add(f.printed.code, f.printed.mappings);
+      for (const f of chunk) builder.add(f.printed.code, f.printed);
       builder.add(printStatements([exportNames(chunk.map((f) => f.name))]));
       files.set(file, builder.finish());
     });

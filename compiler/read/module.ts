@@ -54,7 +54,7 @@ export function readModule(bytes: Uint8Array, options: ReadOptions = {}): Module
     types: [], imports: [], funcTypes: [], tables: [], memories: [], globals: [],
     importedFuncs: 0, importedTables: 0, importedMemories: 0, importedGlobals: 0,
     funcs: [], definedGlobals: [], exports: [], start: undefined, elems: [], datas: [],
-    dataCount: undefined, names: emptyNames(), customs: [], size: bytes.length,
+    dataCount: undefined, names: emptyNames(), customs: [], size: bytes.length, codeAt: undefined,
   };
   const ctx: CodeContext = { types: m.types, hasDataCount: false };
   let lastOrder = 0;
@@ -174,6 +174,7 @@ export function readModule(bytes: Uint8Array, options: ReadOptions = {}): Module
         break;
       case 10: {
         sawCode = true;
+        m.codeAt = start;
         const bodies = vec(s, (i) => readFunc(s, ctx, m.funcTypes[m.importedFuncs + i] ?? 0, options.lazyBodies === true));
         if (bodies.length !== (declaredFuncs?.length ?? 0)) {
           s.fail('function and code section have inconsistent lengths', start);

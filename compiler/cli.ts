@@ -14,7 +14,8 @@ const HELP = `w2js: compile WebAssembly to JavaScript
 Usage:
   w2js compile <in.wasm> -o <dir> [options]
       Write <dir>/index.js, an ES module exporting instantiate(imports) → { module, instance }
-      (shaped like WebAssembly.instantiate's), and <dir>/runtime/, the runtime it imports.
+      (shaped like WebAssembly.instantiate's), <dir>/index.d.ts (its imports and exports typed
+      for TypeScript), and <dir>/runtime/, the runtime it imports (with its .d.ts files).
       --source-map         also write a v3 source map beside each file: to the C source lines
                            when the module has DWARF (.debug_line, e.g. clang -g), else to
                            the byte offset of each wasm instruction (the convention for wasm)
@@ -90,7 +91,7 @@ function compileTo(input: string, outDir: string, options: { sourceMap: boolean;
   const progress = !options.quiet && process.stderr.isTTY;
   if (progress) process.stderr.write(`w2js: compiling ${input} (${bytes.length} bytes)\n`);
   const started = Date.now();
-  const { files, module } = compile(bytes, { filename: input, sourceMap: options.sourceMap, sourceMapTarget: options.sourceMapTarget, runtimeImport: options.runtime ?? './runtime/index.js', split: options.split });
+  const { files, module } = compile(bytes, { typings: true, filename: input, sourceMap: options.sourceMap, sourceMapTarget: options.sourceMapTarget, runtimeImport: options.runtime ?? './runtime/index.js', split: options.split });
   fs.mkdirSync(outDir, { recursive: true });
   for (const [name, text] of files) fs.writeFileSync(path.join(outDir, name), text);
   if (!options.runtime) {

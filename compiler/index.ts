@@ -5,6 +5,7 @@ import { CompileError } from './diagnostics.js';
 import { emitFunction } from './emit/function.js';
 import { buildDescriptor } from './link/descriptor.js';
 import { assignNames } from './link/names.js';
+import { buildTypings } from './link/typings.js';
 import { commentSafe, linkOutput, printFunction, type LinkedFunction } from './link/output.js';
 import type { Module } from './ir/module.js';
 import { readFuncBody, readModule } from './read/module.js';
@@ -29,6 +30,8 @@ export interface CompileOptions {
   sourceMapTarget?: 'auto' | 'wasm' | 'dwarf';
   /** Split functions into `funcs-N.js` files of at most this many functions. */
   split?: number;
+  /** Also produce `index.d.ts`: the imports and exports typed as the JS API converts them. */
+  typings?: boolean;
 }
 
 export interface CompileOutput {
@@ -115,6 +118,7 @@ export function compile(bytes: Uint8Array, options: CompileOptions = {}): Compil
         files.set(name, code);
       }
     }
+    if (options.typings) files.set('index.d.ts', buildTypings(m, file));
     return { files, module: m };
   } catch (e) {
     if (e instanceof CompileError) throw e.locate({ file });

@@ -289,6 +289,3 @@ export function memory_atomic_notify(mem: Memory, addr: number, count: number): 
   // V8 keys waiters by buffer and byte address, so this also wakes wait64 waiters on `addr`.
   return Atomics.notify(mem.i32, index, count >>> 0);
 }
-
-/** atomic.fence: every Atomics operation is already sequentially consistent, so nothing to do. */
-export function atomic_fence(): void {}

@@ -15,7 +15,7 @@ function runtimeDir(): string {
   }
 }
 
-/** Relative path → contents of every runtime .js file, in a stable order. */
+/** Relative path → contents of every runtime .js and .d.ts file, in a stable order. */
 export function runtimeFiles(): Map<string, string> {
   const root = runtimeDir();
   const out = new Map<string, string>();
@@ -23,7 +23,7 @@ export function runtimeFiles(): Map<string, string> {
     for (const entry of fs.readdirSync(path.join(root, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const child = path.join(rel, entry.name);
       if (entry.isDirectory()) walk(child);
-      else if (entry.name.endsWith('.js')) out.set(child.split(path.sep).join('/'), fs.readFileSync(path.join(root, child), 'utf8'));
+      else if (entry.name.endsWith('.js') || entry.name.endsWith('.d.ts')) out.set(child.split(path.sep).join('/'), fs.readFileSync(path.join(root, child), 'utf8'));
     }
   };
   walk('');

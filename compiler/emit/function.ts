@@ -190,6 +190,17 @@ class FunctionEmitter {
     }
   }
 
+  /** Before writing local `name`: spill effects, and the entries that read that local. */
+  private spillReaders(name: string, pair: boolean): void {
+    const hi = pair ? hiName(name) : undefined;
+    for (let i = this.frame.height; i < this.stack.length; i++) {
+      const entry = this.stack[i]!;
+      if (entry.kind === Kind.Stable) continue;
+      const reads = entry.kind === Kind.Effects || entryReads(entry, name) || (hi !== undefined && entryReads(entry, hi));
+      if (reads) this.stack[i] = this.toTemp(entry);
+    }
+  }
+
   /** Evaluate an entry into a fresh temporary now. */
   private toTemp(entry: Entry): Entry {
     if (entry.kind === Kind.Stable && isSimple(entry)) return entry;
@@ -271,7 +282,8 @@ class FunctionEmitter {
   /** Values for a branch, made safe to assign in sequence and to keep on the stack afterwards. */
   private branchValues(n: number, keep: boolean): Entry[] {
     const values = this.popN(n);
-    this.spill(Kind.ReadsLocals);
+    // A branch writes only its target's result or loop variables, which no pending entry reads.
+    this.spill(Kind.Effects);
     // Several values assigned one by one must not see each other's assignments (loop vars).
     const stable = n > 1 || keep ? values.map((v) => this.toTemp(v)) : values;
     if (keep) for (const v of stable) this.stack.push(v);
@@ -471,7 +483,7 @@ class FunctionEmitter {
       case 'local.tee': {
         const name = this.locals[instr.index!]!;
         const v = this.pop();
-        this.spill(Kind.ReadsLocals);
+        this.spillReaders(name, this.localTypes[instr.index!] === 'i64');
         for (const s of this.assignTo(name, v)) this.frame.body.push(at(s, this.ctx.position(instr.at)));
         if (op === 'local.tee') this.stack.push(this.read(name, v.type, Kind.ReadsLocals));
         return;
@@ -690,6 +702,10 @@ function readsName(e: t.Node, name: string): boolean {
     }
   }
   return false;
+}
+
+function entryReads(entry: Entry, name: string): boolean {
+  return readsName(entry.e, name) || (entry.hi !== undefined && readsName(entry.hi, name));
 }
 
 /** Call arguments: an i64 passes as its two halves. */

@@ -33,12 +33,13 @@ Usage:
       imports, call <export> with the arguments (i64 parameters take integers, f32/f64 decimals)
       and print the result. A trap prints its message and exits 1.
 
-  w2js boot <kernel.wasm | dir> [--exec <script.mjs>] [--engine w2js|native] [--cache <dir>]
+  w2js boot <kernel.wasm | dir> [--exec <script.mjs>] [--engine w2js|native] [--cache <dir>] [--source-map]
       Boot a kernel of the WasmLinux host ABI (kernel/README.md): compile it once into a cache
       directory (default <tmpdir>/w2js-kernel-cache) unless given one compiled by boot, run its
       init() with its threads on workers, print its log as it comes, run the default export
       \`async (kernel) => ...\` of the script (see runtime/boot.ts: syscall, alloc, strings, log),
       and halt. --engine native runs the .wasm on this host's WebAssembly with the same host.
+      --source-map compiles with source maps and maps traps through them (C lines for -g).
       Exits 0; a panic or a trap prints the error and where it happened, and exits 1.
 
   w2js --help | -h      this text
@@ -145,11 +146,13 @@ function compilerId(): string {
 }
 
 /** `w2js boot`: boot, run the script, halt. A kernel that stops on its own exits 1. */
-async function boot(target: string, options: { exec?: string; engine: 'w2js' | 'native'; cacheDir?: string }): Promise<number> {
+async function boot(target: string, options: { exec?: string; engine: 'w2js' | 'native'; cacheDir?: string; sourceMap: boolean }): Promise<number> {
   const { bootKernel } = await import('../runtime/boot.js');
   const failed = (what: string, e: unknown): number => {
     const err = e as Error;
-    process.stderr.write(err?.name === 'KernelError' ? `w2js: ${what}: ${err.message}\n` : `w2js: ${what}: ${err?.stack ?? String(e)}\n`);
+    if (err?.name === 'BootError') process.stderr.write(`w2js: ${err.message}\n`);
+    else if (err?.name === 'KernelError') process.stderr.write(`w2js: ${what}: ${err.message}\n`);
+    else process.stderr.write(`w2js: ${what}: ${err?.stack ?? String(e)}\n`);
     return 1;
   };
   let kernel: Awaited<ReturnType<typeof bootKernel>>;
@@ -158,8 +161,9 @@ async function boot(target: string, options: { exec?: string; engine: 'w2js' | '
       engine: options.engine,
       cacheDir: options.cacheDir,
       logFd: 1,
-      compilerId: compilerId(),
-      compileTo: (wasm, out) => compileTo(wasm, out, { sourceMap: false, quiet: true }),
+      sourceMaps: options.sourceMap,
+      compilerId: `${compilerId()}\n${options.sourceMap ? 'source-map' : ''}`,
+      compileTo: (wasm, out) => compileTo(wasm, out, { sourceMap: options.sourceMap, quiet: true }),
     });
   } catch (e) {
     if (e instanceof CompileError) throw e;
@@ -228,7 +232,7 @@ async function main(argv: string[]): Promise<number> {
       const cache = args.flags.get('--cache');
       if (!target || extra !== undefined) throw new UsageError('usage: w2js boot <kernel.wasm|dir> [--exec script.mjs] [--engine w2js|native] [--cache dir]');
       if (engine !== 'w2js' && engine !== 'native') throw new UsageError('--engine is w2js or native');
-      return boot(target, { exec: typeof exec === 'string' ? exec : undefined, engine, cacheDir: typeof cache === 'string' ? cache : undefined });
+      return boot(target, { exec: typeof exec === 'string' ? exec : undefined, engine, cacheDir: typeof cache === 'string' ? cache : undefined, sourceMap: args.flags.has('--source-map') });
     }
     default:
       throw new UsageError(`unknown command "${args.command}" (see w2js --help)`);

@@ -21,3 +21,5 @@ export {
 } from './numeric/i64-pair.js';
 export { createThreadInstance, internalInstance, getStackPointer, setStackPointer, stackPointerIndex, INSTANTIATE_OPTIONS } from './instance-thread.js';
 export type { InstantiateOptions, ThreadInstance } from './instance-thread.js';
+export { bootKernel } from './host/boot-lazy.js';
+export type { BootOptions, HaltReport, Kernel, KernelStats } from './boot.js';

@@ -45,6 +45,9 @@ void *kmalloc(size_t size);
 void kfree(void *ptr);
 size_t kmem_in_use(void);
 
+/* A thread entry returning int: the host calls it by table index, so its value reaches join. */
+#define INT_THREAD_FN(f) ((host_thread_fn)(uintptr_t)(f))
+
 /* sched.c: threads, sleeping, condition variables over host semaphores */
 host_thread_t kthread_start(host_thread_fn fn, void *arg);
 void ksleep_ms(unsigned ms);

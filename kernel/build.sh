@@ -1,0 +1,34 @@
+#!/bin/sh
+# kernel/build.sh: rebuild kernel/test-kernel.wasm (and test-kernel.debug.wasm, with DWARF)
+# from kernel/abi and kernel/test-kernel with clang/lld 19. The built files are committed,
+# so tests need no compiler. Usage: kernel/build.sh [clang]   (default: clang-19)
+set -eu
+cd "$(dirname "$0")"
+CC=${1:-clang-19}
+
+SOURCES="abi/host_ops.c test-kernel/klib.c test-kernel/kmem.c test-kernel/sched.c test-kernel/pipe.c
+  test-kernel/syscalls.c test-kernel/selftest.c test-kernel/main.c"
+
+# wasm32 with threads: atomics and bulk memory; freestanding, no libc.
+CFLAGS="--target=wasm32 -matomics -mbulk-memory -ffreestanding -nostdlib -fno-builtin
+  -Wall -Wextra -Werror -Wno-unused-parameter -std=c11"
+# Shared memory imported as env.memory (2 MiB at start, room to grow to 256 MiB), the
+# function table and __heap_base exported, a 64 KiB stack for the boot thread, no entry point. The name
+# section stays (no -s): hosts find __stack_pointer and __heap_base there.
+LDFLAGS="-Wl,--no-entry -Wl,--shared-memory -Wl,--import-memory
+  -Wl,--initial-memory=2097152 -Wl,--max-memory=268435456
+  -Wl,--export-table -Wl,--export=__heap_base -Wl,-z,stack-size=65536"
+
+# shellcheck disable=SC2086
+$CC $CFLAGS -O2 $LDFLAGS -o test-kernel.wasm $SOURCES
+# shellcheck disable=SC2086
+$CC $CFLAGS -O1 -g $LDFLAGS -o test-kernel.debug.wasm $SOURCES
+# The same kernel defining (and exporting) its memory and exporting __stack_pointer instead:
+# the other shape hosts must support. It has no __heap_base (so the pool starts at the end of
+# the memory the kernel starts with).
+# shellcheck disable=SC2086
+$CC $CFLAGS -O2 -Wl,--no-entry -Wl,--shared-memory -Wl,--export-memory \
+  -Wl,--initial-memory=2097152 -Wl,--max-memory=268435456 \
+  -Wl,--export-table -Wl,--export=__stack_pointer -Wl,-z,stack-size=65536 \
+  -o test-kernel.export-memory.wasm $SOURCES
+ls -l test-kernel.wasm test-kernel.debug.wasm test-kernel.export-memory.wasm

@@ -1,0 +1,193 @@
+// runtime/: booting a kernel of the WasmLinux host ABI (kernel/README.md) on either engine:
+// the w2js-compiled kernel or Node's own WebAssembly, with the same host ops (runtime/host/).
+// bootKernel prepares the instance, the host state and the spawner worker, calls the kernel's
+// init() on this thread and hands back a Kernel: syscalls, buffers in linear memory, the log,
+// and halt(). Calls into the kernel block this thread (Atomics.wait), which Node allows.
+
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { defaultWorkerAdapter, type WorkerHandle } from './threads/worker-adapter.js';
+import { createNccc } from './host/host-ops.js';
+import { HostThread } from './host/host-thread.js';
+import { instantiateKernel, type KernelSpec } from './host/kernel-instance.js';
+import { BootedKernel, BootError, type Kernel } from './host/kernel.js';
+import { SharedLog } from './host/log.js';
+import type { MemoryLike } from './host/memory-pool.js';
+import { nativeWasm } from './host/native-wasm.js';
+import { DEFAULT_LIMITS, HostState, KIND_BOOT, type HostLimits } from './host/state.js';
+import { claimThread, markRunning } from './host/threads.js';
+import { patchForNative, readKernelWasm, type KernelWasmInfo } from './host/wasm-info.js';
+import type { SpawnerData, SpawnerMessage } from './host/worker-protocol.js';
+
+export { BootError, KernelError } from './host/kernel.js';
+export type { HaltReport, Kernel, KernelStats } from './host/kernel.js';
+
+export interface BootOptions {
+  /** 'w2js' (default): the kernel compiled to JS; 'native': the host's WebAssembly. */
+  engine?: 'w2js' | 'native';
+  /**
+   * Compiles a .wasm into `outDir` (index.js and its runtime) for the w2js engine. runtime/
+   * cannot import the compiler, so callers pass it (the CLI passes w2js's own).
+   */
+  compileTo?: (wasmPath: string, outDir: string) => void | Promise<void>;
+  /** Names the compiler in the cache key (e.g. its version), so a new compiler recompiles. */
+  compilerId?: string;
+  /** Where compiled kernels are kept (default: `<tmpdir>/w2js-kernel-cache`). */
+  cacheDir?: string;
+  /** Bytes of linear memory per kernel thread's stack (default 256 KiB). */
+  stackSize?: number;
+  /** Copy the kernel log to this file descriptor as it is printed (default: none). */
+  logFd?: number;
+  /** Bytes of log kept (default 4 MiB). */
+  logCapacity?: number;
+  /** Sizes of the host tables. */
+  limits?: Partial<HostLimits>;
+  /**
+   * Turn on Node's source-map support on every kernel thread, so traps name C source lines
+   * where the compiled kernel has a source map (compiled with --source-map from a -g build).
+   */
+  sourceMaps?: boolean;
+  /**
+   * JS stack of each kernel worker in MB (Node's resourceLimits.stackSizeMb, default 4): deep
+   * kernel call chains on the w2js engine recurse on the JS stack.
+   */
+  workerStackSizeMb?: number;
+}
+
+const INFO_FILE = 'w2js-kernel.json';
+
+/** Boot `target` (a kernel .wasm, or a directory compiled from one) and run its init(). */
+export async function bootKernel(target: string, options: BootOptions = {}): Promise<Kernel> {
+  const engine = options.engine ?? 'w2js';
+  const { info, spec, memory } = await prepare(target, engine, options);
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const state = HostState.create(limits, options.stackSize ?? 256 * 1024);
+  const log = SharedLog.create(options.logCapacity ?? 4 << 20);
+  const logFd = options.logFd ?? -1;
+  const sourceMaps = options.sourceMaps === true;
+  if (sourceMaps) enableSourceMaps();
+
+  const boot = new HostThread(state, new SharedLog(log.buffer, logFd));
+  const slot = claimThread(state, KIND_BOOT, 0, 0, { base: 0, size: 0 });
+  boot.enter(slot);
+  markRunning(state, slot, -1);
+  const instance = await instantiateKernel(spec, createNccc(boot), true, memory);
+  boot.attach(instance);
+  boot.pool.init(instance.heapBase() ?? info.heapBaseValue ?? memory.buffer.byteLength);
+
+  const spawner = await startSpawner({ spec, state: state.buffer, log: log.buffer, logFd, sourceMaps, stackSizeMb: options.workerStackSizeMb, threadWorkerUrl: new URL('./host/thread-worker.js', import.meta.url).href });
+  const kernel = new BootedKernel(engine, state, log, boot, instance, spawner);
+  try {
+    kernel.init();
+  } catch (e) {
+    await kernel.halt().catch(() => undefined);
+    throw e;
+  }
+  return kernel;
+}
+
+/** The kernel's instantiation recipe and its memory, per engine. */
+async function prepare(target: string, engine: 'w2js' | 'native', options: BootOptions): Promise<{ info: KernelWasmInfo; spec: KernelSpec; memory: MemoryLike }> {
+  if (!fs.existsSync(target)) throw new BootError(`${target}: no such file or directory`);
+  const isDir = fs.statSync(target).isDirectory();
+  if (engine === 'native') {
+    if (isDir) throw new BootError(`${target}: the native engine boots a .wasm, not a compiled directory`);
+    const bytes = new Uint8Array(fs.readFileSync(target));
+    const info = checkInfo(readInfo(bytes, target), target);
+    const wasm = nativeWasm();
+    const module = new wasm.Module(patchForNative(bytes, info));
+    const memory = new wasm.Memory({ initial: info.memory.min, maximum: info.memory.max!, shared: true });
+    return { info, memory, spec: { engine, module, memory, memoryImport: info.memory.import ?? { module: 'env', name: 'memory' } } };
+  }
+  let dir = target;
+  if (!isDir) {
+    const bytes = new Uint8Array(fs.readFileSync(target));
+    dir = await compileCached(target, bytes, checkInfo(readInfo(bytes, target), target), options);
+  }
+  const infoPath = path.join(dir, INFO_FILE);
+  if (!fs.existsSync(infoPath)) throw new BootError(`${dir}: no ${INFO_FILE} (boot the kernel's .wasm instead: the boot command compiles it and writes one)`);
+  const info = checkInfo(JSON.parse(fs.readFileSync(infoPath, 'utf8')) as KernelWasmInfo, dir);
+  const moduleUrl = pathToFileURL(path.join(path.resolve(dir), 'index.js')).href;
+  const mod = (await import(moduleUrl)) as { Memory: new (d: { initial: number; maximum: number; shared: boolean }) => MemoryLike & { maximum: number } };
+  const memory = new mod.Memory({ initial: info.memory.min, maximum: info.memory.max!, shared: true });
+  return { info, memory, spec: { engine, moduleUrl, memory: { buffer: memory.buffer as SharedArrayBuffer, maximum: info.memory.max! }, memoryImport: info.memory.import } };
+}
+
+function readInfo(bytes: Uint8Array, where: string): KernelWasmInfo {
+  try {
+    return readKernelWasm(bytes);
+  } catch (e) {
+    throw new BootError(`${where}: ${(e as Error).message}`);
+  }
+}
+
+function checkInfo(info: KernelWasmInfo, where: string): KernelWasmInfo {
+  if (!info.memory.shared || info.memory.max === null) throw new BootError(`${where}: the kernel's memory is not shared (link with --shared-memory and --max-memory): its threads run on workers`);
+  for (const f of info.funcImports) {
+    if (f.module !== 'env' || f.name !== 'nccc_call64') throw new BootError(`${where}: the kernel imports ${f.module}.${f.name}; the host ABI provides only env.nccc_call64`);
+  }
+  if (!info.exports.some((e) => e.name === 'init' && e.kind === 0) || !info.exports.some((e) => e.name === 'syscall' && e.kind === 0)) {
+    throw new BootError(`${where}: the kernel must export init() and syscall(no, nargs, args)`);
+  }
+  if (info.stackPointer < 0) throw new BootError(`${where}: no __stack_pointer in the name section or the exports (keep the name section: do not strip)`);
+  return info;
+}
+
+/** Compile `wasmPath` once per (content, compiler) into the cache; the directory. */
+async function compileCached(wasmPath: string, bytes: Uint8Array, info: KernelWasmInfo, options: BootOptions): Promise<string> {
+  const key = createHash('sha256').update(bytes).update(`\0${options.compilerId ?? ''}`).digest('hex').slice(0, 24);
+  const root = options.cacheDir ?? path.join(os.tmpdir(), 'w2js-kernel-cache');
+  const dir = path.join(root, `${path.basename(wasmPath, '.wasm')}-${key}`);
+  if (fs.existsSync(path.join(dir, INFO_FILE))) return dir;
+  if (!options.compileTo) throw new BootError(`${wasmPath}: booting a .wasm on the w2js engine needs options.compileTo (or boot a compiled directory)`);
+  const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
+  fs.mkdirSync(tmp, { recursive: true });
+  try {
+    await options.compileTo(wasmPath, tmp);
+    fs.writeFileSync(path.join(tmp, INFO_FILE), `${JSON.stringify(info, null, 2)}\n`);
+    try {
+      fs.renameSync(tmp, dir);
+    } catch (e) {
+      if (!fs.existsSync(path.join(dir, INFO_FILE))) throw e; // else another process won the race
+    }
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  return dir;
+}
+
+/** The spawner worker (host/spawner.ts), once it listens. */
+async function startSpawner(data: SpawnerData): Promise<{ handle: WorkerHandle; stopped: Promise<SpawnerMessage> }> {
+  const handle = await defaultWorkerAdapter().spawn(new URL('./host/spawner.js', import.meta.url), data, { name: 'w2js kernel spawner' });
+  handle.keepAlive(false); // the program may end without halt(); workers die with it
+  let ready!: () => void;
+  let failed!: (e: Error) => void;
+  const started = new Promise<void>((resolve, reject) => {
+    ready = resolve;
+    failed = reject;
+  });
+  const stopped = new Promise<SpawnerMessage>((resolve) => {
+    handle.onMessage((m) => {
+      const msg = m as SpawnerMessage;
+      if (msg.type === 'ready') ready();
+      else resolve(msg);
+    });
+    handle.onExit((code) => {
+      failed(new Error(`the kernel spawner exited (code ${code})`));
+      resolve({ type: 'stopped', workersLeft: -1 });
+    });
+  });
+  handle.onError((e) => failed(e));
+  await started;
+  return { handle, stopped };
+}
+
+/** Node's --enable-source-maps, from within (Node 16.6+; elsewhere a no-op). */
+export function enableSourceMaps(): void {
+  (process as { setSourceMapsEnabled?: (on: boolean) => void }).setSourceMapsEnabled?.(true);
+}
+
+

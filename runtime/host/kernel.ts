@@ -1,0 +1,288 @@
+// runtime/host/: the booted kernel as runtime/boot.ts hands it out: syscalls and taskmgmt on
+// the calling (boot) thread, buffers and strings in linear memory, the log, host counters and
+// halt(). A trap or a halt inside a call becomes a KernelError carrying the fault and where.
+
+import type { WorkerHandle } from '../threads/worker-adapter.js';
+import type { HostThread } from './host-thread.js';
+import type { KernelInstance } from './kernel-instance.js';
+import type { SharedLog } from './log.js';
+import {
+  H_LIVE_WORKERS, H_THREADS_CREATED, H_TIMERS_FIRED, H_TLS_DESTRUCTORS, H_WORKERS_SPAWNED, HALT_FAULT, HALT_PANIC, HALT_REQUESTED, HostState,
+  KIND_BOOT, T_KIND, T_STATE, THREAD_RUNNING, THREAD_STARTING,
+} from './state.js';
+import { KernelHalted, ThreadExit } from './unwind.js';
+import { haltText } from './wait.js';
+import type { SpawnerMessage } from './worker-protocol.js';
+
+/** What halt() found. */
+export interface HaltReport {
+  /** The halt export's or the reboot syscall's result (undefined if the kernel had already stopped). */
+  result: number | undefined;
+  /** Kernel threads still running when the kernel had halted (they were stopped). */
+  threadsStopped: number;
+  /** Workers alive once everything was stopped (0 unless a worker refused to exit). */
+  workersLeft: number;
+}
+
+/** Counters of the host side. */
+export interface KernelStats {
+  threadsCreated: number;
+  /** Thread records not yet ended (running, or starting), the boot thread excluded. */
+  threadsRunning: number;
+  workersAlive: number;
+  workersSpawned: number;
+  timersFired: number;
+  tlsDestructors: number;
+  pool: { used: number; free: number; blocks: number };
+}
+
+/** The kernel cannot be booted as given (missing file, wrong shape): a user error, no stack. */
+export class BootError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BootError';
+  }
+}
+
+/** The kernel stopped: it panicked, a thread trapped, or a host op failed. */
+export class KernelError extends Error {
+  constructor(
+    message: string,
+    readonly reason: 'panic' | 'fault' | 'halted',
+  ) {
+    super(message);
+    this.name = 'KernelError';
+  }
+}
+
+/** A booted kernel. All calls run on this thread and may block it. */
+export interface Kernel {
+  readonly engine: 'w2js' | 'native';
+  /** The boot instance's exports (init, syscall, and taskmgmt or halt where the kernel has them). */
+  readonly exports: Record<string, unknown>;
+  /** What init() returned. */
+  readonly initResult: number;
+  /** Everything the kernel has printed. */
+  readonly log: string;
+  logLines(): string[];
+  /** Run syscall `no` with exactly these arguments (u32 each); the result or -errno. */
+  syscall(no: number, args?: readonly (number | bigint)[]): number;
+  /** taskmgmt(op, arg, v0, v1) where the kernel exports it. */
+  taskmgmt(op: number, arg?: number, v0?: number, v1?: number): number;
+  /** A buffer in linear memory from the host's pool (as mem_alloc); throws when there is no room. */
+  alloc(size: number): number;
+  free(ptr: number): void;
+  readBytes(ptr: number, length: number): Uint8Array;
+  writeBytes(ptr: number, bytes: Uint8Array): void;
+  /** A NUL-terminated UTF-8 string at `ptr` (at most `max` bytes). */
+  readString(ptr: number, max?: number): string;
+  /** Write `text` NUL-terminated; its byte length (without the NUL). */
+  writeString(ptr: number, text: string): number;
+  /** alloc + writeString. */
+  allocString(text: string): number;
+  readU32(ptr: number): number;
+  writeU32(ptr: number, value: number): void;
+  stats(): KernelStats;
+  /** Stop the kernel (its halt export, else the reboot syscall), then every thread; idempotent. */
+  halt(): Promise<HaltReport>;
+  readonly halted: boolean;
+}
+
+const NR_REBOOT = 142;
+const LINUX_REBOOT_MAGIC1 = 0xfee1dead;
+const LINUX_REBOOT_MAGIC2 = 672274793;
+const LINUX_REBOOT_CMD_RESTART = 0x01234567; // what LKL's lkl_sys_halt asks for
+const ARG_SLOTS = 16;
+
+/** The Kernel of runtime/boot.ts. */
+export class BootedKernel implements Kernel {
+  initResult = 0;
+  private readonly argPtr: number;
+  private stopping: Promise<HaltReport> | undefined;
+
+  constructor(
+    readonly engine: 'w2js' | 'native',
+    private readonly state: HostState,
+    private readonly shared: SharedLog,
+    private readonly boot: HostThread,
+    private readonly instance: KernelInstance,
+    private readonly spawner: { handle: WorkerHandle; stopped: Promise<SpawnerMessage> },
+  ) {
+    this.argPtr = this.alloc(ARG_SLOTS * 4);
+  }
+
+  get exports(): Record<string, unknown> {
+    return this.instance.exports;
+  }
+
+  get log(): string {
+    return this.shared.text();
+  }
+
+  logLines(): string[] {
+    const lines = this.log.split('\n');
+    if (lines.at(-1) === '') lines.pop();
+    return lines;
+  }
+
+  get halted(): boolean {
+    return this.state.halted !== 0;
+  }
+
+  init(): void {
+    this.initResult = this.enter('init()', () => this.fn('init')()) as number;
+  }
+
+  syscall(no: number, args: readonly (number | bigint)[] = []): number {
+    if (args.length > ARG_SLOTS) throw new RangeError(`syscall: at most ${ARG_SLOTS} arguments`);
+    args.forEach((a, i) => this.writeU32(this.argPtr + 4 * i, typeof a === 'bigint' ? Number(BigInt.asUintN(32, a)) : a));
+    return (this.enter(`syscall ${no}`, () => this.fn('syscall')(no, args.length, this.argPtr)) as number) | 0;
+  }
+
+  taskmgmt(op: number, arg = 0, v0 = 0, v1 = 0): number {
+    return (this.enter(`taskmgmt(${op})`, () => this.fn('taskmgmt')(op, arg, v0, v1)) as number) | 0;
+  }
+
+  private fn(name: string): (...args: number[]) => unknown {
+    const f = this.instance.exports[name];
+    if (typeof f !== 'function') throw new Error(`the kernel does not export ${name}()`);
+    return f as (...args: number[]) => unknown;
+  }
+
+  /** Call into the kernel on this thread; a trap or a halt becomes a KernelError. */
+  private enter(what: string, call: () => unknown): unknown {
+    const reason = this.state.halted;
+    if (reason !== 0) throw this.stoppedError(reason, what);
+    try {
+      return call();
+    } catch (e) {
+      if (e instanceof KernelHalted) throw this.stoppedError(e.reason, what);
+      if (e instanceof ThreadExit) this.boot.fault(new Error(`thread_exit called on the boot thread during ${what}`));
+      else this.boot.fault(e);
+      throw this.stoppedError(this.state.halted, what);
+    }
+  }
+
+  private stoppedError(reason: number, what: string): KernelError {
+    const text = haltText(this.state, reason);
+    if (reason === HALT_PANIC) {
+      const tail = this.logLines().slice(-8).join('\n');
+      return new KernelError(`${what}: ${text}\n--- last kernel log lines ---\n${tail}`, 'panic');
+    }
+    if (reason === HALT_FAULT) return new KernelError(`${what}: ${text}`, 'fault');
+    return new KernelError(`${what}: ${text}`, 'halted');
+  }
+
+  // ---- linear memory ----
+
+  private view(ptr: number, length: number): Uint8Array {
+    const buffer = this.instance.memory.buffer;
+    if (!(ptr >= 0 && ptr + length <= buffer.byteLength)) throw new RangeError(`0x${ptr.toString(16)} (+${length}) is outside linear memory`);
+    return new Uint8Array(buffer, ptr, length);
+  }
+
+  alloc(size: number): number {
+    const p = this.boot.pool.alloc(size);
+    if (!p) throw new RangeError(`alloc: no room for ${size} bytes in linear memory`);
+    return p;
+  }
+
+  free(ptr: number): void {
+    this.boot.pool.free(ptr);
+  }
+
+  readBytes(ptr: number, length: number): Uint8Array {
+    return this.view(ptr, length).slice();
+  }
+
+  writeBytes(ptr: number, bytes: Uint8Array): void {
+    this.view(ptr, bytes.length).set(bytes);
+  }
+
+  readString(ptr: number, max = 65536): string {
+    const buffer = this.instance.memory.buffer;
+    const bytes = this.view(ptr, Math.min(max, buffer.byteLength - ptr));
+    const end = bytes.indexOf(0);
+    return new TextDecoder().decode(bytes.slice(0, end < 0 ? bytes.length : end));
+  }
+
+  writeString(ptr: number, text: string): number {
+    const bytes = new TextEncoder().encode(text);
+    const v = this.view(ptr, bytes.length + 1);
+    v.set(bytes);
+    v[bytes.length] = 0;
+    return bytes.length;
+  }
+
+  allocString(text: string): number {
+    const p = this.alloc(new TextEncoder().encode(text).length + 1);
+    this.writeString(p, text);
+    return p;
+  }
+
+  readU32(ptr: number): number {
+    const v = this.view(ptr, 4);
+    return new DataView(v.buffer, v.byteOffset, 4).getUint32(0, true);
+  }
+
+  writeU32(ptr: number, value: number): void {
+    const v = this.view(ptr, 4);
+    new DataView(v.buffer, v.byteOffset, 4).setUint32(0, value >>> 0, true);
+  }
+
+  // ---- state ----
+
+  stats(): KernelStats {
+    const i32 = this.state.i32;
+    return {
+      threadsCreated: Atomics.load(i32, H_THREADS_CREATED) - 1,
+      threadsRunning: this.runningThreads(),
+      workersAlive: Atomics.load(i32, H_LIVE_WORKERS),
+      workersSpawned: Atomics.load(i32, H_WORKERS_SPAWNED),
+      timersFired: Atomics.load(i32, H_TIMERS_FIRED),
+      tlsDestructors: Atomics.load(i32, H_TLS_DESTRUCTORS),
+      pool: this.boot.pool.stats(),
+    };
+  }
+
+  private runningThreads(): number {
+    let n = 0;
+    for (let t = 1; t < this.state.limits.threads; t++) {
+      const at = this.state.thread(t);
+      const s = Atomics.load(this.state.i32, at + T_STATE);
+      if ((s === THREAD_RUNNING || s === THREAD_STARTING) && this.state.i32[at + T_KIND] !== KIND_BOOT) n++;
+    }
+    return n;
+  }
+
+  halt(): Promise<HaltReport> {
+    this.stopping ??= this.stop();
+    return this.stopping;
+  }
+
+  private async stop(): Promise<HaltReport> {
+    let result: number | undefined;
+    let failure: unknown;
+    let threadsStopped = 0;
+    if (this.state.halted === 0) {
+      try {
+        result = typeof this.instance.exports.halt === 'function'
+          ? (this.enter('halt()', () => this.fn('halt')()) as number | undefined)
+          : this.syscall(NR_REBOOT, [LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, LINUX_REBOOT_CMD_RESTART, 0]);
+      } catch (e) {
+        failure = e;
+      }
+      // Threads the kernel ended themselves (timer threads after timer_free) finish within moments.
+      for (let waited = 0; waited < 500 && this.runningThreads() > 0 && this.state.halted === 0; waited += 5) await sleep(5);
+      threadsStopped = this.runningThreads();
+      this.state.halt(HALT_REQUESTED);
+    }
+    const stopped = await this.spawner.stopped;
+    await this.spawner.handle.terminate();
+    if (failure) throw failure;
+    const workersLeft = stopped.type === 'stopped' && stopped.workersLeft >= 0 ? stopped.workersLeft : Atomics.load(this.state.i32, H_LIVE_WORKERS);
+    return { result, threadsStopped, workersLeft };
+  }
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,52 @@
+// runtime/host/: the kernel log (ABI print). Every thread appends the bytes the kernel prints
+// to one SharedArrayBuffer (a reserved range per print, so prints never interleave inside a
+// line) and, for live output, writes them to a file descriptor itself: a worker cannot rely
+// on the main thread's event loop, which may be blocked in a syscall.
+
+import { writeSync } from 'node:fs';
+
+const HEADER = 8; // [bytes written (may exceed capacity), bytes dropped]
+
+export class SharedLog {
+  private readonly i32: Int32Array;
+  private readonly u8: Uint8Array;
+
+  /** A log with room for `capacity` bytes. */
+  static create(capacity: number): SharedLog {
+    return new SharedLog(new SharedArrayBuffer(HEADER + capacity));
+  }
+
+  constructor(
+    readonly buffer: SharedArrayBuffer,
+    /** Where to copy each print as it happens (-1: nowhere). */
+    private readonly fd = -1,
+  ) {
+    this.i32 = new Int32Array(buffer, 0, 2);
+    this.u8 = new Uint8Array(buffer, HEADER);
+  }
+
+  append(bytes: Uint8Array): void {
+    const at = Atomics.add(this.i32, 0, bytes.length);
+    const room = Math.max(0, Math.min(bytes.length, this.u8.length - at));
+    this.u8.set(bytes.subarray(0, room), at);
+    if (room < bytes.length) Atomics.add(this.i32, 1, bytes.length - room);
+    if (this.fd >= 0) {
+      try {
+        writeSync(this.fd, bytes);
+      } catch {
+        // A closed or full output must not take the kernel down; the log keeps the text.
+      }
+    }
+  }
+
+  /** Everything printed so far (up to the capacity). */
+  text(): string {
+    const n = Math.min(Atomics.load(this.i32, 0), this.u8.length);
+    return new TextDecoder().decode(this.u8.slice(0, n));
+  }
+
+  /** Bytes that did not fit. */
+  get dropped(): number {
+    return Atomics.load(this.i32, 1);
+  }
+}

@@ -1,0 +1,89 @@
+// test/kernel/: booting the committed test kernel (kernel/test-kernel.wasm) for the tests, on
+// either engine, through the built runtime (dist/): kernel threads run on real workers, which
+// load plain JS. The w2js engine compiles with the built CLI into <tmpdir>/w2js-test-kernel-cache, keyed by
+// the kernel's bytes and the compiler's build.
+
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { BootOptions, Kernel } from '../../runtime/boot.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const repo = path.resolve(here, '../..');
+export const testKernel = path.join(repo, 'kernel/test-kernel.wasm');
+export const exportMemoryKernel = path.join(repo, 'kernel/test-kernel.export-memory.wasm');
+const cli = path.join(repo, 'dist/compiler/cli.js');
+const runtimeUrl = pathToFileURL(path.join(repo, 'dist/runtime/index.js')).href;
+
+/** The build of the compiler and runtime in dist/: their files' mtimes. */
+function compilerId(): string {
+  const stamps: string[] = [];
+  const walk = (dir: string): void => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.js')) stamps.push(`${p}:${fs.statSync(p).mtimeMs}`);
+    }
+  };
+  walk(path.join(repo, 'dist/compiler'));
+  walk(path.join(repo, 'dist/runtime'));
+  return stamps.sort().join('\n');
+}
+
+export const bootOptions = (engine: 'w2js' | 'native', extra: BootOptions = {}): BootOptions => ({
+  engine,
+  cacheDir: path.join(os.tmpdir(), 'w2js-test-kernel-cache'),
+  compilerId: `${compilerId()}\n--runtime ${runtimeUrl}`,
+  // The compiled kernel imports the built runtime itself rather than a copy: one runtime for
+  // host and kernel, whose files have their source maps beside them.
+  compileTo: (wasm, out) => void execFileSync(process.execPath, [cli, 'compile', wasm, '-o', out, '-q', '--runtime', runtimeUrl]),
+  ...extra,
+});
+
+/** bootKernel from the build (the workers run dist/ too, so both sides share one copy). */
+export async function boot(wasm: string, engine: 'w2js' | 'native', extra: BootOptions = {}): Promise<Kernel> {
+  const { bootKernel } = (await import(path.join(repo, 'dist/runtime/boot.js'))) as typeof import('../../runtime/boot.js');
+  return bootKernel(wasm, bootOptions(engine, extra));
+}
+
+// Syscall numbers of the test kernel (kernel/test-kernel/syscalls.c).
+export const NR = {
+  pipe2: 59, close: 57, read: 63, write: 64, nanosleep: 101, clock_gettime: 113, reboot: 142, uname: 160,
+  getpid: 172, getppid: 173, gettid: 178, kstat: 500, block_test: 501, pipe_echo: 502, hostcall: 503, crash: 504,
+} as const;
+
+/** struct kstats, in order. */
+export const KSTATS = ['threadsStarted', 'threadsFinished', 'timersArmed', 'timersFired', 'tlsDestructors', 'longjmps', 'syscalls'] as const;
+
+export function kstats(kernel: Kernel): Record<(typeof KSTATS)[number], number> {
+  const buf = kernel.alloc(KSTATS.length * 4);
+  try {
+    const n = kernel.syscall(NR.kstat, [buf, KSTATS.length * 4]);
+    if (n !== KSTATS.length * 4) throw new Error(`kstat returned ${n}`);
+    return Object.fromEntries(KSTATS.map((k, i) => [k, kernel.readU32(buf + 4 * i) | 0])) as Record<(typeof KSTATS)[number], number>;
+  } finally {
+    kernel.free(buf);
+  }
+}
+
+/** The log lines init() prints, in order, on every run. */
+export const BOOT_LOG = [
+  'w2js-test-kernel 1.0.0 (wasm32, WasmLinux host ABI)',
+  'kmem: 8192 KiB heap from the host',
+  'selftest: mem: 4 blocks of 1 MiB allocated, filled, freed and reused',
+  'selftest: sem: 4 producers, 2 consumers, 1000 items, sum 499500',
+  'selftest: mutex: 4 threads x 5000 increments = 20000',
+  'selftest: rmutex: 3 threads x 100 rounds at depth 3 = 300',
+  'selftest: join: results 0 1 4 9',
+  'selftest: tls: 5 threads, 5 destructors, 5 second-round destructors',
+  'selftest: thread_exit: 6 threads left from depth 10, none returned',
+  'selftest: timers: 3 fired in order 1 3 2',
+  'selftest: sleep: a timer woke a sleeper',
+  'selftest: longjmp: 2 threads x 100 jumps from depth 64, stack pointer restored',
+  'selftest: pipe: 65536 bytes through a 4096-byte pipe between 2 threads, checksum abaa9dc5',
+  'selftest: kworker: 10 work items done',
+  'syscalls: 16 entries',
+  'boot: done',
+];

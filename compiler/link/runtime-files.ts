@@ -23,7 +23,11 @@ export function runtimeFiles(): Map<string, string> {
     for (const entry of fs.readdirSync(path.join(root, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const child = path.join(rel, entry.name);
       if (entry.isDirectory()) walk(child);
-      else if (entry.name.endsWith('.js') || entry.name.endsWith('.d.ts')) out.set(child.split(path.sep).join('/'), fs.readFileSync(path.join(root, child), 'utf8'));
+      else if (entry.name.endsWith('.js') || entry.name.endsWith('.d.ts')) {
+        // The maps of dist/ point at TypeScript sources the output does not carry: drop the link.
+        const text = fs.readFileSync(path.join(root, child), 'utf8').replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n');
+        out.set(child.split(path.sep).join('/'), text);
+      }
     }
   };
   walk('');

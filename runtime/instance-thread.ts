@@ -7,7 +7,7 @@
 
 import { Global } from './global.js';
 import { makeFuncRef, type FuncRef } from './funcref.js';
-import type { Instance } from './instantiate.js';
+import { buildExports, type Instance } from './instantiate.js';
 import type { Memory } from './memory.js';
 
 /**
@@ -112,34 +112,9 @@ export function createThreadInstance(source: object, options: { stackPointer?: n
     if (i >= 0 && desc.globalCells[i]) inst[desc.globalProps[i]!] = copyGlobal(root[desc.globalProps[i]!] as Global);
     setStackPointer(inst, options.stackPointer);
   }
-  const exports: Record<string, unknown> = Object.create(null);
-  for (const e of desc.exports) {
-    switch (e.kind) {
-      case 'func':
-        exports[e.name] = e.index < desc.importedFuncs
-          ? root.funcref(e.index)
-          : makeFuncRef(desc.code[e.index - desc.importedFuncs]!, inst, desc.types[desc.funcTypes[e.index]!]!, String(e.index));
-        break;
-      case 'table':
-        exports[e.name] = inst[desc.tableProps[e.index]!];
-        break;
-      case 'memory':
-        exports[e.name] = inst[desc.memoryProps[e.index]!];
-        break;
-      case 'global': {
-        const v = inst[desc.globalProps[e.index]!];
-        if (desc.globalCells[e.index]) {
-          exports[e.name] = v;
-        } else {
-          const g = new Global({ value: desc.globalTypes[e.index]!.type });
-          g.v = v;
-          exports[e.name] = g;
-        }
-        break;
-      }
-    }
-  }
-  Object.freeze(exports);
+  const exports = buildExports(inst, (index) => (index < desc.importedFuncs
+    ? root.funcref(index)
+    : makeFuncRef(desc.code[index - desc.importedFuncs]!, inst, desc.types[desc.funcTypes[index]!]!, String(index))));
   return {
     inst,
     exports,

@@ -171,6 +171,46 @@ function evalConst(inst: Instance, expr: ConstInstr[]): unknown {
   return stack.pop();
 }
 
+/**
+ * The frozen exports object of `inst` (JS API "instantiate", step exports): functions through
+ * `funcRefFor`, tables and memories as they are, globals as Global objects (one per global).
+ */
+export function buildExports(inst: Instance, funcRefFor: (index: number) => FuncRef): Record<string, unknown> {
+  const desc = inst.module;
+  const exports: Record<string, unknown> = Object.create(null);
+  const exportedGlobals = new Map<number, Global>();
+  for (const e of desc.exports) {
+    switch (e.kind) {
+      case 'func':
+        exports[e.name] = funcRefFor(e.index);
+        break;
+      case 'table':
+        exports[e.name] = inst[desc.tableProps[e.index]!];
+        break;
+      case 'memory':
+        exports[e.name] = inst[desc.memoryProps[e.index]!];
+        break;
+      case 'global': {
+        const prop = desc.globalProps[e.index]!;
+        if (desc.globalCells[e.index]) {
+          exports[e.name] = inst[prop];
+          break;
+        }
+        // An immutable (or unshared) global is exported as a Global holding its value.
+        let g = exportedGlobals.get(e.index);
+        if (!g) {
+          g = new Global({ value: desc.globalTypes[e.index]!.type, mutable: false });
+          g.v = inst[prop];
+          exportedGlobals.set(e.index, g);
+        }
+        exports[e.name] = g;
+        break;
+      }
+    }
+  }
+  return Object.freeze(exports);
+}
+
 /** Link and instantiate a compiled module. Resolves to `{ module, instance }` like WebAssembly.instantiate. */
 export async function instantiateModule(desc: ModuleDescriptor, imports: Record<string, unknown> = {}): Promise<{ module: ModuleDescriptor; instance: { exports: Record<string, unknown> } }> {
   return { module: desc, instance: createInstance(desc, imports) };
@@ -223,38 +263,7 @@ export function createInstance(desc: ModuleDescriptor, imports: Record<string, u
   inst.elems = desc.elems.map((e) => (e.funcs ? e.funcs.map((i) => inst.funcref(i)) : e.exprs!.map((x) => evalConst(inst, x))));
   inst.datas = desc.datas.map((d) => decodeBase64(d.bytes));
 
-  const exports: Record<string, unknown> = Object.create(null);
-  const exportedGlobals = new Map<number, Global>();
-  for (const e of desc.exports) {
-    switch (e.kind) {
-      case 'func':
-        exports[e.name] = inst.funcref(e.index);
-        break;
-      case 'table':
-        exports[e.name] = inst[desc.tableProps[e.index]!];
-        break;
-      case 'memory':
-        exports[e.name] = inst[desc.memoryProps[e.index]!];
-        break;
-      case 'global': {
-        const prop = desc.globalProps[e.index]!;
-        if (desc.globalCells[e.index]) {
-          exports[e.name] = inst[prop];
-        } else {
-          let g = exportedGlobals.get(e.index);
-          if (!g) {
-            const t = desc.globalTypes[e.index]!;
-            g = new Global({ value: t.type, mutable: false });
-            g.v = inst[prop];
-            exportedGlobals.set(e.index, g);
-          }
-          exports[e.name] = g;
-        }
-        break;
-      }
-    }
-  }
-  Object.freeze(exports);
+  const exports = buildExports(inst, (index) => inst.funcref(index));
   registerInstance(exports, inst);
 
   // Segments initialise in order; a trap leaves earlier writes in place (spec 4.5.4, Wasm 2.0).

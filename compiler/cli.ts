@@ -92,7 +92,8 @@ function compileTo(input: string, outDir: string, options: { sourceMap: boolean;
   const progress = !options.quiet && process.stderr.isTTY;
   if (progress) process.stderr.write(`w2js: compiling ${input} (${bytes.length} bytes)\n`);
   const started = Date.now();
-  const { files, module } = compile(bytes, { typings: true, filename: input, sourceMap: options.sourceMap, sourceMapTarget: options.sourceMapTarget, runtimeImport: options.runtime ?? './runtime/index.js', split: options.split });
+  const onProgress = progress ? (done: number, total: number) => process.stderr.write(`\rw2js: ${done}/${total} functions`) : undefined;
+  const { files, module } = compile(bytes, { onProgress, typings: true, filename: input, sourceMap: options.sourceMap, sourceMapTarget: options.sourceMapTarget, runtimeImport: options.runtime ?? './runtime/index.js', split: options.split });
   fs.mkdirSync(outDir, { recursive: true });
   for (const [name, text] of files) fs.writeFileSync(path.join(outDir, name), text);
   if (!options.runtime) {
@@ -102,7 +103,7 @@ function compileTo(input: string, outDir: string, options: { sourceMap: boolean;
       fs.writeFileSync(path.join(outDir, 'runtime', name), text);
     }
   }
-  if (progress) process.stderr.write(`w2js: ${module.funcs.length} functions → ${outDir} in ${Date.now() - started} ms\n`);
+  if (progress) process.stderr.write(`\rw2js: ${module.funcs.length} functions → ${outDir} in ${Date.now() - started} ms\n`);
 }
 
 function parseArg(type: string, text: string): unknown {

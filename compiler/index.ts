@@ -32,6 +32,8 @@ export interface CompileOptions {
   split?: number;
   /** Also produce `index.d.ts`: the imports and exports typed as the JS API converts them. */
   typings?: boolean;
+  /** Called as functions are compiled (every 1000 and at the end), for progress output. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface CompileOutput {
@@ -94,6 +96,7 @@ export function compile(bytes: Uint8Array, options: CompileOptions = {}): Compil
         const type = m.types[func.typeIndex]!;
         const sig = `${type.params.length ? ` (param ${TYPE_TEXT(type.params)})` : ''}${type.results.length ? ` (result ${TYPE_TEXT(type.results)})` : ''}`;
         leadingComment(node, `* func[${funcIndex}] ${commentSafe(names.funcSourceNames[funcIndex]!)}${sig} `);
+        if (options.onProgress && ((i + 1) % 1000 === 0 || i + 1 === m.funcs.length)) options.onProgress(i + 1, m.funcs.length);
         return { printed: printFunction(node, options.sourceMap ?? false, file), name: names.funcs[funcIndex]!, helpers, callees };
       } catch (e) {
         if (e instanceof CompileError) e.locate({ funcIndex, funcName: names.funcSourceNames[funcIndex] });

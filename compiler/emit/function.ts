@@ -216,8 +216,11 @@ class FunctionEmitter {
 
   /** `name = value` (and `name_hi = hi` for an i64). */
   private assignTo(name: string, entry: Entry): Stmt[] {
+    const isSelf = (e: Expr, target: string) => e.type === 'Identifier' && e.name === target;
     const lo = exprStmt(assign(id(name), entry.e));
-    if (entry.type !== 'i64') return [lo];
+    // `x = x` (a value carried back into the variable it came from) says nothing: leave it out.
+    if (entry.type !== 'i64') return isSelf(entry.e, name) ? [] : [lo];
+    if (isSelf(entry.e, name) && isSelf(entry.hi!, hiName(name))) return [];
     const hi = exprStmt(assign(id(hiName(name)), entry.hi!));
     // Neither half may read the other after it was written (`x = x + y` reads x in its carry).
     if (!readsName(entry.hi!, name)) return [lo, hi];

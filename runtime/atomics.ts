@@ -14,6 +14,7 @@
 
 import { type Memory } from './memory.js';
 import { TRAP_MEMORY_OOB, trap } from './trap.js';
+import { high, i64_join, i64_split } from './numeric/i64-pair.js';
 
 /** Trap text of a misaligned atomic access (threads proposal). */
 export const TRAP_UNALIGNED_ATOMIC = 'unaligned atomic';
@@ -54,45 +55,21 @@ const at8 = (mem: Memory, addr: number): number => access(mem, addr, 8);
 export function i32_atomic_load(mem: Memory, addr: number): number {
   return Atomics.load(mem.i32, at4(mem, addr) >>> 2);
 }
-export function i64_atomic_load(mem: Memory, addr: number): bigint {
-  return Atomics.load(mem.i64, at8(mem, addr) >>> 3);
-}
 export function i32_atomic_load8_u(mem: Memory, addr: number): number {
   return Atomics.load(mem.u8, at1(mem, addr));
 }
 export function i32_atomic_load16_u(mem: Memory, addr: number): number {
   return Atomics.load(mem.u16, at2(mem, addr) >>> 1);
 }
-export function i64_atomic_load8_u(mem: Memory, addr: number): bigint {
-  return BigInt(Atomics.load(mem.u8, at1(mem, addr)));
-}
-export function i64_atomic_load16_u(mem: Memory, addr: number): bigint {
-  return BigInt(Atomics.load(mem.u16, at2(mem, addr) >>> 1));
-}
-export function i64_atomic_load32_u(mem: Memory, addr: number): bigint {
-  return BigInt(Atomics.load(mem.u32, at4(mem, addr) >>> 2));
-}
 
 export function i32_atomic_store(mem: Memory, addr: number, value: number): void {
   Atomics.store(mem.i32, at4(mem, addr) >>> 2, value);
-}
-export function i64_atomic_store(mem: Memory, addr: number, value: bigint): void {
-  Atomics.store(mem.i64, at8(mem, addr) >>> 3, value);
 }
 export function i32_atomic_store8(mem: Memory, addr: number, value: number): void {
   Atomics.store(mem.u8, at1(mem, addr), value);
 }
 export function i32_atomic_store16(mem: Memory, addr: number, value: number): void {
   Atomics.store(mem.u16, at2(mem, addr) >>> 1, value);
-}
-export function i64_atomic_store8(mem: Memory, addr: number, value: bigint): void {
-  Atomics.store(mem.u8, at1(mem, addr), Number(value & 0xffn));
-}
-export function i64_atomic_store16(mem: Memory, addr: number, value: bigint): void {
-  Atomics.store(mem.u16, at2(mem, addr) >>> 1, Number(value & 0xffffn));
-}
-export function i64_atomic_store32(mem: Memory, addr: number, value: bigint): void {
-  Atomics.store(mem.u32, at4(mem, addr) >>> 2, Number(value & 0xffffffffn));
 }
 
 // ---- read-modify-write: each returns the old value, zero-extended for the narrow forms.
@@ -102,29 +79,14 @@ export function i64_atomic_store32(mem: Memory, addr: number, value: bigint): vo
 export function i32_atomic_rmw_add(mem: Memory, addr: number, value: number): number {
   return Atomics.add(mem.i32, at4(mem, addr) >>> 2, value);
 }
-export function i64_atomic_rmw_add(mem: Memory, addr: number, value: bigint): bigint {
-  return Atomics.add(mem.i64, at8(mem, addr) >>> 3, value);
-}
 export function i32_atomic_rmw8_add_u(mem: Memory, addr: number, value: number): number {
   return Atomics.add(mem.u8, at1(mem, addr), value);
 }
 export function i32_atomic_rmw16_add_u(mem: Memory, addr: number, value: number): number {
   return Atomics.add(mem.u16, at2(mem, addr) >>> 1, value);
 }
-export function i64_atomic_rmw8_add_u(mem: Memory, addr: number, value: bigint): bigint {
-  return BigInt(Atomics.add(mem.u8, at1(mem, addr), Number(value & 0xffn)));
-}
-export function i64_atomic_rmw16_add_u(mem: Memory, addr: number, value: bigint): bigint {
-  return BigInt(Atomics.add(mem.u16, at2(mem, addr) >>> 1, Number(value & 0xffffn)));
-}
-export function i64_atomic_rmw32_add_u(mem: Memory, addr: number, value: bigint): bigint {
-  return BigInt(Atomics.add(mem.u32, at4(mem, addr) >>> 2, Number(value & 0xffffffffn)));
-}
 export function i32_atomic_rmw_sub(mem: Memory, addr: number, value: number): number {
   return Atomics.sub(mem.i32, at4(mem, addr) >>> 2, value);
-}
-export function i64_atomic_rmw_sub(mem: Memory, addr: number, value: bigint): bigint {
-  return Atomics.sub(mem.i64, at8(mem, addr) >>> 3, value);
 }
 export function i32_atomic_rmw8_sub_u(mem: Memory, addr: number, value: number): number {
   return Atomics.sub(mem.u8, at1(mem, addr), value);
@@ -132,20 +94,8 @@ export function i32_atomic_rmw8_sub_u(mem: Memory, addr: number, value: number):
 export function i32_atomic_rmw16_sub_u(mem: Memory, addr: number, value: number): number {
   return Atomics.sub(mem.u16, at2(mem, addr) >>> 1, value);
 }
-export function i64_atomic_rmw8_sub_u(mem: Memory, addr: number, value: bigint): bigint {
-  return BigInt(Atomics.sub(mem.u8, at1(mem, addr), Number(value & 0xffn)));
-}
-export function i64_atomic_rmw16_sub_u(mem: Memory, addr: number, value: bigint): bigint {
-  return BigInt(Atomics.sub(mem.u16, at2(mem, addr) >>> 1, Number(value & 0xffffn)));
-}
-export function i64_atomic_rmw32_sub_u(mem: Memory, addr: number, value: bigint): bigint {
-  return BigInt(Atomics.sub(mem.u32, at4(mem, addr) >>> 2, Number(value & 0xffffffffn)));
-}
 export function i32_atomic_rmw_and(mem: Memory, addr: number, value: number): number {
   return Atomics.and(mem.i32, at4(mem, addr) >>> 2, value);
-}
-export function i64_atomic_rmw_and(mem: Memory, addr: number, value: bigint): bigint {
-  return Atomics.and(mem.i64, at8(mem, addr) >>> 3, value);
 }
 export function i32_atomic_rmw8_and_u(mem: Memory, addr: number, value: number): number {
   return Atomics.and(mem.u8, at1(mem, addr), value);
@@ -153,20 +103,8 @@ export function i32_atomic_rmw8_and_u(mem: Memory, addr: number, value: number):
 export function i32_atomic_rmw16_and_u(mem: Memory, addr: number, value: number): number {
   return Atomics.and(mem.u16, at2(mem, addr) >>> 1, value);
 }
-export function i64_atomic_rmw8_and_u(mem: Memory, addr: number, value: bigint): bigint {
-  return BigInt(Atomics.and(mem.u8, at1(mem, addr), Number(value & 0xffn)));
-}
-export function i64_atomic_rmw16_and_u(mem: Memory, addr: number, value: bigint): bigint {
-  return BigInt(Atomics.and(mem.u16, at2(mem, addr) >>> 1, Number(value & 0xffffn)));
-}
-export function i64_atomic_rmw32_and_u(mem: Memory, addr: number, value: bigint): bigint {
-  return BigInt(Atomics.and(mem.u32, at4(mem, addr) >>> 2, Number(value & 0xffffffffn)));
-}
 export function i32_atomic_rmw_or(mem: Memory, addr: number, value: number): number {
   return Atomics.or(mem.i32, at4(mem, addr) >>> 2, value);
-}
-export function i64_atomic_rmw_or(mem: Memory, addr: number, value: bigint): bigint {
-  return Atomics.or(mem.i64, at8(mem, addr) >>> 3, value);
 }
 export function i32_atomic_rmw8_or_u(mem: Memory, addr: number, value: number): number {
   return Atomics.or(mem.u8, at1(mem, addr), value);
@@ -174,20 +112,8 @@ export function i32_atomic_rmw8_or_u(mem: Memory, addr: number, value: number): 
 export function i32_atomic_rmw16_or_u(mem: Memory, addr: number, value: number): number {
   return Atomics.or(mem.u16, at2(mem, addr) >>> 1, value);
 }
-export function i64_atomic_rmw8_or_u(mem: Memory, addr: number, value: bigint): bigint {
-  return BigInt(Atomics.or(mem.u8, at1(mem, addr), Number(value & 0xffn)));
-}
-export function i64_atomic_rmw16_or_u(mem: Memory, addr: number, value: bigint): bigint {
-  return BigInt(Atomics.or(mem.u16, at2(mem, addr) >>> 1, Number(value & 0xffffn)));
-}
-export function i64_atomic_rmw32_or_u(mem: Memory, addr: number, value: bigint): bigint {
-  return BigInt(Atomics.or(mem.u32, at4(mem, addr) >>> 2, Number(value & 0xffffffffn)));
-}
 export function i32_atomic_rmw_xor(mem: Memory, addr: number, value: number): number {
   return Atomics.xor(mem.i32, at4(mem, addr) >>> 2, value);
-}
-export function i64_atomic_rmw_xor(mem: Memory, addr: number, value: bigint): bigint {
-  return Atomics.xor(mem.i64, at8(mem, addr) >>> 3, value);
 }
 export function i32_atomic_rmw8_xor_u(mem: Memory, addr: number, value: number): number {
   return Atomics.xor(mem.u8, at1(mem, addr), value);
@@ -195,20 +121,8 @@ export function i32_atomic_rmw8_xor_u(mem: Memory, addr: number, value: number):
 export function i32_atomic_rmw16_xor_u(mem: Memory, addr: number, value: number): number {
   return Atomics.xor(mem.u16, at2(mem, addr) >>> 1, value);
 }
-export function i64_atomic_rmw8_xor_u(mem: Memory, addr: number, value: bigint): bigint {
-  return BigInt(Atomics.xor(mem.u8, at1(mem, addr), Number(value & 0xffn)));
-}
-export function i64_atomic_rmw16_xor_u(mem: Memory, addr: number, value: bigint): bigint {
-  return BigInt(Atomics.xor(mem.u16, at2(mem, addr) >>> 1, Number(value & 0xffffn)));
-}
-export function i64_atomic_rmw32_xor_u(mem: Memory, addr: number, value: bigint): bigint {
-  return BigInt(Atomics.xor(mem.u32, at4(mem, addr) >>> 2, Number(value & 0xffffffffn)));
-}
 export function i32_atomic_rmw_xchg(mem: Memory, addr: number, value: number): number {
   return Atomics.exchange(mem.i32, at4(mem, addr) >>> 2, value);
-}
-export function i64_atomic_rmw_xchg(mem: Memory, addr: number, value: bigint): bigint {
-  return Atomics.exchange(mem.i64, at8(mem, addr) >>> 3, value);
 }
 export function i32_atomic_rmw8_xchg_u(mem: Memory, addr: number, value: number): number {
   return Atomics.exchange(mem.u8, at1(mem, addr), value);
@@ -216,20 +130,8 @@ export function i32_atomic_rmw8_xchg_u(mem: Memory, addr: number, value: number)
 export function i32_atomic_rmw16_xchg_u(mem: Memory, addr: number, value: number): number {
   return Atomics.exchange(mem.u16, at2(mem, addr) >>> 1, value);
 }
-export function i64_atomic_rmw8_xchg_u(mem: Memory, addr: number, value: bigint): bigint {
-  return BigInt(Atomics.exchange(mem.u8, at1(mem, addr), Number(value & 0xffn)));
-}
-export function i64_atomic_rmw16_xchg_u(mem: Memory, addr: number, value: bigint): bigint {
-  return BigInt(Atomics.exchange(mem.u16, at2(mem, addr) >>> 1, Number(value & 0xffffn)));
-}
-export function i64_atomic_rmw32_xchg_u(mem: Memory, addr: number, value: bigint): bigint {
-  return BigInt(Atomics.exchange(mem.u32, at4(mem, addr) >>> 2, Number(value & 0xffffffffn)));
-}
 export function i32_atomic_rmw_cmpxchg(mem: Memory, addr: number, expected: number, replacement: number): number {
   return Atomics.compareExchange(mem.i32, at4(mem, addr) >>> 2, expected, replacement);
-}
-export function i64_atomic_rmw_cmpxchg(mem: Memory, addr: number, expected: bigint, replacement: bigint): bigint {
-  return Atomics.compareExchange(mem.i64, at8(mem, addr) >>> 3, expected, replacement);
 }
 export function i32_atomic_rmw8_cmpxchg_u(mem: Memory, addr: number, expected: number, replacement: number): number {
   return Atomics.compareExchange(mem.u8, at1(mem, addr), expected, replacement);
@@ -237,15 +139,145 @@ export function i32_atomic_rmw8_cmpxchg_u(mem: Memory, addr: number, expected: n
 export function i32_atomic_rmw16_cmpxchg_u(mem: Memory, addr: number, expected: number, replacement: number): number {
   return Atomics.compareExchange(mem.u16, at2(mem, addr) >>> 1, expected, replacement);
 }
-export function i64_atomic_rmw8_cmpxchg_u(mem: Memory, addr: number, expected: bigint, replacement: bigint): bigint {
-  return BigInt(Atomics.compareExchange(mem.u8, at1(mem, addr), Number(expected & 0xffn), Number(replacement & 0xffn)));
+
+// ---- i64: generated code passes an i64 as two i32 halves and takes one back as lo + high.bits
+// (numeric/i64-pair.ts). Narrow accesses need no BigInt; full-width ones go through BigInt64Array.
+export function i64_atomic_load(mem: Memory, addr: number): number {
+  return i64_split(Atomics.load(mem.i64, at8(mem, addr) >>> 3));
 }
-export function i64_atomic_rmw16_cmpxchg_u(mem: Memory, addr: number, expected: bigint, replacement: bigint): bigint {
-  return BigInt(Atomics.compareExchange(mem.u16, at2(mem, addr) >>> 1, Number(expected & 0xffffn), Number(replacement & 0xffffn)));
+export function i64_atomic_store(mem: Memory, addr: number, lo: number, hi: number): void {
+  Atomics.store(mem.i64, at8(mem, addr) >>> 3, i64_join(lo, hi));
 }
-export function i64_atomic_rmw32_cmpxchg_u(mem: Memory, addr: number, expected: bigint, replacement: bigint): bigint {
-  return BigInt(Atomics.compareExchange(mem.u32, at4(mem, addr) >>> 2, Number(expected & 0xffffffffn), Number(replacement & 0xffffffffn)));
+export function i64_atomic_load8_u(mem: Memory, addr: number): number {
+  high.bits = 0;
+  return Atomics.load(mem.u8, at1(mem, addr)) | 0;
 }
+export function i64_atomic_store8(mem: Memory, addr: number, lo: number, _hi: number): void {
+  Atomics.store(mem.u8, at1(mem, addr), lo);
+}
+export function i64_atomic_load16_u(mem: Memory, addr: number): number {
+  high.bits = 0;
+  return Atomics.load(mem.u16, at2(mem, addr) >>> 1) | 0;
+}
+export function i64_atomic_store16(mem: Memory, addr: number, lo: number, _hi: number): void {
+  Atomics.store(mem.u16, at2(mem, addr) >>> 1, lo);
+}
+export function i64_atomic_load32_u(mem: Memory, addr: number): number {
+  high.bits = 0;
+  return Atomics.load(mem.u32, at4(mem, addr) >>> 2) | 0;
+}
+export function i64_atomic_store32(mem: Memory, addr: number, lo: number, _hi: number): void {
+  Atomics.store(mem.u32, at4(mem, addr) >>> 2, lo);
+}
+export function i64_atomic_rmw_add(mem: Memory, addr: number, lo: number, hi: number): number {
+  return i64_split(Atomics.add(mem.i64, at8(mem, addr) >>> 3, i64_join(lo, hi)));
+}
+export function i64_atomic_rmw8_add_u(mem: Memory, addr: number, lo: number, _hi: number): number {
+  high.bits = 0;
+  return Atomics.add(mem.u8, at1(mem, addr), lo) | 0;
+}
+export function i64_atomic_rmw16_add_u(mem: Memory, addr: number, lo: number, _hi: number): number {
+  high.bits = 0;
+  return Atomics.add(mem.u16, at2(mem, addr) >>> 1, lo) | 0;
+}
+export function i64_atomic_rmw32_add_u(mem: Memory, addr: number, lo: number, _hi: number): number {
+  high.bits = 0;
+  return Atomics.add(mem.u32, at4(mem, addr) >>> 2, lo) | 0;
+}
+export function i64_atomic_rmw_sub(mem: Memory, addr: number, lo: number, hi: number): number {
+  return i64_split(Atomics.sub(mem.i64, at8(mem, addr) >>> 3, i64_join(lo, hi)));
+}
+export function i64_atomic_rmw8_sub_u(mem: Memory, addr: number, lo: number, _hi: number): number {
+  high.bits = 0;
+  return Atomics.sub(mem.u8, at1(mem, addr), lo) | 0;
+}
+export function i64_atomic_rmw16_sub_u(mem: Memory, addr: number, lo: number, _hi: number): number {
+  high.bits = 0;
+  return Atomics.sub(mem.u16, at2(mem, addr) >>> 1, lo) | 0;
+}
+export function i64_atomic_rmw32_sub_u(mem: Memory, addr: number, lo: number, _hi: number): number {
+  high.bits = 0;
+  return Atomics.sub(mem.u32, at4(mem, addr) >>> 2, lo) | 0;
+}
+export function i64_atomic_rmw_and(mem: Memory, addr: number, lo: number, hi: number): number {
+  return i64_split(Atomics.and(mem.i64, at8(mem, addr) >>> 3, i64_join(lo, hi)));
+}
+export function i64_atomic_rmw8_and_u(mem: Memory, addr: number, lo: number, _hi: number): number {
+  high.bits = 0;
+  return Atomics.and(mem.u8, at1(mem, addr), lo) | 0;
+}
+export function i64_atomic_rmw16_and_u(mem: Memory, addr: number, lo: number, _hi: number): number {
+  high.bits = 0;
+  return Atomics.and(mem.u16, at2(mem, addr) >>> 1, lo) | 0;
+}
+export function i64_atomic_rmw32_and_u(mem: Memory, addr: number, lo: number, _hi: number): number {
+  high.bits = 0;
+  return Atomics.and(mem.u32, at4(mem, addr) >>> 2, lo) | 0;
+}
+export function i64_atomic_rmw_or(mem: Memory, addr: number, lo: number, hi: number): number {
+  return i64_split(Atomics.or(mem.i64, at8(mem, addr) >>> 3, i64_join(lo, hi)));
+}
+export function i64_atomic_rmw8_or_u(mem: Memory, addr: number, lo: number, _hi: number): number {
+  high.bits = 0;
+  return Atomics.or(mem.u8, at1(mem, addr), lo) | 0;
+}
+export function i64_atomic_rmw16_or_u(mem: Memory, addr: number, lo: number, _hi: number): number {
+  high.bits = 0;
+  return Atomics.or(mem.u16, at2(mem, addr) >>> 1, lo) | 0;
+}
+export function i64_atomic_rmw32_or_u(mem: Memory, addr: number, lo: number, _hi: number): number {
+  high.bits = 0;
+  return Atomics.or(mem.u32, at4(mem, addr) >>> 2, lo) | 0;
+}
+export function i64_atomic_rmw_xor(mem: Memory, addr: number, lo: number, hi: number): number {
+  return i64_split(Atomics.xor(mem.i64, at8(mem, addr) >>> 3, i64_join(lo, hi)));
+}
+export function i64_atomic_rmw8_xor_u(mem: Memory, addr: number, lo: number, _hi: number): number {
+  high.bits = 0;
+  return Atomics.xor(mem.u8, at1(mem, addr), lo) | 0;
+}
+export function i64_atomic_rmw16_xor_u(mem: Memory, addr: number, lo: number, _hi: number): number {
+  high.bits = 0;
+  return Atomics.xor(mem.u16, at2(mem, addr) >>> 1, lo) | 0;
+}
+export function i64_atomic_rmw32_xor_u(mem: Memory, addr: number, lo: number, _hi: number): number {
+  high.bits = 0;
+  return Atomics.xor(mem.u32, at4(mem, addr) >>> 2, lo) | 0;
+}
+export function i64_atomic_rmw_xchg(mem: Memory, addr: number, lo: number, hi: number): number {
+  return i64_split(Atomics.exchange(mem.i64, at8(mem, addr) >>> 3, i64_join(lo, hi)));
+}
+export function i64_atomic_rmw8_xchg_u(mem: Memory, addr: number, lo: number, _hi: number): number {
+  high.bits = 0;
+  return Atomics.exchange(mem.u8, at1(mem, addr), lo) | 0;
+}
+export function i64_atomic_rmw16_xchg_u(mem: Memory, addr: number, lo: number, _hi: number): number {
+  high.bits = 0;
+  return Atomics.exchange(mem.u16, at2(mem, addr) >>> 1, lo) | 0;
+}
+export function i64_atomic_rmw32_xchg_u(mem: Memory, addr: number, lo: number, _hi: number): number {
+  high.bits = 0;
+  return Atomics.exchange(mem.u32, at4(mem, addr) >>> 2, lo) | 0;
+}
+export function i64_atomic_rmw_cmpxchg(mem: Memory, addr: number, elo: number, ehi: number, rlo: number, rhi: number): number {
+  return i64_split(Atomics.compareExchange(mem.i64, at8(mem, addr) >>> 3, i64_join(elo, ehi), i64_join(rlo, rhi)));
+}
+export function i64_atomic_rmw8_cmpxchg_u(mem: Memory, addr: number, elo: number, _ehi: number, rlo: number, _rhi: number): number {
+  // The expected value is compared at the access width, as the typed view converts it.
+  high.bits = 0;
+  return Atomics.compareExchange(mem.u8, at1(mem, addr), elo, rlo) | 0;
+}
+export function i64_atomic_rmw16_cmpxchg_u(mem: Memory, addr: number, elo: number, _ehi: number, rlo: number, _rhi: number): number {
+  // The expected value is compared at the access width, as the typed view converts it.
+  high.bits = 0;
+  return Atomics.compareExchange(mem.u16, at2(mem, addr) >>> 1, elo, rlo) | 0;
+}
+export function i64_atomic_rmw32_cmpxchg_u(mem: Memory, addr: number, elo: number, _ehi: number, rlo: number, _rhi: number): number {
+  // The expected value is compared at the access width, as the typed view converts it.
+  high.bits = 0;
+  return Atomics.compareExchange(mem.u32, at4(mem, addr) >>> 2, elo, rlo) | 0;
+}
+
 
 // ---- wait and notify ----
 
@@ -259,6 +291,7 @@ function timeoutMs(timeout: bigint): number {
 
 // A zero timeout, or a thread that may not block, is answered without Atomics.wait (which
 // throws on a browser's main thread even for a zero timeout); only a real block traps there.
+
 
 export function memory_atomic_wait32(mem: Memory, addr: number, expected: number, timeout: bigint): number {
   const index = at4(mem, addr) >>> 2;

@@ -495,10 +495,7 @@ class FunctionEmitter {
         const g = ctx.module.globals[instr.index!]!;
         if (g.type === 'i64') {
           // i64 globals hold a BigInt (what the JS API shows); split it on the way in.
-          const name = this.newVar('t', 'i64');
-          this.emit(exprStmt(assign(id(name), call(ctx.helper('i64_split'), [this.globalRef(instr.index!)]))), instr);
-          this.emit(exprStmt(assign(id(hiName(name)), member(ctx.helper('high'), 'bits'))), instr);
-          this.stack.push(this.read(name, 'i64', Kind.Stable));
+          this.pushPair(call(ctx.helper('i64_split'), [this.globalRef(instr.index!)]), instr);
           return;
         }
         this.push(this.globalRef(instr.index!), g.type, g.mutable ? Kind.Effects : Kind.Stable);
@@ -539,6 +536,18 @@ class FunctionEmitter {
       if (emitI64Numeric(op, args, this.pairHooks(instr))) return;
       throw new Error(`internal compiler error: no i64 lowering for ${op}`);
     }
+    if (instr.memarg && op.startsWith('i64.') && op.includes('atomic') && sig) {
+      // i64 atomics take and give i64s as halves, like every other i64 helper.
+      const operands = this.popN(sig[0].length);
+      const args = [this.pairHooks(instr).memory(instr.memarg.memory), effectiveAddress(operands[0]!.e, instr.memarg.offset), ...flatten(operands.slice(1))];
+      const e = call(ctx.helper(op.replace(/\./g, '_')), args);
+      if (sig[1].length === 0) {
+        this.emit(exprStmt(e), instr);
+      } else {
+        this.pushPair(e, instr);
+      }
+      return;
+    }
     if (instr.memarg && op.startsWith('i64.') && !op.includes('atomic')) {
       const value = op.includes('store') ? this.pop() : undefined;
       const addr = this.pop();
@@ -558,10 +567,7 @@ class FunctionEmitter {
       pop: (n) => this.popN(n).map((entry) => (entry.type === 'i64' ? call(ctx.helper('i64_join'), [entry.e, entry.hi!]) : entry.e)),
       push: (e, type) => {
         if (type !== 'i64') return this.push(e, type, Kind.Effects);
-        const name = this.newVar('t', 'i64');
-        this.emit(exprStmt(assign(id(name), call(ctx.helper('i64_split'), [e]))), instr);
-        this.emit(exprStmt(assign(id(hiName(name)), member(ctx.helper('high'), 'bits'))), instr);
-        this.stack.push(this.read(name, 'i64', Kind.Stable));
+        this.pushPair(call(ctx.helper('i64_split'), [e]), instr);
       },
       statement: (e) => this.emit(exprStmt(e), instr),
       table: (i) => member(id('inst'), ctx.names.tables[i]!),
@@ -575,6 +581,14 @@ class FunctionEmitter {
     });
     if (memory) return;
     throw unsupported(`instruction ${op} is not supported`, instr.at);
+  }
+
+  /** An i64 from a helper: `t = e; t_hi = high.bits;`, then (t, t_hi) on the stack. */
+  private pushPair(e: Expr, instr: Instr): void {
+    const name = this.newVar('t', 'i64');
+    this.emit(exprStmt(assign(id(name), e)), instr);
+    this.emit(exprStmt(assign(id(hiName(name)), member(this.ctx.helper('high'), 'bits'))), instr);
+    this.stack.push(this.read(name, 'i64', Kind.Stable));
   }
 
   private pairHooks(instr: Instr): PairHooks {
@@ -661,10 +675,7 @@ class FunctionEmitter {
     } else if (results.length === 1 && results[0] !== 'i64') {
       this.push(e, results[0]!, Kind.Effects);
     } else if (results.length === 1) {
-      const name = this.newVar('t', 'i64');
-      this.emit(exprStmt(assign(id(name), e)), instr);
-      this.emit(exprStmt(assign(id(hiName(name)), member(this.ctx.helper('high'), 'bits'))), instr);
-      this.stack.push(this.read(name, 'i64', Kind.Stable));
+      this.pushPair(e, instr);
     } else {
       // Several results come back as one array, i64s as two elements.
       const tuple = this.newVar('t', 'externref');

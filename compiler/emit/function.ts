@@ -563,6 +563,7 @@ class FunctionEmitter {
       }
     }
     const memory = emitMemoryOp(instr, ctx, {
+      temp: () => this.newVar('a', 'i32'),
       // Atomics on i64 take and give BigInts (Atomics on BigInt64Array): join and split here.
       pop: (n) => this.popN(n).map((entry) => (entry.type === 'i64' ? call(ctx.helper('i64_join'), [entry.e, entry.hi!]) : entry.e)),
       push: (e, type) => {

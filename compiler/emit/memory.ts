@@ -3,13 +3,15 @@
 // the instruction (`i32.load8_u` → `i32_load8_u(mem, addr)`), which bounds-check and trap.
 
 import type { Instr, ValType } from '../ir/module.js';
-import { bin, call, id, member, num, type Expr } from './ast.js';
+import { assign, bin, call, cond, id, member, num, type Expr } from './ast.js';
 import type { EmitContext } from './context.js';
 import { OPS_BY_NAME } from './op-signatures.js';
 import { literalValue } from './numeric.js';
 
 /** What the memory emitter needs from the function emitter. */
 export interface MemoryEmitHooks {
+  /** A fresh temporary variable of the function. */
+  temp(): string;
   pop(n: number): Expr[];
   push(e: Expr, type: ValType): void;
   statement(e: Expr): void;
@@ -28,10 +30,78 @@ export function effectiveAddress(addr: Expr, offset: number): Expr {
 
 const helperName = (op: string): string => op.replace(/\./g, '_');
 
+/**
+ * Plain accesses emitted inline: an aligned, in-bounds access goes straight to a typed view of
+ * the memory; anything else (unaligned, out of bounds, or a shared memory another thread grew)
+ * falls back to the helper, which handles it and traps as wasm does. Inline because V8 stops
+ * inlining small helpers once a large function has used its inlining budget, and a call per
+ * access then dominates (bench/README.md, "memory access").
+ */
+const INLINE_ACCESS: Record<string, { size: number; view: string }> = {
+  'i32.load': { size: 4, view: 'i32' }, 'i32.store': { size: 4, view: 'i32' },
+  'f64.load': { size: 8, view: 'f64' }, 'f64.store': { size: 8, view: 'f64' },
+  'i32.load8_u': { size: 1, view: 'u8' }, 'i32.store8': { size: 1, view: 'u8' },
+};
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** `view[index]` of `mem`, for the address held in `t`. */
+function viewAt(mem: Expr, view: string, t: string, size: number): Expr {
+  const i = size === 1 ? id(t) : bin('>>>', id(t), num(Math.log2(size)));
+  return { type: 'MemberExpression', object: member(mem, view), property: i, computed: true } as Expr;
+}
+
+/** `(t & (size-1)) === 0 && t + size <= mem.length`: the fast path's condition. */
+function fastPathTest(mem: Expr, t: string, size: number): Expr {
+  const inBounds = bin('<=', bin('+', id(t), num(size)), member(mem, 'length'));
+  if (size === 1) return bin('<', id(t), member(mem, 'length'));
+  return { type: 'LogicalExpression', operator: '&&', left: bin('===', bin('&', id(t), num(size - 1)), num(0)), right: inBounds } as Expr;
+}
+
+/** Emit a plain i32/f64/byte access inline; false when `op` is not one (or the host is big-endian). */
+function emitInlineAccess(instr: Instr, ctx: EmitContext, hooks: MemoryEmitHooks): boolean {
+  const access = INLINE_ACCESS[instr.op];
+  if (!access || !LITTLE_ENDIAN || instr.memarg!.memory !== 0) return false;
+  const helper = ctx.helper(helperName(instr.op));
+  const isStore = instr.op.includes('store');
+  const operands = hooks.pop(isStore ? 2 : 1);
+  const mem = hooks.memory(0);
+  // A constant, aligned address inside the declared minimum size needs no check: memory never shrinks.
+  const address = effectiveAddress(operands[0]!, instr.memarg!.offset);
+  const minBytes = (ctx.module.memories[0]?.limits.min ?? 0) * 65536;
+  if (address.type === 'NumericLiteral' && address.value % access.size === 0 && address.value + access.size <= minBytes) {
+    const slot = { type: 'MemberExpression', object: member(mem, access.view), property: num(address.value / access.size), computed: true } as Expr;
+    if (isStore) hooks.statement(assign(slot as never, operands[1]!));
+    else hooks.push(slot, instr.op.startsWith('f64') ? 'f64' : 'i32');
+    return true;
+  }
+  const t = hooks.temp();
+  const setT = assign(id(t), address);
+  if (!isStore) {
+    // (t = addr, fast ? mem.view[t >>> k] : helper(mem, t))
+    const e = cond(fastPathTest(mem, t, access.size), viewAt(mem, access.view, t, access.size), call(helper, [mem, id(t)]));
+    hooks.push({ type: 'SequenceExpression', expressions: [setT, e] } as Expr, instr.op.startsWith('f64') ? 'f64' : 'i32');
+    return true;
+  }
+  // t = addr; v = value; fast ? mem.view[t >>> k] = v : helper(mem, t, v)
+  const value = operands[1]!;
+  let v: Expr = value;
+  const parts: Expr[] = [setT];
+  if (!(value.type === 'Identifier' || value.type === 'NumericLiteral')) {
+    const vt = hooks.temp();
+    parts.push(assign(id(vt), value));
+    v = id(vt);
+  }
+  parts.push(cond(fastPathTest(mem, t, access.size), assign(viewAt(mem, access.view, t, access.size) as never, v), call(helper, [mem, id(t), v])));
+  hooks.statement({ type: 'SequenceExpression', expressions: parts } as Expr);
+  return true;
+}
+
 /** Emit a memory, table or atomic instruction; false if `instr` is none of those. */
 export function emitMemoryOp(instr: Instr, ctx: EmitContext, hooks: MemoryEmitHooks): boolean {
   const op = instr.op;
   const info = OPS_BY_NAME.get(op);
+  if (instr.memarg && emitInlineAccess(instr, ctx, hooks)) return true;
   if (instr.memarg && info?.sig) {
     const [params, results] = info.sig;
     const operands = hooks.pop(params.length);

@@ -233,8 +233,11 @@ export function f64_reinterpret_i64(lo: number, hi: number): number {
 interface MemoryView {
   length: number;
   dv: DataView;
+  i32: Int32Array;
   refresh(): boolean;
 }
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 function check(mem: MemoryView, addr: number, size: number): number {
   if (addr + size > mem.length && !(mem.refresh() && addr + size <= mem.length)) trap(TRAP_MEMORY_OOB);
@@ -242,11 +245,20 @@ function check(mem: MemoryView, addr: number, size: number): number {
 }
 
 export function i64_load(mem: MemoryView, addr: number): number {
+  if (LITTLE_ENDIAN && (addr & 3) === 0 && addr + 8 <= mem.length) {
+    high.bits = mem.i32[(addr >>> 2) + 1]!;
+    return mem.i32[addr >>> 2]!;
+  }
   check(mem, addr, 8);
   high.bits = mem.dv.getInt32(addr + 4, true);
   return mem.dv.getInt32(addr, true);
 }
 export function i64_store(mem: MemoryView, addr: number, lo: number, hi: number): void {
+  if (LITTLE_ENDIAN && (addr & 3) === 0 && addr + 8 <= mem.length) {
+    mem.i32[addr >>> 2] = lo;
+    mem.i32[(addr >>> 2) + 1] = hi;
+    return;
+  }
   check(mem, addr, 8);
   mem.dv.setInt32(addr, lo, true);
   mem.dv.setInt32(addr + 4, hi, true);

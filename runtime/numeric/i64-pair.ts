@@ -1,11 +1,11 @@
 // runtime/numeric/i64-pair.ts: i64 as two i32 halves (lo, hi), the representation generated code
-// uses (decided in bench/README.md: BigInt arithmetic allocates on every operation and ran ~10-40x
-// slower). A helper whose result is an i64 returns the low half and leaves the high half in
+// uses (bench/README.md D1: pairs are 2× faster where i64s go through memory, BigInt allocating
+// on every load, and 1.5× on arithmetic once division avoids BigInt, D4). A helper whose result is an i64 returns the low half and leaves the high half in
 // `high.bits`, which the caller reads at once (one JS thread runs one call at a time, so the
 // scratch cannot be clobbered in between). Halves are signed int32 numbers.
 
 import { TRAP_DIV_ZERO, TRAP_INT_OVERFLOW, TRAP_INVALID_CONVERSION, TRAP_MEMORY_OOB, trap } from '../trap.js';
-import { HI, LO, scratchF64, scratchI32 } from './bits.js';
+import { HI, LO, scratchF64, scratchI32, scratchI64 } from './bits.js';
 import { f32_convert_i64_s as f32FromBigS, f32_convert_i64_u as f32FromBigU } from './convert.js';
 
 /** The high half of the last i64 a helper returned. */
@@ -15,13 +15,17 @@ const TWO32 = 4294967296;
 
 /** lo/hi → BigInt, where an API (JS boundary, Atomics on BigInt64Array) needs one. */
 export function i64_join(lo: number, hi: number): bigint {
-  return (BigInt(hi) << 32n) | BigInt(lo >>> 0);
+  // Through one BigInt64Array element: no shifts, no BigInt() of a number (bench D4: 0.44×).
+  scratchI32[LO] = lo;
+  scratchI32[HI] = hi;
+  return scratchI64[0]!;
 }
 
 /** BigInt → lo (returned) and hi (in high.bits). */
 export function i64_split(value: bigint): number {
-  high.bits = Number(BigInt.asIntN(32, value >> 32n));
-  return Number(BigInt.asIntN(32, value));
+  scratchI64[0] = value; // wraps modulo 2^64, as BigInt.asIntN(64) would
+  high.bits = scratchI32[HI]!;
+  return scratchI32[LO]!;
 }
 
 /** High 32 bits of the unsigned 64-bit product of two u32s, in 16-bit limbs (exact in doubles). */
@@ -51,16 +55,64 @@ function fromDouble(v: number): number {
   return v >>> 0 | 0;
 }
 
+// Unsigned (alo, ahi) ÷ b for 0 < b < 2^32 without BigInt: the dividend in 32 + 16 + 16-bit steps,
+// each an exact double division (every intermediate value stays below 2^53). Results in
+// divQuotientLo/Hi and divRemainder (bench D4: with the join/split above, 0.32× of BigInt's time).
+let divQuotientLo = 0;
+let divQuotientHi = 0;
+let divRemainder = 0;
+function divU32(alo: number, ahi: number, b: number): void {
+  const h = ahi >>> 0;
+  const q2 = Math.floor(h / b);
+  let r = h - q2 * b;
+  let t = r * 65536 + (alo >>> 16);
+  const q1 = Math.floor(t / b);
+  r = t - q1 * b;
+  t = r * 65536 + (alo & 0xffff);
+  const q0 = Math.floor(t / b);
+  divRemainder = t - q0 * b;
+  divQuotientHi = q2 | 0;
+  divQuotientLo = (q1 * 65536 + q0) | 0;
+}
+
+/** |a| of a negative (alo, ahi), as halves into divU32. */
+const negLo = (lo: number): number => -lo | 0;
+const negHi = (lo: number, hi: number): number => (~hi + (lo === 0 ? 1 : 0)) | 0;
+
+/** A signed divisor of magnitude below 2^32 (bhi 0, or -1 with blo ≠ 0): that magnitude, else 0. */
+function smallDivisor(blo: number, bhi: number): number {
+  if (bhi === 0) return blo >>> 0;
+  if (bhi === -1 && blo !== 0) return -blo >>> 0;
+  return 0;
+}
+
 export function i64_div_s(alo: number, ahi: number, blo: number, bhi: number): number {
   if ((blo | bhi) === 0) trap(TRAP_DIV_ZERO);
   if (fitsDouble(alo, ahi) && fitsDouble(blo, bhi)) return fromDouble(Math.trunc(toDouble(alo, ahi) / toDouble(blo, bhi)) + 0);
   if (ahi === -0x80000000 && alo === 0 && blo === -1 && bhi === -1) trap(TRAP_INT_OVERFLOW);
-  return i64_split(BigInt.asIntN(64, i64_join(alo, ahi) / i64_join(blo, bhi)));
+  const b = smallDivisor(blo, bhi);
+  if (b !== 0) {
+    const negative = ahi < 0;
+    if (negative) divU32(negLo(alo), negHi(alo, ahi), b);
+    else divU32(alo, ahi, b);
+    if (negative !== bhi < 0) {
+      high.bits = negHi(divQuotientLo, divQuotientHi);
+      return negLo(divQuotientLo);
+    }
+    high.bits = divQuotientHi;
+    return divQuotientLo;
+  }
+  return i64_split(i64_join(alo, ahi) / i64_join(blo, bhi));
 }
 
 export function i64_div_u(alo: number, ahi: number, blo: number, bhi: number): number {
   if ((blo | bhi) === 0) trap(TRAP_DIV_ZERO);
   if (ahi >>> 0 < 0x200000 && bhi >>> 0 < 0x200000) return fromDouble(Math.floor(toDouble(alo, ahi) / toDouble(blo, bhi)));
+  if (bhi === 0) {
+    divU32(alo, ahi, blo >>> 0);
+    high.bits = divQuotientHi;
+    return divQuotientLo;
+  }
   return i64_split(BigInt.asUintN(64, i64_join(alo, ahi)) / BigInt.asUintN(64, i64_join(blo, bhi)));
 }
 
@@ -68,12 +120,30 @@ export function i64_rem_s(alo: number, ahi: number, blo: number, bhi: number): n
   if ((blo | bhi) === 0) trap(TRAP_DIV_ZERO);
   // % on exact doubles is exact; + 0 turns -0 into 0.
   if (fitsDouble(alo, ahi) && fitsDouble(blo, bhi)) return fromDouble((toDouble(alo, ahi) % toDouble(blo, bhi)) + 0);
+  const b = smallDivisor(blo, bhi);
+  if (b !== 0) {
+    // The remainder takes the dividend's sign (and is below 2^32 in magnitude).
+    const negative = ahi < 0;
+    if (negative) divU32(negLo(alo), negHi(alo, ahi), b);
+    else divU32(alo, ahi, b);
+    if (negative && divRemainder !== 0) {
+      high.bits = -1;
+      return -divRemainder | 0;
+    }
+    high.bits = 0;
+    return divRemainder | 0;
+  }
   return i64_split(i64_join(alo, ahi) % i64_join(blo, bhi));
 }
 
 export function i64_rem_u(alo: number, ahi: number, blo: number, bhi: number): number {
   if ((blo | bhi) === 0) trap(TRAP_DIV_ZERO);
   if (ahi >>> 0 < 0x200000 && bhi >>> 0 < 0x200000) return fromDouble(toDouble(alo, ahi) % toDouble(blo, bhi));
+  if (bhi === 0) {
+    divU32(alo, ahi, blo >>> 0);
+    high.bits = 0;
+    return divRemainder | 0;
+  }
   return i64_split(BigInt.asUintN(64, i64_join(alo, ahi)) % BigInt.asUintN(64, i64_join(blo, bhi)));
 }
 

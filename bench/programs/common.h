@@ -1,8 +1,8 @@
 /* bench/programs/common.h: the few libc pieces the benchmark programs need (no libc is linked),
  * and the entry points every program exports.
  *
- * Every program defines `static uint32_t bench(int n)` and includes this header last-but-one:
- *   run(n)        the benchmark itself; n scales the work roughly linearly.
+ * Every program includes this header and defines `static uint32_t bench(int n)`; the header exports
+ *   run(n)        the benchmark itself: n equal rounds, so the work is linear in n.
  *   bench_main()  run(bench_arg.n): for runners that can only call nullary exports (wabt's
  *                 wasm-interp --run-all-exports). bench/run.mjs patches `n` in a copy of the .wasm,
  *                 found by the 8-byte tag before it.

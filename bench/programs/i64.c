@@ -1,6 +1,6 @@
 /* i64: 64-bit integer arithmetic. splitmix64 (64-bit mul, xor, shifts), modular exponentiation
  * with 64-bit multiply and unsigned remainder, signed 64-bit division and remainder by varying
- * divisors, variable shifts and rotates, and bit counts. run(n) does n rounds of 200 000 steps. */
+ * divisors, variable shifts and rotates, and bit counts. run(n) does n rounds of 50 000 steps. */
 #include "common.h"
 
 static uint64_t state;
@@ -48,6 +48,6 @@ static NOINLINE uint64_t round_(int steps) {
 static uint32_t bench(int n) {
   state = 0x0123456789abcdefull;
   uint64_t h = 0;
-  for (int r = 0; r < n; r++) h = rotl64(h, 11) ^ round_(200000);
+  for (int r = 0; r < n; r++) h = rotl64(h, 11) ^ round_(50000);
   return (uint32_t)h ^ (uint32_t)(h >> 32);
 }

@@ -98,10 +98,10 @@ static uint32_t bench(int n) {
   uint32_t h = 0;
   for (int r = 0; r < n; r++) {
     heap_reset();
-    h = h * 31 + lists(100000);
-    h = h * 31 + trees(50000);
-    h = h * 31 + records(40000);
-    h = h * 31 + inserts(6000);
+    h = h * 31 + lists(25000);
+    h = h * 31 + trees(12500);
+    h = h * 31 + records(10000);
+    h = h * 31 + inserts(3000);
   }
   return h;
 }

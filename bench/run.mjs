@@ -1,0 +1,230 @@
+#!/usr/bin/env node
+// bench/run.mjs: `npm run bench`. The same wasm run side by side by every runner (lib/runners.mjs),
+// repetitions interleaved round-robin, every result checked against V8's native wasm; then the
+// compile side (lib/compile-side.mjs). Prints the tables and writes them as JSON to bench/results/.
+// Exit codes: 0 all results right, 1 a wrong result or a failed runner, 2 usage error.
+
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PROGRAMS } from './programs.mjs';
+import { measureCompileSide } from './lib/compile-side.mjs';
+import { formatReport } from './lib/report.mjs';
+import { RUNNERS, TIME_LIMIT_SECONDS, WASM2JS_FLAGS } from './lib/runners.mjs';
+import { BENCH, ROOT, geomean, median } from './lib/util.mjs';
+
+const HELP = `usage: npm run bench -- [options]     (or: node bench/run.mjs [options] after npm run build)
+
+  --quick             one run per runner at each program's small size (quickN), a small large module
+  --only <a,b>        only these programs; "compile" names the compile side
+  --runners <a,b>     only these runners (${RUNNERS.map((r) => r.name).join(', ')})
+  --reps <n>          repetitions (default 5; --quick: 1)
+  --no-compile        skip the compile side
+  --help              this text
+`;
+
+function parseOptions(argv) {
+  const o = { quick: false, only: null, runners: null, reps: null, compile: true };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) usage(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--quick') o.quick = true;
+    else if (a === '--only') o.only = value().split(',').filter(Boolean);
+    else if (a === '--runners') o.runners = value().split(',').filter(Boolean);
+    else if (a === '--reps') o.reps = Number(value());
+    else if (a === '--no-compile') o.compile = false;
+    else if (a === '--help' || a === '-h') {
+      process.stdout.write(HELP);
+      process.exit(0);
+    } else usage(`unknown option ${a}`);
+  }
+  if (o.reps !== null && !(Number.isInteger(o.reps) && o.reps > 0)) usage('--reps takes a positive integer');
+  const known = new Set([...PROGRAMS.map((p) => p.name), 'compile']);
+  for (const name of o.only ?? []) if (!known.has(name)) usage(`unknown program ${name} (${[...known].join(', ')})`);
+  for (const name of o.runners ?? []) if (!RUNNERS.some((r) => r.name === name)) usage(`unknown runner ${name}`);
+  return o;
+}
+
+function usage(message) {
+  process.stderr.write(`bench: ${message}\n\n${HELP}`);
+  process.exit(2);
+}
+
+const log = (line) => process.stderr.write(`bench: ${line}\n`);
+
+function tryExec(command, args) {
+  try {
+    return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], cwd: ROOT }).trim();
+  } catch {
+    return null;
+  }
+}
+
+function environment() {
+  const cpus = os.cpus();
+  const commit = tryExec('git', ['rev-parse', 'HEAD']);
+  const dirty = (tryExec('git', ['status', '--porcelain']) ?? '') !== '';
+  return {
+    date: new Date().toISOString(),
+    node: process.version,
+    v8: process.versions.v8,
+    cpu: cpus[0]?.model ?? 'unknown',
+    cores: cpus.length,
+    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+    commit: commit ?? 'unknown',
+    dirty,
+    wasmInterp: tryExec('wasm-interp', ['--version']),
+    binaryen: JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', 'binaryen', 'package.json'), 'utf8')).version,
+    wasm2jsFlags: WASM2JS_FLAGS,
+    timeLimitSeconds: TIME_LIMIT_SECONDS,
+    // Other work on the machine inflates wall times: the load average before and after the run.
+    loadAverage: { start: os.loadavg() },
+  };
+}
+
+/** The size a runner runs a program at, and the factor its time is scaled by to stand for `n`. */
+function sizeFor(program, runner, quick) {
+  if (quick) return { size: program.quickN ?? program.slowN, scale: 1 };
+  if (runner.slow) return { size: program.slowN, scale: program.n / program.slowN };
+  return { size: program.n, scale: 1 };
+}
+
+async function main() {
+  const opts = parseOptions(process.argv.slice(2));
+  const reps = opts.reps ?? (opts.quick ? 1 : 5);
+  const programs = PROGRAMS.filter((p) => !opts.only || opts.only.includes(p.name));
+  const runners = RUNNERS.filter((r) => !opts.runners || opts.runners.includes(r.name));
+  const env = environment();
+  const failures = [];
+  const native = RUNNERS.find((r) => r.name === 'native');
+
+  // Prepare each program for each runner once (w2js-jitless shares w2js's output).
+  const targets = new Map();
+  const prepared = new Map();
+  for (const program of programs) {
+    for (const runner of runners) {
+      if (program.skip?.[runner.name]) continue;
+      if (!prepared.has(runner.prepare)) prepared.set(runner.prepare, new Map());
+      const done = prepared.get(runner.prepare);
+      if (!done.has(program.name)) {
+        log(`preparing ${program.name} for ${runner.name}`);
+        done.set(program.name, runner.prepare(program));
+      }
+      targets.set(`${program.name}\0${runner.name}`, done.get(program.name));
+    }
+  }
+
+  // The reference results: native wasm at every size some runner uses, checked against `expected`.
+  const reference = new Map();
+  for (const program of programs) {
+    const sizes = new Set(runners.filter((r) => !program.skip?.[r.name]).map((r) => sizeFor(program, r, opts.quick).size));
+    for (const size of sizes) {
+      const r = await native.measure(native.prepare(program), program, size);
+      if (!('result' in r)) throw new Error(`native ${program.name} run(${size}) failed: ${r.error ?? 'timeout'}`);
+      reference.set(`${program.name}\0${size}`, r.result);
+      const expected = program.expected?.[size];
+      if (expected !== undefined && expected !== r.result) {
+        failures.push(`${program.name}: native run(${size}) = ${r.result}, expected ${expected} (programs.mjs)`);
+      }
+    }
+  }
+
+  // Repetitions, round-robin: every runner once per program per repetition.
+  const cells = new Map();
+  for (const program of programs) {
+    for (const runner of runners) {
+      const { size, scale } = sizeFor(program, runner, opts.quick);
+      cells.set(`${program.name}\0${runner.name}`, {
+        program: program.name, runner: runner.name, n: opts.quick ? size : program.n, measuredN: size, scale,
+        samples: [], status: program.skip?.[runner.name] ? `skipped: ${program.skip[runner.name]}` : 'ok',
+      });
+    }
+  }
+  if (programs.length && runners.length) {
+    for (let rep = 0; rep < reps; rep++) {
+      for (const program of programs) {
+        for (const runner of runners) {
+          const cell = cells.get(`${program.name}\0${runner.name}`);
+          if (cell.status !== 'ok') continue;
+          const m = await runner.measure(targets.get(`${program.name}\0${runner.name}`), program, cell.measuredN);
+          const expected = reference.get(`${program.name}\0${cell.measuredN}`);
+          if ('timeout' in m) {
+            cell.status = 'timeout';
+            log(`[${rep + 1}/${reps}] ${program.name} ${runner.name}: timeout (${TIME_LIMIT_SECONDS} s)`);
+          } else if ('error' in m) {
+            cell.status = 'error';
+            failures.push(`${program.name} ${runner.name}: ${m.error}`);
+            log(`[${rep + 1}/${reps}] ${program.name} ${runner.name}: ERROR ${m.error}`);
+          } else if (m.result !== expected) {
+            cell.status = 'wrong';
+            failures.push(`${program.name} ${runner.name}: run(${cell.measuredN}) = ${m.result}, native ${expected}`);
+            log(`[${rep + 1}/${reps}] ${program.name} ${runner.name}: WRONG RESULT ${m.result} (native ${expected})`);
+          } else {
+            cell.samples.push(m.seconds * cell.scale);
+            log(`[${rep + 1}/${reps}] ${program.name} ${runner.name}: ${(m.seconds * cell.scale).toFixed(3)} s${cell.scale !== 1 ? ` (run(${cell.measuredN}) ${m.seconds.toFixed(3)} s x ${cell.scale})` : ''}`);
+          }
+        }
+      }
+    }
+  }
+
+  // Summaries: median, min, max; ratio of medians to native; geometric mean of the ratios.
+  const results = [...cells.values()].map((c) => {
+    const ok = c.samples.length > 0 && c.status === 'ok';
+    const base = cells.get(`${c.program}\0native`);
+    const baseMedian = base && base.samples.length && base.status === 'ok' ? median(base.samples) : null;
+    const med = ok ? median(c.samples) : null;
+    return {
+      ...c,
+      median: med,
+      min: ok ? Math.min(...c.samples) : null,
+      max: ok ? Math.max(...c.samples) : null,
+      ratio: med !== null && baseMedian !== null ? med / baseMedian : null,
+    };
+  });
+  const geomeans = Object.fromEntries(runners.map((r) => {
+    const ratios = results.filter((x) => x.runner === r.name && x.ratio !== null).map((x) => x.ratio);
+    return [r.name, { ratio: ratios.length ? geomean(ratios) : null, programs: ratios.length }];
+  }));
+
+  let compile = null;
+  if (opts.compile && (!opts.only || opts.only.includes('compile'))) {
+    compile = measureCompileSide({ functions: opts.quick ? 1000 : 10000, reps: opts.quick ? 1 : 3, log });
+    failures.push(...compile.failures);
+  }
+
+  const report = {
+    environment: env,
+    options: { quick: opts.quick, reps, only: opts.only, runners: runners.map((r) => r.name) },
+    runners: runners.map((r) => ({ name: r.name, what: r.what, slow: r.slow })),
+    programs: programs.map((p) => ({
+      name: p.name, what: p.what, wasm: p.wasm, n: p.n, slowN: p.slowN, quickN: p.quickN ?? p.slowN,
+      reference: Object.fromEntries([...reference].filter(([k]) => k.startsWith(`${p.name}\0`)).map(([k, v]) => [k.split('\0')[1], v])),
+    })),
+    results,
+    geomeans,
+    compile,
+    failures,
+  };
+  env.loadAverage.end = os.loadavg();
+  process.stdout.write(formatReport(report));
+  const stamp = env.date.replace(/[:.]/g, '-').replace(/-\d+Z$/, 'Z');
+  const file = path.join(BENCH, 'results', `${stamp}-${env.commit.slice(0, 7)}${opts.quick ? '-quick' : ''}.json`);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  log(`wrote ${path.relative(ROOT, file)}`);
+  if (failures.length) {
+    process.stderr.write(`\nbench: FAILED\n${failures.map((f) => `  ${f}`).join('\n')}\n`);
+    process.exit(1);
+  }
+}
+
+main().catch((e) => {
+  process.stderr.write(`bench: ${e.stack ?? e}\n`);
+  process.exit(1);
+});

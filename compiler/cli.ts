@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { buildId } from './build-id.js';
 import { compile, CompileError } from './index.js';
 import { runtimeFiles } from './link/runtime-files.js';
 
@@ -131,21 +132,6 @@ async function run(target: string, exportName: string, args: string[]): Promise<
   if (result !== undefined) console.log(Array.isArray(result) ? result.map(String).join(' ') : String(result));
 }
 
-/** Identifies this build of the compiler for the boot cache: the mtimes of its built files. */
-function compilerId(): string {
-  const dist = path.dirname(path.dirname(new URL(import.meta.url).pathname));
-  const stamps: string[] = [];
-  const walk = (dir: string): void => {
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.js')) stamps.push(`${p}:${fs.statSync(p).mtimeMs}`);
-    }
-  };
-  for (const sub of ['compiler', 'runtime']) if (fs.existsSync(path.join(dist, sub))) walk(path.join(dist, sub));
-  return stamps.sort().join('\n');
-}
-
 /** `w2js boot`: boot, run the script, halt. A kernel that stops on its own exits 1. */
 async function boot(target: string, options: { exec?: string; engine: 'w2js' | 'native'; cacheDir?: string; sourceMap: boolean }): Promise<number> {
   const { bootKernel } = await import('../runtime/boot.js');
@@ -163,7 +149,7 @@ async function boot(target: string, options: { exec?: string; engine: 'w2js' | '
       cacheDir: options.cacheDir,
       logFd: 1,
       sourceMaps: options.sourceMap,
-      compilerId: `${compilerId()}\n${options.sourceMap ? 'source-map' : ''}`,
+      compilerId: `${buildId(path.dirname(path.dirname(new URL(import.meta.url).pathname)))}\n${options.sourceMap ? 'source-map' : ''}`,
       compileTo: (wasm, out) => compileTo(wasm, out, { sourceMap: options.sourceMap, quiet: true }),
     });
   } catch (e) {

@@ -4,6 +4,7 @@
 // the kernel's bytes and the compiler's build.
 
 import { execFileSync } from 'node:child_process';
+import { buildId } from '../../compiler/build-id.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,25 +18,10 @@ export const exportMemoryKernel = path.join(repo, 'kernel/test-kernel.export-mem
 const cli = path.join(repo, 'dist/compiler/cli.js');
 const runtimeUrl = pathToFileURL(path.join(repo, 'dist/runtime/index.js')).href;
 
-/** The build of the compiler and runtime in dist/: their files' mtimes. */
-function compilerId(): string {
-  const stamps: string[] = [];
-  const walk = (dir: string): void => {
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.js')) stamps.push(`${p}:${fs.statSync(p).mtimeMs}`);
-    }
-  };
-  walk(path.join(repo, 'dist/compiler'));
-  walk(path.join(repo, 'dist/runtime'));
-  return stamps.sort().join('\n');
-}
-
 export const bootOptions = (engine: 'w2js' | 'native', extra: BootOptions = {}): BootOptions => ({
   engine,
   cacheDir: path.join(os.tmpdir(), 'w2js-test-kernel-cache'),
-  compilerId: `${compilerId()}\n--runtime ${runtimeUrl}`,
+  compilerId: `${buildId(path.join(repo, 'dist'))}\n--runtime ${runtimeUrl}`,
   // The compiled kernel imports the built runtime itself rather than a copy: one runtime for
   // host and kernel, whose files have their source maps beside them.
   compileTo: (wasm, out) => void execFileSync(process.execPath, [cli, 'compile', wasm, '-o', out, '-q', '--runtime', runtimeUrl]),

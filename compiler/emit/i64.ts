@@ -46,11 +46,8 @@ export function constPair(value: bigint): [number, number] {
 }
 
 /** `t = helper(args); t_hi = high.bits;` and push (t, t_hi). */
-function helperPair(hooks: PairHooks, name: string, args: Expr[], kind: number): void {
-  const t = hooks.newVar('i64');
-  hooks.statement(exprStmt(assign(id(t), call(hooks.helper(name), args))));
-  hooks.statement(exprStmt(assign(id(hiName(t)), member(hooks.helper('high'), 'bits'))));
-  hooks.push({ e: id(t), hi: id(hiName(t)), type: 'i64', kind });
+function helperPair(hooks: PairHooks, name: string, args: Expr[]): void {
+  helperPairOf(hooks, call(hooks.helper(name), args));
 }
 
 const maxKind = (entries: PairEntry[]): number => Math.max(0, ...entries.map((e) => e.kind));
@@ -104,7 +101,7 @@ export function emitI64Numeric(op: string, args: PairEntry[], hooks: PairHooks):
     const flat = op.endsWith('clz') || op.endsWith('ctz') || op.endsWith('popcnt')
       ? [args[0]!.e, args[0]!.hi!]
       : /sh|rot/.test(op) ? [args[0]!.e, args[0]!.hi!, args[1]!.e] : args.flatMap((a) => [a.e, a.hi!]);
-    helperPair(hooks, op.replace('.', '_'), flat, 0);
+    helperPair(hooks, op.replace('.', '_'), flat);
     return true;
   }
   switch (op) {
@@ -190,11 +187,25 @@ export function emitI64Numeric(op: string, args: PairEntry[], hooks: PairHooks):
     case 'i64.reinterpret_f64':
     case 'i64.trunc_f32_s': case 'i64.trunc_f32_u': case 'i64.trunc_f64_s': case 'i64.trunc_f64_u':
     case 'i64.trunc_sat_f32_s': case 'i64.trunc_sat_f32_u': case 'i64.trunc_sat_f64_s': case 'i64.trunc_sat_f64_u':
-      helperPair(hooks, op.replace('.', '_'), [args[0]!.e], 0);
+      helperPair(hooks, op.replace('.', '_'), [args[0]!.e]);
       return true;
     default:
       return false;
   }
+}
+
+/** `(a & 3) === 0 && a + size <= mem.length`: an i64 pair may use two aligned i32 view slots. */
+function alignedInBounds(mem: Expr, a: string, size: number): Expr {
+  return { type: 'LogicalExpression', operator: '&&', left: bin('===', bin('&', id(a), num(3)), num(0)),
+    right: bin('<=', bin('+', id(a), num(size)), member(mem, 'length')) } as Expr;
+}
+
+/** `t = e; t_hi = high.bits;` for an expression that leaves an i64 the helper way, and push it. */
+function helperPairOf(hooks: PairHooks, e: Expr): void {
+  const t = hooks.newVar('i64');
+  hooks.statement(exprStmt(assign(id(t), e)));
+  hooks.statement(exprStmt(assign(id(hiName(t)), member(hooks.helper('high'), 'bits'))));
+  hooks.push({ e: id(t), hi: id(hiName(t)), type: 'i64', kind: 0 });
 }
 
 /** Plain (non-atomic) i64 loads and stores: pairs over the i32 access helpers. */
@@ -202,9 +213,16 @@ export function emitI64Memory(instr: Instr, addr: Expr, value: PairEntry | undef
   const op = instr.op;
   const mem = hooks.memory(instr.memarg!.memory);
   switch (op) {
-    case 'i64.load':
-      helperPair(hooks, 'i64_load', [mem, addr], 0);
+    case 'i64.load': {
+      // Inline like the i32 accesses (bench D2): two i32 view reads when aligned and in bounds.
+      const a = hooks.newVar('i32');
+      const word = (k: number) => ({ type: 'MemberExpression', object: member(mem, 'i32'), computed: true,
+        property: k === 0 ? bin('>>>', id(a), num(2)) : bin('+', bin('>>>', id(a), num(2)), num(k)) }) as Expr;
+      const fast = { type: 'SequenceExpression', expressions: [assign(member(hooks.helper('high'), 'bits') as never, word(1)), word(0)] } as Expr;
+      const e = { type: 'SequenceExpression', expressions: [assign(id(a), addr), cond(alignedInBounds(mem, a, 8), fast, call(hooks.helper('i64_load'), [mem, id(a)]))] } as Expr;
+      helperPairOf(hooks, e);
       return true;
+    }
     case 'i64.load8_s': case 'i64.load8_u': case 'i64.load16_s': case 'i64.load16_u':
     case 'i64.load32_s': case 'i64.load32_u': {
       const bits = op.slice(8, 10).replace('_', '');
@@ -215,9 +233,16 @@ export function emitI64Memory(instr: Instr, addr: Expr, value: PairEntry | undef
       hooks.push({ e: id(t), hi: signed ? bin('>>', id(t), num(31)) : num(0), type: 'i64', kind: 0 });
       return true;
     }
-    case 'i64.store':
-      hooks.statement(exprStmt(call(hooks.helper('i64_store'), [mem, addr, value!.e, value!.hi!])));
+    case 'i64.store': {
+      const v = hooks.simple(value!);
+      const a = hooks.newVar('i32');
+      const word = (k: number) => ({ type: 'MemberExpression', object: member(mem, 'i32'), computed: true,
+        property: k === 0 ? bin('>>>', id(a), num(2)) : bin('+', bin('>>>', id(a), num(2)), num(k)) }) as never;
+      const fast = { type: 'SequenceExpression', expressions: [assign(word(0), v.e), assign(word(1), v.hi!)] } as Expr;
+      hooks.statement(exprStmt({ type: 'SequenceExpression', expressions: [assign(id(a), addr),
+        cond(alignedInBounds(mem, a, 8), fast, call(hooks.helper('i64_store'), [mem, id(a), v.e, v.hi!]))] } as Expr));
       return true;
+    }
     case 'i64.store8': case 'i64.store16': case 'i64.store32': {
       const helper = op === 'i64.store32' ? 'i32_store' : `i32_${op.slice(4)}`;
       hooks.statement(exprStmt(call(hooks.helper(helper), [mem, addr, value!.e])));

@@ -42,6 +42,9 @@ describe('emit', () => {
     expect(emitted('(i32.load offset=8 (local.get 0))', '(param i32) (result i32)')).toBe(
       'function $f(inst, p0) {\n  const mem = inst.$memory0;\n  let a0 = 0;\n'
       + '  return a0 = (p0 >>> 0) + 8, (a0 & 3) === 0 && a0 + 4 <= mem.length ? mem.i32[a0 >>> 2] : i32_load(mem, a0);\n}');
+    // An i64 is two aligned i32 slots on the fast path, the pair helper otherwise.
+    expect(emitted('(i64.load (local.get 0))', '(param i32) (result i64)')).toContain(
+      '(a0 & 3) === 0 && a0 + 8 <= mem.length ? (high.bits = mem.i32[(a0 >>> 2) + 1], mem.i32[a0 >>> 2]) : i64_load(mem, a0)');
     // A constant, aligned address inside the declared minimum needs no check.
     expect(emitted('(f64.load (i32.const 64))', '(result f64)')).toContain('return mem.f64[8];');
   });

@@ -31,7 +31,7 @@ if (!program) {
   process.exit(2);
 }
 const n = Number(nArg ?? program.n);
-const dir = dirArg ? path.resolve(dirArg) : compileW2js(program);
+const dir = dirArg ? path.resolve(dirArg) : compileW2js(program, path.join(CACHE, 'profile'));
 const profDir = path.join(CACHE, 'prof');
 fs.mkdirSync(profDir, { recursive: true });
 const profName = `${program.name}-${Date.now()}.cpuprofile`;

@@ -12,7 +12,7 @@ import { PROGRAMS } from './programs.mjs';
 import { measureCompileSide } from './lib/compile-side.mjs';
 import { formatReport } from './lib/report.mjs';
 import { RUNNERS, TIME_LIMIT_SECONDS, WASM2JS_FLAGS } from './lib/runners.mjs';
-import { BENCH, ROOT, geomean, median } from './lib/util.mjs';
+import { BENCH, ROOT, geomean, median, removeRunDir } from './lib/util.mjs';
 
 const HELP = `usage: npm run bench -- [options]     (or: node bench/run.mjs [options] after npm run build)
 
@@ -224,6 +224,8 @@ async function main() {
   }
 }
 
+process.on('exit', removeRunDir);
+process.on('SIGINT', () => process.exit(130));
 main().catch((e) => {
   process.stderr.write(`bench: ${e.stack ?? e}\n`);
   process.exit(1);

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { BENCH, CACHE, ROOT, exec, median } from './util.mjs';
+import { BENCH, CACHE, ROOT, RUN_DIR, exec, median } from './util.mjs';
 import { spawnSync } from 'node:child_process';
 
 const W2JS_CLI = path.join(ROOT, 'dist', 'compiler', 'cli.js');
@@ -28,13 +28,13 @@ const TOOLS = [
 export function buildBigModule(functions, log) {
   const wasm = path.join(CACHE, `big-${functions}.wasm`);
   if (fs.existsSync(wasm)) return wasm;
-  const c = path.join(CACHE, `big-${functions}.c`);
-  fs.mkdirSync(CACHE, { recursive: true });
+  const c = path.join(RUN_DIR, `big-${functions}.c`);
+  fs.mkdirSync(RUN_DIR, { recursive: true });
   exec(process.execPath, [path.join(BENCH, 'gen', 'big-module.mjs'), c, String(functions)]);
   log(`building ${path.relative(ROOT, wasm)} from ${functions} generated C functions (clang -O2; ~${Math.ceil(functions / 4000)} min, once)`);
   exec(process.env.CC ?? 'clang-19', ['--target=wasm32', '-nostdlib', '-O2', '-Wl,--no-entry', '-Wl,--export=run', '-Wl,--export=bench_main',
-    '-I', path.join(BENCH, 'programs'), '-o', `${wasm}.tmp`, c]);
-  fs.renameSync(`${wasm}.tmp`, wasm);
+    '-I', path.join(BENCH, 'programs'), '-o', `${wasm}.${process.pid}.tmp`, c]);
+  fs.renameSync(`${wasm}.${process.pid}.tmp`, wasm);
   return wasm;
 }
 
@@ -75,7 +75,7 @@ export function measureCompileSide({ functions, reps, log }) {
       for (const tool of TOOLS) {
         if (mod.functions && rep >= tool.reps) continue;
         log(`compile ${rep + 1}/${reps}: ${tool.name} ${mod.name}`);
-        const out = path.join(CACHE, 'compile', tool.name.replace(/\W+/g, '-'), mod.name.split(' ')[0]);
+        const out = path.join(RUN_DIR, 'compile', tool.name.replace(/\W+/g, '-'), mod.name.split(' ')[0]);
         const key = `${mod.name}\0${tool.name}`;
         if (!samples.has(key)) samples.set(key, []);
         samples.get(key).push(compileOnce(tool, mod.file, out));
@@ -104,15 +104,15 @@ export function measureCompileSide({ functions, reps, log }) {
   log('checking the large module: run(1) natively, through w2js and through wasm2js -O2');
   const check = {
     native: runOutput('native', big, 1),
-    w2js: runOutput('w2js', path.join(CACHE, 'compile', 'w2js', 'big'), 1),
-    'wasm2js -O2': runOutput('wasm2js', path.join(CACHE, 'compile', 'wasm2js-O2', 'big', 'out.mjs'), 1),
+    w2js: runOutput('w2js', path.join(RUN_DIR, 'compile', 'w2js', 'big'), 1),
+    'wasm2js -O2': runOutput('wasm2js', path.join(RUN_DIR, 'compile', 'wasm2js-O2', 'big', 'out.mjs'), 1),
   };
   const failures = [];
   for (const [name, r] of Object.entries(check)) {
     if ('error' in r) failures.push(`compile side: ${name} on the large module: ${r.error}`);
     else if (r.result !== check.native.result) failures.push(`compile side: ${name} computed ${r.result} on the large module, native ${check.native.result}`);
   }
-  const runtimeBytes = dirBytes(path.join(CACHE, 'compile', 'w2js', 'big', 'runtime'));
+  const runtimeBytes = dirBytes(path.join(RUN_DIR, 'compile', 'w2js', 'big', 'runtime'));
   return { rows, check, runtimeBytes, failures };
 }
 

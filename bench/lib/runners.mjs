@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BENCH, CACHE, ROOT, exec } from './util.mjs';
+import { BENCH, CACHE, ROOT, RUN_DIR, exec } from './util.mjs';
 
 const CHILD = path.join(BENCH, 'lib', 'child.mjs');
 const W2JS_CLI = path.join(ROOT, 'dist', 'compiler', 'cli.js');
@@ -21,9 +21,12 @@ export const TIME_LIMIT_SECONDS = 120;
  * @typedef {{ result: string, seconds: number } | { error: string } | { timeout: true }} Measurement
  */
 
-/** Compile `wasm` with w2js into .cache/w2js/<name>/; always, as the compiler changes under us. */
-export function compileW2js(program) {
-  const dir = path.join(CACHE, 'w2js', program.name);
+/**
+ * Compile the program with w2js into <baseDir>/w2js/<name>/ (default: this run's private
+ * directory); always, as the compiler changes under us.
+ */
+export function compileW2js(program, baseDir = RUN_DIR) {
+  const dir = path.join(baseDir, 'w2js', program.name);
   fs.rmSync(dir, { recursive: true, force: true });
   exec(process.execPath, [W2JS_CLI, 'compile', path.join(BENCH, program.wasm), '-o', dir, '-q']);
   return dir;
@@ -36,8 +39,9 @@ export function compileWasm2js(program) {
   const out = path.join(CACHE, 'wasm2js', `${program.name}-${hash}.mjs`);
   if (!fs.existsSync(out)) {
     fs.mkdirSync(path.dirname(out), { recursive: true });
-    exec(process.execPath, [WASM2JS, path.join(BENCH, program.wasm), ...WASM2JS_FLAGS, '-o', `${out}.tmp`]);
-    fs.renameSync(`${out}.tmp`, out);
+    const tmp = `${out}.${process.pid}.tmp`; // written aside and renamed: runs may overlap
+    exec(process.execPath, [WASM2JS, path.join(BENCH, program.wasm), ...WASM2JS_FLAGS, '-o', tmp]);
+    fs.renameSync(tmp, out);
   }
   return out;
 }
@@ -52,7 +56,7 @@ export function patchArgument(program, n) {
   const at = bytes.indexOf(tag);
   if (at < 0 || bytes.indexOf(tag, at + 1) >= 0) throw new Error(`${program.wasm}: no unique W2JSARG! tag`);
   bytes.writeInt32LE(n, at + tag.length);
-  const out = path.join(CACHE, 'interp', `${program.name}-${n}.wasm`);
+  const out = path.join(RUN_DIR, 'interp', `${program.name}-${n}.wasm`);
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, bytes);
   return out;

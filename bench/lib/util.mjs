@@ -1,12 +1,24 @@
 // bench/lib/util.mjs: paths and small helpers shared by the bench scripts.
 
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const BENCH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const ROOT = path.resolve(BENCH, '..');
 export const CACHE = path.join(BENCH, '.cache');
+/**
+ * This process's private scratch directory under .cache/: compiled outputs and patched modules of
+ * one bench run. Private because runs may overlap (two engineers, one checkout): a shared
+ * directory let one run recompile the outputs another was timing.
+ */
+export const RUN_DIR = path.join(CACHE, `run-${process.pid}`);
+
+/** Remove RUN_DIR (at the end of a run). */
+export function removeRunDir() {
+  fs.rmSync(RUN_DIR, { recursive: true, force: true });
+}
 
 /** Run a command to completion; throws with its stderr on failure. Returns stdout. */
 export function exec(command, args, options = {}) {

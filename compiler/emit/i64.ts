@@ -8,6 +8,7 @@
 import type { Instr, ValType } from '../ir/module.js';
 import { assign, bin, call, cond, exprStmt, id, member, num, type Expr, type Stmt } from './ast.js';
 import { literalValue } from './numeric.js';
+import { fastPathTest } from './memory.js';
 
 /** A stack value as the i64 emitter sees it: for i64, `e` is the low half. */
 export interface PairEntry {
@@ -194,10 +195,10 @@ export function emitI64Numeric(op: string, args: PairEntry[], hooks: PairHooks):
   }
 }
 
-/** `(a & 3) === 0 && a + size <= mem.length`: an i64 pair may use two aligned i32 view slots. */
-function alignedInBounds(mem: Expr, a: string, size: number): Expr {
-  return { type: 'LogicalExpression', operator: '&&', left: bin('===', bin('&', id(a), num(3)), num(0)),
-    right: bin('<=', bin('+', id(a), num(size)), member(mem, 'length')) } as Expr;
+/** `mem.i32[(a >>> 2) + k]`: word k of the i64 at the (aligned) address held in `a`. */
+function i32Slot(mem: Expr, a: string, k: number): Expr {
+  const index = bin('>>>', id(a), num(2));
+  return { type: 'MemberExpression', object: member(mem, 'i32'), computed: true, property: k === 0 ? index : bin('+', index, num(k)) } as Expr;
 }
 
 /** `t = e; t_hi = high.bits;` for an expression that leaves an i64 the helper way, and push it. */
@@ -216,10 +217,8 @@ export function emitI64Memory(instr: Instr, addr: Expr, value: PairEntry | undef
     case 'i64.load': {
       // Inline like the i32 accesses (bench D2): two i32 view reads when aligned and in bounds.
       const a = hooks.newVar('i32');
-      const word = (k: number) => ({ type: 'MemberExpression', object: member(mem, 'i32'), computed: true,
-        property: k === 0 ? bin('>>>', id(a), num(2)) : bin('+', bin('>>>', id(a), num(2)), num(k)) }) as Expr;
-      const fast = { type: 'SequenceExpression', expressions: [assign(member(hooks.helper('high'), 'bits') as never, word(1)), word(0)] } as Expr;
-      const e = { type: 'SequenceExpression', expressions: [assign(id(a), addr), cond(alignedInBounds(mem, a, 8), fast, call(hooks.helper('i64_load'), [mem, id(a)]))] } as Expr;
+      const fast = { type: 'SequenceExpression', expressions: [assign(member(hooks.helper('high'), 'bits') as never, i32Slot(mem, a, 1)), i32Slot(mem, a, 0)] } as Expr;
+      const e = { type: 'SequenceExpression', expressions: [assign(id(a), addr), cond(fastPathTest(mem, a, 8, 4), fast, call(hooks.helper('i64_load'), [mem, id(a)]))] } as Expr;
       helperPairOf(hooks, e);
       return true;
     }
@@ -236,11 +235,9 @@ export function emitI64Memory(instr: Instr, addr: Expr, value: PairEntry | undef
     case 'i64.store': {
       const v = hooks.simple(value!);
       const a = hooks.newVar('i32');
-      const word = (k: number) => ({ type: 'MemberExpression', object: member(mem, 'i32'), computed: true,
-        property: k === 0 ? bin('>>>', id(a), num(2)) : bin('+', bin('>>>', id(a), num(2)), num(k)) }) as never;
-      const fast = { type: 'SequenceExpression', expressions: [assign(word(0), v.e), assign(word(1), v.hi!)] } as Expr;
+      const fast = { type: 'SequenceExpression', expressions: [assign(i32Slot(mem, a, 0) as never, v.e), assign(i32Slot(mem, a, 1) as never, v.hi!)] } as Expr;
       hooks.statement(exprStmt({ type: 'SequenceExpression', expressions: [assign(id(a), addr),
-        cond(alignedInBounds(mem, a, 8), fast, call(hooks.helper('i64_store'), [mem, id(a), v.e, v.hi!]))] } as Expr));
+        cond(fastPathTest(mem, a, 8, 4), fast, call(hooks.helper('i64_store'), [mem, id(a), v.e, v.hi!]))] } as Expr));
       return true;
     }
     case 'i64.store8': case 'i64.store16': case 'i64.store32': {

@@ -51,11 +51,11 @@ function viewAt(mem: Expr, view: string, t: string, size: number): Expr {
   return { type: 'MemberExpression', object: member(mem, view), property: i, computed: true } as Expr;
 }
 
-/** `(t & (size-1)) === 0 && t + size <= mem.length`: the fast path's condition. */
-function fastPathTest(mem: Expr, t: string, size: number): Expr {
+/** `(t & (align-1)) === 0 && t + size <= mem.length`: the fast path's condition (align defaults to size). */
+export function fastPathTest(mem: Expr, t: string, size: number, align = size): Expr {
   const inBounds = bin('<=', bin('+', id(t), num(size)), member(mem, 'length'));
   if (size === 1) return bin('<', id(t), member(mem, 'length'));
-  return { type: 'LogicalExpression', operator: '&&', left: bin('===', bin('&', id(t), num(size - 1)), num(0)), right: inBounds } as Expr;
+  return { type: 'LogicalExpression', operator: '&&', left: bin('===', bin('&', id(t), num(align - 1)), num(0)), right: inBounds } as Expr;
 }
 
 /** Emit a plain i32/f64/byte access inline; false when `op` is not one (or the host is big-endian). */

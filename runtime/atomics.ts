@@ -12,8 +12,8 @@
 // Checks, in the reference interpreter's order: alignment ('unaligned atomic'), then bounds;
 // a wait then also needs a shared memory and a thread allowed to block.
 
-import { type Memory } from './memory.js';
-import { TRAP_MEMORY_OOB, trap } from './trap.js';
+import { checked, type Memory } from './memory.js';
+import { trap } from './trap.js';
 import { high, i64_join, i64_split } from './numeric/i64-pair.js';
 
 /** Trap text of a misaligned atomic access (threads proposal). */
@@ -36,40 +36,43 @@ export function getMayBlock(): boolean {
   return mayBlock;
 }
 
-/** Bounds check after the alignment check (`size` a power of two); returns `addr`. */
-function access(mem: Memory, addr: number, size: number): number {
+/**
+ * The alignment check, then the bounds check (`size` a power of two). Returns `mem` with views
+ * covering the access: callers take the view from the result (`Atomics.add(at4(mem, a).i32, a >>> 2, v)`),
+ * because the check may refresh the views after another thread grew the memory.
+ */
+function access(mem: Memory, addr: number, size: number): Memory {
   // `&` keeps the low bits of any integer below 2^53, and effective addresses stay below 2^33.
   if ((addr & (size - 1)) !== 0) trap(TRAP_UNALIGNED_ATOMIC);
-  if (addr + size > mem.length && !(mem.refresh() && addr + size <= mem.length)) trap(TRAP_MEMORY_OOB);
-  return addr;
+  return checked(mem, addr, size);
 }
 // One checker per width, so each call site stays monomorphic; past the check `addr` < 2^32, so
 // `>>>` turns it into an element index exactly.
-const at1 = (mem: Memory, addr: number): number => access(mem, addr, 1);
-const at2 = (mem: Memory, addr: number): number => access(mem, addr, 2);
-const at4 = (mem: Memory, addr: number): number => access(mem, addr, 4);
-const at8 = (mem: Memory, addr: number): number => access(mem, addr, 8);
+const at1 = (mem: Memory, addr: number): Memory => access(mem, addr, 1);
+const at2 = (mem: Memory, addr: number): Memory => access(mem, addr, 2);
+const at4 = (mem: Memory, addr: number): Memory => access(mem, addr, 4);
+const at8 = (mem: Memory, addr: number): Memory => access(mem, addr, 8);
 
 // ---- loads and stores ----
 
 export function i32_atomic_load(mem: Memory, addr: number): number {
-  return Atomics.load(mem.i32, at4(mem, addr) >>> 2);
+  return Atomics.load(at4(mem, addr).i32, addr >>> 2);
 }
 export function i32_atomic_load8_u(mem: Memory, addr: number): number {
-  return Atomics.load(mem.u8, at1(mem, addr));
+  return Atomics.load(at1(mem, addr).u8, addr);
 }
 export function i32_atomic_load16_u(mem: Memory, addr: number): number {
-  return Atomics.load(mem.u16, at2(mem, addr) >>> 1);
+  return Atomics.load(at2(mem, addr).u16, addr >>> 1);
 }
 
 export function i32_atomic_store(mem: Memory, addr: number, value: number): void {
-  Atomics.store(mem.i32, at4(mem, addr) >>> 2, value);
+  Atomics.store(at4(mem, addr).i32, addr >>> 2, value);
 }
 export function i32_atomic_store8(mem: Memory, addr: number, value: number): void {
-  Atomics.store(mem.u8, at1(mem, addr), value);
+  Atomics.store(at1(mem, addr).u8, addr, value);
 }
 export function i32_atomic_store16(mem: Memory, addr: number, value: number): void {
-  Atomics.store(mem.u16, at2(mem, addr) >>> 1, value);
+  Atomics.store(at2(mem, addr).u16, addr >>> 1, value);
 }
 
 // ---- read-modify-write: each returns the old value, zero-extended for the narrow forms.
@@ -77,205 +80,205 @@ export function i32_atomic_store16(mem: Memory, addr: number, value: number): vo
 // compares the loaded value with the wrapped `expected`.
 
 export function i32_atomic_rmw_add(mem: Memory, addr: number, value: number): number {
-  return Atomics.add(mem.i32, at4(mem, addr) >>> 2, value);
+  return Atomics.add(at4(mem, addr).i32, addr >>> 2, value);
 }
 export function i32_atomic_rmw8_add_u(mem: Memory, addr: number, value: number): number {
-  return Atomics.add(mem.u8, at1(mem, addr), value);
+  return Atomics.add(at1(mem, addr).u8, addr, value);
 }
 export function i32_atomic_rmw16_add_u(mem: Memory, addr: number, value: number): number {
-  return Atomics.add(mem.u16, at2(mem, addr) >>> 1, value);
+  return Atomics.add(at2(mem, addr).u16, addr >>> 1, value);
 }
 export function i32_atomic_rmw_sub(mem: Memory, addr: number, value: number): number {
-  return Atomics.sub(mem.i32, at4(mem, addr) >>> 2, value);
+  return Atomics.sub(at4(mem, addr).i32, addr >>> 2, value);
 }
 export function i32_atomic_rmw8_sub_u(mem: Memory, addr: number, value: number): number {
-  return Atomics.sub(mem.u8, at1(mem, addr), value);
+  return Atomics.sub(at1(mem, addr).u8, addr, value);
 }
 export function i32_atomic_rmw16_sub_u(mem: Memory, addr: number, value: number): number {
-  return Atomics.sub(mem.u16, at2(mem, addr) >>> 1, value);
+  return Atomics.sub(at2(mem, addr).u16, addr >>> 1, value);
 }
 export function i32_atomic_rmw_and(mem: Memory, addr: number, value: number): number {
-  return Atomics.and(mem.i32, at4(mem, addr) >>> 2, value);
+  return Atomics.and(at4(mem, addr).i32, addr >>> 2, value);
 }
 export function i32_atomic_rmw8_and_u(mem: Memory, addr: number, value: number): number {
-  return Atomics.and(mem.u8, at1(mem, addr), value);
+  return Atomics.and(at1(mem, addr).u8, addr, value);
 }
 export function i32_atomic_rmw16_and_u(mem: Memory, addr: number, value: number): number {
-  return Atomics.and(mem.u16, at2(mem, addr) >>> 1, value);
+  return Atomics.and(at2(mem, addr).u16, addr >>> 1, value);
 }
 export function i32_atomic_rmw_or(mem: Memory, addr: number, value: number): number {
-  return Atomics.or(mem.i32, at4(mem, addr) >>> 2, value);
+  return Atomics.or(at4(mem, addr).i32, addr >>> 2, value);
 }
 export function i32_atomic_rmw8_or_u(mem: Memory, addr: number, value: number): number {
-  return Atomics.or(mem.u8, at1(mem, addr), value);
+  return Atomics.or(at1(mem, addr).u8, addr, value);
 }
 export function i32_atomic_rmw16_or_u(mem: Memory, addr: number, value: number): number {
-  return Atomics.or(mem.u16, at2(mem, addr) >>> 1, value);
+  return Atomics.or(at2(mem, addr).u16, addr >>> 1, value);
 }
 export function i32_atomic_rmw_xor(mem: Memory, addr: number, value: number): number {
-  return Atomics.xor(mem.i32, at4(mem, addr) >>> 2, value);
+  return Atomics.xor(at4(mem, addr).i32, addr >>> 2, value);
 }
 export function i32_atomic_rmw8_xor_u(mem: Memory, addr: number, value: number): number {
-  return Atomics.xor(mem.u8, at1(mem, addr), value);
+  return Atomics.xor(at1(mem, addr).u8, addr, value);
 }
 export function i32_atomic_rmw16_xor_u(mem: Memory, addr: number, value: number): number {
-  return Atomics.xor(mem.u16, at2(mem, addr) >>> 1, value);
+  return Atomics.xor(at2(mem, addr).u16, addr >>> 1, value);
 }
 export function i32_atomic_rmw_xchg(mem: Memory, addr: number, value: number): number {
-  return Atomics.exchange(mem.i32, at4(mem, addr) >>> 2, value);
+  return Atomics.exchange(at4(mem, addr).i32, addr >>> 2, value);
 }
 export function i32_atomic_rmw8_xchg_u(mem: Memory, addr: number, value: number): number {
-  return Atomics.exchange(mem.u8, at1(mem, addr), value);
+  return Atomics.exchange(at1(mem, addr).u8, addr, value);
 }
 export function i32_atomic_rmw16_xchg_u(mem: Memory, addr: number, value: number): number {
-  return Atomics.exchange(mem.u16, at2(mem, addr) >>> 1, value);
+  return Atomics.exchange(at2(mem, addr).u16, addr >>> 1, value);
 }
 export function i32_atomic_rmw_cmpxchg(mem: Memory, addr: number, expected: number, replacement: number): number {
-  return Atomics.compareExchange(mem.i32, at4(mem, addr) >>> 2, expected, replacement);
+  return Atomics.compareExchange(at4(mem, addr).i32, addr >>> 2, expected, replacement);
 }
 export function i32_atomic_rmw8_cmpxchg_u(mem: Memory, addr: number, expected: number, replacement: number): number {
-  return Atomics.compareExchange(mem.u8, at1(mem, addr), expected, replacement);
+  return Atomics.compareExchange(at1(mem, addr).u8, addr, expected, replacement);
 }
 export function i32_atomic_rmw16_cmpxchg_u(mem: Memory, addr: number, expected: number, replacement: number): number {
-  return Atomics.compareExchange(mem.u16, at2(mem, addr) >>> 1, expected, replacement);
+  return Atomics.compareExchange(at2(mem, addr).u16, addr >>> 1, expected, replacement);
 }
 
 // ---- i64: generated code passes an i64 as two i32 halves and takes one back as lo + high.bits
 // (numeric/i64-pair.ts). Narrow accesses need no BigInt; full-width ones go through BigInt64Array.
 export function i64_atomic_load(mem: Memory, addr: number): number {
-  return i64_split(Atomics.load(mem.i64, at8(mem, addr) >>> 3));
+  return i64_split(Atomics.load(at8(mem, addr).i64, addr >>> 3));
 }
 export function i64_atomic_store(mem: Memory, addr: number, lo: number, hi: number): void {
-  Atomics.store(mem.i64, at8(mem, addr) >>> 3, i64_join(lo, hi));
+  Atomics.store(at8(mem, addr).i64, addr >>> 3, i64_join(lo, hi));
 }
 export function i64_atomic_load8_u(mem: Memory, addr: number): number {
   high.bits = 0;
-  return Atomics.load(mem.u8, at1(mem, addr)) | 0;
+  return Atomics.load(at1(mem, addr).u8, addr) | 0;
 }
 export function i64_atomic_store8(mem: Memory, addr: number, lo: number, _hi: number): void {
-  Atomics.store(mem.u8, at1(mem, addr), lo);
+  Atomics.store(at1(mem, addr).u8, addr, lo);
 }
 export function i64_atomic_load16_u(mem: Memory, addr: number): number {
   high.bits = 0;
-  return Atomics.load(mem.u16, at2(mem, addr) >>> 1) | 0;
+  return Atomics.load(at2(mem, addr).u16, addr >>> 1) | 0;
 }
 export function i64_atomic_store16(mem: Memory, addr: number, lo: number, _hi: number): void {
-  Atomics.store(mem.u16, at2(mem, addr) >>> 1, lo);
+  Atomics.store(at2(mem, addr).u16, addr >>> 1, lo);
 }
 export function i64_atomic_load32_u(mem: Memory, addr: number): number {
   high.bits = 0;
-  return Atomics.load(mem.u32, at4(mem, addr) >>> 2) | 0;
+  return Atomics.load(at4(mem, addr).u32, addr >>> 2) | 0;
 }
 export function i64_atomic_store32(mem: Memory, addr: number, lo: number, _hi: number): void {
-  Atomics.store(mem.u32, at4(mem, addr) >>> 2, lo);
+  Atomics.store(at4(mem, addr).u32, addr >>> 2, lo);
 }
 export function i64_atomic_rmw_add(mem: Memory, addr: number, lo: number, hi: number): number {
-  return i64_split(Atomics.add(mem.i64, at8(mem, addr) >>> 3, i64_join(lo, hi)));
+  return i64_split(Atomics.add(at8(mem, addr).i64, addr >>> 3, i64_join(lo, hi)));
 }
 export function i64_atomic_rmw8_add_u(mem: Memory, addr: number, lo: number, _hi: number): number {
   high.bits = 0;
-  return Atomics.add(mem.u8, at1(mem, addr), lo) | 0;
+  return Atomics.add(at1(mem, addr).u8, addr, lo) | 0;
 }
 export function i64_atomic_rmw16_add_u(mem: Memory, addr: number, lo: number, _hi: number): number {
   high.bits = 0;
-  return Atomics.add(mem.u16, at2(mem, addr) >>> 1, lo) | 0;
+  return Atomics.add(at2(mem, addr).u16, addr >>> 1, lo) | 0;
 }
 export function i64_atomic_rmw32_add_u(mem: Memory, addr: number, lo: number, _hi: number): number {
   high.bits = 0;
-  return Atomics.add(mem.u32, at4(mem, addr) >>> 2, lo) | 0;
+  return Atomics.add(at4(mem, addr).u32, addr >>> 2, lo) | 0;
 }
 export function i64_atomic_rmw_sub(mem: Memory, addr: number, lo: number, hi: number): number {
-  return i64_split(Atomics.sub(mem.i64, at8(mem, addr) >>> 3, i64_join(lo, hi)));
+  return i64_split(Atomics.sub(at8(mem, addr).i64, addr >>> 3, i64_join(lo, hi)));
 }
 export function i64_atomic_rmw8_sub_u(mem: Memory, addr: number, lo: number, _hi: number): number {
   high.bits = 0;
-  return Atomics.sub(mem.u8, at1(mem, addr), lo) | 0;
+  return Atomics.sub(at1(mem, addr).u8, addr, lo) | 0;
 }
 export function i64_atomic_rmw16_sub_u(mem: Memory, addr: number, lo: number, _hi: number): number {
   high.bits = 0;
-  return Atomics.sub(mem.u16, at2(mem, addr) >>> 1, lo) | 0;
+  return Atomics.sub(at2(mem, addr).u16, addr >>> 1, lo) | 0;
 }
 export function i64_atomic_rmw32_sub_u(mem: Memory, addr: number, lo: number, _hi: number): number {
   high.bits = 0;
-  return Atomics.sub(mem.u32, at4(mem, addr) >>> 2, lo) | 0;
+  return Atomics.sub(at4(mem, addr).u32, addr >>> 2, lo) | 0;
 }
 export function i64_atomic_rmw_and(mem: Memory, addr: number, lo: number, hi: number): number {
-  return i64_split(Atomics.and(mem.i64, at8(mem, addr) >>> 3, i64_join(lo, hi)));
+  return i64_split(Atomics.and(at8(mem, addr).i64, addr >>> 3, i64_join(lo, hi)));
 }
 export function i64_atomic_rmw8_and_u(mem: Memory, addr: number, lo: number, _hi: number): number {
   high.bits = 0;
-  return Atomics.and(mem.u8, at1(mem, addr), lo) | 0;
+  return Atomics.and(at1(mem, addr).u8, addr, lo) | 0;
 }
 export function i64_atomic_rmw16_and_u(mem: Memory, addr: number, lo: number, _hi: number): number {
   high.bits = 0;
-  return Atomics.and(mem.u16, at2(mem, addr) >>> 1, lo) | 0;
+  return Atomics.and(at2(mem, addr).u16, addr >>> 1, lo) | 0;
 }
 export function i64_atomic_rmw32_and_u(mem: Memory, addr: number, lo: number, _hi: number): number {
   high.bits = 0;
-  return Atomics.and(mem.u32, at4(mem, addr) >>> 2, lo) | 0;
+  return Atomics.and(at4(mem, addr).u32, addr >>> 2, lo) | 0;
 }
 export function i64_atomic_rmw_or(mem: Memory, addr: number, lo: number, hi: number): number {
-  return i64_split(Atomics.or(mem.i64, at8(mem, addr) >>> 3, i64_join(lo, hi)));
+  return i64_split(Atomics.or(at8(mem, addr).i64, addr >>> 3, i64_join(lo, hi)));
 }
 export function i64_atomic_rmw8_or_u(mem: Memory, addr: number, lo: number, _hi: number): number {
   high.bits = 0;
-  return Atomics.or(mem.u8, at1(mem, addr), lo) | 0;
+  return Atomics.or(at1(mem, addr).u8, addr, lo) | 0;
 }
 export function i64_atomic_rmw16_or_u(mem: Memory, addr: number, lo: number, _hi: number): number {
   high.bits = 0;
-  return Atomics.or(mem.u16, at2(mem, addr) >>> 1, lo) | 0;
+  return Atomics.or(at2(mem, addr).u16, addr >>> 1, lo) | 0;
 }
 export function i64_atomic_rmw32_or_u(mem: Memory, addr: number, lo: number, _hi: number): number {
   high.bits = 0;
-  return Atomics.or(mem.u32, at4(mem, addr) >>> 2, lo) | 0;
+  return Atomics.or(at4(mem, addr).u32, addr >>> 2, lo) | 0;
 }
 export function i64_atomic_rmw_xor(mem: Memory, addr: number, lo: number, hi: number): number {
-  return i64_split(Atomics.xor(mem.i64, at8(mem, addr) >>> 3, i64_join(lo, hi)));
+  return i64_split(Atomics.xor(at8(mem, addr).i64, addr >>> 3, i64_join(lo, hi)));
 }
 export function i64_atomic_rmw8_xor_u(mem: Memory, addr: number, lo: number, _hi: number): number {
   high.bits = 0;
-  return Atomics.xor(mem.u8, at1(mem, addr), lo) | 0;
+  return Atomics.xor(at1(mem, addr).u8, addr, lo) | 0;
 }
 export function i64_atomic_rmw16_xor_u(mem: Memory, addr: number, lo: number, _hi: number): number {
   high.bits = 0;
-  return Atomics.xor(mem.u16, at2(mem, addr) >>> 1, lo) | 0;
+  return Atomics.xor(at2(mem, addr).u16, addr >>> 1, lo) | 0;
 }
 export function i64_atomic_rmw32_xor_u(mem: Memory, addr: number, lo: number, _hi: number): number {
   high.bits = 0;
-  return Atomics.xor(mem.u32, at4(mem, addr) >>> 2, lo) | 0;
+  return Atomics.xor(at4(mem, addr).u32, addr >>> 2, lo) | 0;
 }
 export function i64_atomic_rmw_xchg(mem: Memory, addr: number, lo: number, hi: number): number {
-  return i64_split(Atomics.exchange(mem.i64, at8(mem, addr) >>> 3, i64_join(lo, hi)));
+  return i64_split(Atomics.exchange(at8(mem, addr).i64, addr >>> 3, i64_join(lo, hi)));
 }
 export function i64_atomic_rmw8_xchg_u(mem: Memory, addr: number, lo: number, _hi: number): number {
   high.bits = 0;
-  return Atomics.exchange(mem.u8, at1(mem, addr), lo) | 0;
+  return Atomics.exchange(at1(mem, addr).u8, addr, lo) | 0;
 }
 export function i64_atomic_rmw16_xchg_u(mem: Memory, addr: number, lo: number, _hi: number): number {
   high.bits = 0;
-  return Atomics.exchange(mem.u16, at2(mem, addr) >>> 1, lo) | 0;
+  return Atomics.exchange(at2(mem, addr).u16, addr >>> 1, lo) | 0;
 }
 export function i64_atomic_rmw32_xchg_u(mem: Memory, addr: number, lo: number, _hi: number): number {
   high.bits = 0;
-  return Atomics.exchange(mem.u32, at4(mem, addr) >>> 2, lo) | 0;
+  return Atomics.exchange(at4(mem, addr).u32, addr >>> 2, lo) | 0;
 }
 export function i64_atomic_rmw_cmpxchg(mem: Memory, addr: number, elo: number, ehi: number, rlo: number, rhi: number): number {
-  return i64_split(Atomics.compareExchange(mem.i64, at8(mem, addr) >>> 3, i64_join(elo, ehi), i64_join(rlo, rhi)));
+  return i64_split(Atomics.compareExchange(at8(mem, addr).i64, addr >>> 3, i64_join(elo, ehi), i64_join(rlo, rhi)));
 }
 export function i64_atomic_rmw8_cmpxchg_u(mem: Memory, addr: number, elo: number, _ehi: number, rlo: number, _rhi: number): number {
   // The expected value is compared at the access width, as the typed view converts it.
   high.bits = 0;
-  return Atomics.compareExchange(mem.u8, at1(mem, addr), elo, rlo) | 0;
+  return Atomics.compareExchange(at1(mem, addr).u8, addr, elo, rlo) | 0;
 }
 export function i64_atomic_rmw16_cmpxchg_u(mem: Memory, addr: number, elo: number, _ehi: number, rlo: number, _rhi: number): number {
   // The expected value is compared at the access width, as the typed view converts it.
   high.bits = 0;
-  return Atomics.compareExchange(mem.u16, at2(mem, addr) >>> 1, elo, rlo) | 0;
+  return Atomics.compareExchange(at2(mem, addr).u16, addr >>> 1, elo, rlo) | 0;
 }
 export function i64_atomic_rmw32_cmpxchg_u(mem: Memory, addr: number, elo: number, _ehi: number, rlo: number, _rhi: number): number {
   // The expected value is compared at the access width, as the typed view converts it.
   high.bits = 0;
-  return Atomics.compareExchange(mem.u32, at4(mem, addr) >>> 2, elo, rlo) | 0;
+  return Atomics.compareExchange(at4(mem, addr).u32, addr >>> 2, elo, rlo) | 0;
 }
 
 
@@ -294,7 +297,8 @@ function timeoutMs(timeout: bigint): number {
 
 
 export function memory_atomic_wait32(mem: Memory, addr: number, expected: number, timeout: bigint): number {
-  const index = at4(mem, addr) >>> 2;
+  at4(mem, addr);
+  const index = addr >>> 2;
   if (!mem.shared) trap(TRAP_EXPECTED_SHARED);
   if (timeout === 0n || !mayBlock) {
     if (Atomics.load(mem.i32, index) !== expected) return 1;
@@ -305,7 +309,8 @@ export function memory_atomic_wait32(mem: Memory, addr: number, expected: number
 }
 
 export function memory_atomic_wait64(mem: Memory, addr: number, expected: bigint, timeout: bigint): number {
-  const index = at8(mem, addr) >>> 3;
+  at8(mem, addr);
+  const index = addr >>> 3;
   if (!mem.shared) trap(TRAP_EXPECTED_SHARED);
   if (timeout === 0n || !mayBlock) {
     if (Atomics.load(mem.i64, index) !== expected) return 1;
@@ -317,7 +322,8 @@ export function memory_atomic_wait64(mem: Memory, addr: number, expected: bigint
 
 /** Wake up to `count` (u32) waiters on `addr`; the number woken. A non-shared memory has none. */
 export function memory_atomic_notify(mem: Memory, addr: number, count: number): number {
-  const index = at4(mem, addr) >>> 2;
+  at4(mem, addr);
+  const index = addr >>> 2;
   if (!mem.shared) return 0;
   // V8 keys waiters by buffer and byte address, so this also wakes wait64 waiters on `addr`.
   return Atomics.notify(mem.i32, index, count >>> 0);

@@ -5,10 +5,10 @@
 import { Global } from './global.js';
 import { instantiateOptions, registerInstance } from './instance-thread.js';
 import { hostFuncRef, isFuncRef, makeFuncRef, parseTypeKey, asWasmTrap, type FuncRef, type InstanceBase, type WasmCode } from './funcref.js';
-import { Memory, PAGE_SIZE } from './memory.js';
+import { checked, Memory, PAGE_SIZE } from './memory.js';
 import { f32FromBits, f64FromBits } from './numeric/bits.js';
 import { Table } from './table.js';
-import { LinkError, TRAP_MEMORY_OOB, TRAP_TABLE_OOB, trap } from './trap.js';
+import { LinkError, TRAP_TABLE_OOB, trap } from './trap.js';
 
 type ConstInstr = [string, ...unknown[]];
 
@@ -286,8 +286,7 @@ export function createInstance(desc: ModuleDescriptor, imports: Record<string, u
     const memory = inst[desc.memoryProps[d.memory]!] as Memory;
     const offset = (evalConst(inst, d.offset!) as number) >>> 0;
     const bytes = inst.datas[i]!;
-    if (offset + bytes.length > memory.length) trap(TRAP_MEMORY_OOB);
-    memory.u8.set(bytes, offset);
+    checked(memory, offset, bytes.length).u8.set(bytes, offset); // an imported memory may have grown elsewhere
     inst.datas[i] = new Uint8Array(0);
   });
   options?.onInstance?.(inst);

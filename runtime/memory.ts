@@ -135,11 +135,14 @@ function toPages(value: number, what: string): number {
 
 /**
  * Bounds check for an access of `size` bytes at `addr` (an exact, non-negative number that
- * may exceed 2^32). Returns `addr`; traps when out of bounds.
+ * may exceed 2^32); traps when out of bounds. Returns `mem` with views that cover the access:
+ * callers read the view from the result (`checked(mem, a, 4).dv.getInt32(a)`), never before the
+ * call, because the check may refresh the views after another thread grew a shared memory, and
+ * JS evaluates `mem.dv` before the arguments of a call on it.
  */
-function check(mem: Memory, addr: number, size: number): number {
+export function checked(mem: Memory, addr: number, size: number): Memory {
   if (addr + size > mem.length && !(mem.refresh() && addr + size <= mem.length)) trap(TRAP_MEMORY_OOB);
-  return addr;
+  return mem;
 }
 
 /** Typed views use the platform's byte order; wasm's is little-endian (DataView is told so). */
@@ -149,43 +152,43 @@ export const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 
 // Measured in bench/README.md ("memory views").
 export function i32_load(mem: Memory, addr: number): number {
   if (LITTLE_ENDIAN && (addr & 3) === 0 && addr + 4 <= mem.length) return mem.i32[addr >>> 2]!;
-  return mem.dv.getInt32(check(mem, addr, 4), true);
+  return checked(mem, addr, 4).dv.getInt32(addr, true);
 }
 export function f32_load(mem: Memory, addr: number): number {
   // Through the bits: reading a Float32 would quieten a signalling NaN.
-  return f32FromBits(mem.dv.getUint32(check(mem, addr, 4), true));
+  return f32FromBits(checked(mem, addr, 4).dv.getUint32(addr, true));
 }
 export function f64_load(mem: Memory, addr: number): number {
-  return mem.dv.getFloat64(check(mem, addr, 8), true);
+  return checked(mem, addr, 8).dv.getFloat64(addr, true);
 }
 export function i32_load8_s(mem: Memory, addr: number): number {
-  return mem.dv.getInt8(check(mem, addr, 1));
+  return checked(mem, addr, 1).dv.getInt8(addr);
 }
 export function i32_load8_u(mem: Memory, addr: number): number {
-  return mem.u8[check(mem, addr, 1)]!;
+  return checked(mem, addr, 1).u8[addr]!;
 }
 export function i32_load16_s(mem: Memory, addr: number): number {
-  return mem.dv.getInt16(check(mem, addr, 2), true);
+  return checked(mem, addr, 2).dv.getInt16(addr, true);
 }
 export function i32_load16_u(mem: Memory, addr: number): number {
-  return mem.dv.getUint16(check(mem, addr, 2), true);
+  return checked(mem, addr, 2).dv.getUint16(addr, true);
 }
 
 export function i32_store(mem: Memory, addr: number, value: number): void {
   if (LITTLE_ENDIAN && (addr & 3) === 0 && addr + 4 <= mem.length) mem.i32[addr >>> 2] = value;
-  else mem.dv.setInt32(check(mem, addr, 4), value, true);
+  else checked(mem, addr, 4).dv.setInt32(addr, value, true);
 }
 export function f32_store(mem: Memory, addr: number, value: number): void {
-  mem.dv.setInt32(check(mem, addr, 4), f32ToBits(value), true);
+  checked(mem, addr, 4).dv.setInt32(addr, f32ToBits(value), true);
 }
 export function f64_store(mem: Memory, addr: number, value: number): void {
-  mem.dv.setFloat64(check(mem, addr, 8), value, true);
+  checked(mem, addr, 8).dv.setFloat64(addr, value, true);
 }
 export function i32_store8(mem: Memory, addr: number, value: number): void {
-  mem.u8[check(mem, addr, 1)] = value;
+  checked(mem, addr, 1).u8[addr] = value;
 }
 export function i32_store16(mem: Memory, addr: number, value: number): void {
-  mem.dv.setInt16(check(mem, addr, 2), value, true);
+  checked(mem, addr, 2).dv.setInt16(addr, value, true);
 }
 
 export function memory_size(mem: Memory): number {
@@ -199,15 +202,15 @@ export function memory_grow(mem: Memory, delta: number): number {
 export function memory_fill(mem: Memory, dest: number, value: number, n: number): void {
   const d = dest >>> 0;
   const len = n >>> 0;
-  check(mem, d, len);
-  mem.u8.fill(value & 0xff, d, d + len);
+  checked(mem, d, len).u8.fill(value & 0xff, d, d + len);
 }
 export function memory_copy(dst: Memory, src: Memory, dest: number, source: number, n: number): void {
   const d = dest >>> 0;
   const s = source >>> 0;
   const len = n >>> 0;
-  check(src, s, len);
-  check(dst, d, len);
+  checked(src, s, len);
+  checked(dst, d, len);
+  // The views are read after both checks, which may have refreshed them.
   if (dst === src) dst.u8.copyWithin(d, s, s + len);
   else dst.u8.set(src.u8.subarray(s, s + len), d);
 }
@@ -217,8 +220,7 @@ export function memory_init(mem: Memory, datas: Uint8Array[], segment: number, d
   const s = source >>> 0;
   const len = n >>> 0;
   if (s + len > data.length) trap(TRAP_MEMORY_OOB);
-  check(mem, d, len);
-  mem.u8.set(data.subarray(s, s + len), d);
+  checked(mem, d, len).u8.set(data.subarray(s, s + len), d);
 }
 /** data.drop and elem.drop: the segment becomes empty. */
 export function segment_drop(segments: { slice(a: number, b: number): unknown }[], segment: number): void {

@@ -23,6 +23,8 @@ export class HostThread implements Caller {
   /** TLS values by key (this thread's own). */
   private tls: number[] = [];
   private jmpTokens = 0;
+  /** Tokens of this thread's jmp_buf_set frames still on the stack, innermost last. */
+  private liveTokens: number[] = [];
   private kernel: KernelInstance | undefined;
   private view: DataView | undefined;
 
@@ -172,18 +174,30 @@ export class HostThread implements Caller {
   // ---- context: jmp_buf_set / longjmp ----
 
   /**
-   * Call func(); a longjmp to `jmpbuf` from inside unwinds back here (as a JS exception through
-   * the kernel's frames), and we return normally with the stack pointer as it was.
+   * Call func(); a longjmp through any buffer holding this call's token unwinds back here (as a
+   * JS exception through the kernel's frames), and we return normally with the stack pointer as
+   * it was. The token, not the buffer's address, names the frame: LKL's `__switch_to` copies a
+   * dying thread's `sched_jb` into a local jmp_buf and longjmps to the copy.
    */
   jmpBufSet(jmpbuf: number, func: number): void {
-    const token = ((this.slot & 0x3ff) << 20) | (++this.jmpTokens & 0xfffff) || 1;
+    // Unique among this thread's live frames (a longjmp only unwinds its own thread's stack,
+    // and the counter skips tokens still live after it wraps); the slot bits make a buffer set
+    // on another thread miss rather than land in the wrong frame.
+    let token: number;
+    do {
+      this.jmpTokens = (this.jmpTokens + 1) & 0xfffff || 1;
+      token = (((this.slot & 0x7ff) << 20) | this.jmpTokens) >>> 0;
+    } while (this.liveTokens.includes(token));
     this.mem(jmpbuf, 4).setUint32(jmpbuf, token, true);
     const sp = this.instance.getStackPointer();
+    this.liveTokens.push(token);
     try {
       this.call(func);
     } catch (e) {
-      if (!(e instanceof LongJump) || e.jmpbuf !== jmpbuf || e.token !== token) throw e;
+      if (!(e instanceof LongJump) || e.token !== token) throw e;
       this.instance.setStackPointer(sp);
+    } finally {
+      this.liveTokens.pop();
     }
   }
 

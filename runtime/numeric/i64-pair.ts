@@ -4,7 +4,8 @@
 // `high.bits`, which the caller reads at once (one JS thread runs one call at a time, so the
 // scratch cannot be clobbered in between). Halves are signed int32 numbers.
 
-import { TRAP_DIV_ZERO, TRAP_INT_OVERFLOW, TRAP_INVALID_CONVERSION, TRAP_MEMORY_OOB, trap } from '../trap.js';
+import { checked, type Memory } from '../memory.js';
+import { TRAP_DIV_ZERO, TRAP_INT_OVERFLOW, TRAP_INVALID_CONVERSION, trap } from '../trap.js';
 import { HI, LO, scratchF64, scratchI32, scratchI64 } from './bits.js';
 import { f32_convert_i64_s as f32FromBigS, f32_convert_i64_u as f32FromBigU } from './convert.js';
 
@@ -300,36 +301,24 @@ export function f64_reinterpret_i64(lo: number, hi: number): number {
 
 // ---- memory ----
 
-interface MemoryView {
-  length: number;
-  dv: DataView;
-  i32: Int32Array;
-  refresh(): boolean;
-}
-
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-function check(mem: MemoryView, addr: number, size: number): number {
-  if (addr + size > mem.length && !(mem.refresh() && addr + size <= mem.length)) trap(TRAP_MEMORY_OOB);
-  return addr;
-}
-
-export function i64_load(mem: MemoryView, addr: number): number {
+export function i64_load(mem: Memory, addr: number): number {
   if (LITTLE_ENDIAN && (addr & 3) === 0 && addr + 8 <= mem.length) {
     high.bits = mem.i32[(addr >>> 2) + 1]!;
     return mem.i32[addr >>> 2]!;
   }
-  check(mem, addr, 8);
-  high.bits = mem.dv.getInt32(addr + 4, true);
-  return mem.dv.getInt32(addr, true);
+  const dv = checked(mem, addr, 8).dv; // after the check, which may refresh the views
+  high.bits = dv.getInt32(addr + 4, true);
+  return dv.getInt32(addr, true);
 }
-export function i64_store(mem: MemoryView, addr: number, lo: number, hi: number): void {
+export function i64_store(mem: Memory, addr: number, lo: number, hi: number): void {
   if (LITTLE_ENDIAN && (addr & 3) === 0 && addr + 8 <= mem.length) {
     mem.i32[addr >>> 2] = lo;
     mem.i32[(addr >>> 2) + 1] = hi;
     return;
   }
-  check(mem, addr, 8);
-  mem.dv.setInt32(addr, lo, true);
-  mem.dv.setInt32(addr + 4, hi, true);
+  const dv = checked(mem, addr, 8).dv; // after the check, which may refresh the views
+  dv.setInt32(addr, lo, true);
+  dv.setInt32(addr + 4, hi, true);
 }

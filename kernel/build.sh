@@ -7,17 +7,19 @@ cd "$(dirname "$0")"
 CC=${1:-clang-19}
 
 SOURCES="abi/host_ops.c test-kernel/klib.c test-kernel/kmem.c test-kernel/sched.c test-kernel/pipe.c
-  test-kernel/syscalls.c test-kernel/selftest.c test-kernel/main.c"
+  test-kernel/syscalls.c test-kernel/selftest.c test-kernel/main.c test-kernel/cpu.c test-kernel/grow.c
+  test-kernel/kthreads.c test-kernel/procfs.c"
 
 # wasm32 with threads: atomics and bulk memory; freestanding, no libc.
 CFLAGS="--target=wasm32 -matomics -mbulk-memory -ffreestanding -nostdlib -fno-builtin
   -Wall -Wextra -Werror -Wno-unused-parameter -std=c11"
 # Shared memory imported as env.memory (2 MiB at start, room to grow to 256 MiB), the
 # function table and __heap_base exported, a 64 KiB stack for the boot thread, no entry point. The name
-# section stays (no -s): hosts find __stack_pointer and __heap_base there.
+# section stays (no -s): hosts find __stack_pointer and __heap_base there. Function pointers
+# start at 4096 in the table, as in LKL's WasmLinux build (--table-base=4096).
 LDFLAGS="-Wl,--no-entry -Wl,--shared-memory -Wl,--import-memory
   -Wl,--initial-memory=2097152 -Wl,--max-memory=268435456
-  -Wl,--export-table -Wl,--export=__heap_base -Wl,-z,stack-size=65536"
+  -Wl,--export-table -Wl,--export=__heap_base -Wl,-z,stack-size=65536 -Wl,--table-base=4096"
 
 # shellcheck disable=SC2086
 $CC $CFLAGS -O2 $LDFLAGS -o test-kernel.wasm $SOURCES
@@ -29,6 +31,6 @@ $CC $CFLAGS -O1 -g $LDFLAGS -o test-kernel.debug.wasm $SOURCES
 # shellcheck disable=SC2086
 $CC $CFLAGS -O2 -Wl,--no-entry -Wl,--shared-memory -Wl,--export-memory \
   -Wl,--initial-memory=2097152 -Wl,--max-memory=268435456 \
-  -Wl,--export-table -Wl,--export=__stack_pointer -Wl,-z,stack-size=65536 \
+  -Wl,--export-table -Wl,--export=__stack_pointer -Wl,-z,stack-size=65536 -Wl,--table-base=4096 \
   -o test-kernel.export-memory.wasm $SOURCES
 ls -l test-kernel.wasm test-kernel.debug.wasm test-kernel.export-memory.wasm

@@ -60,6 +60,35 @@ void kcond_destroy(struct kcond *c);
 void kcond_wait(struct kcond *c, host_mutex_t held);
 void kcond_broadcast(struct kcond *c);
 
+/* cpu.c: one CPU shared by kernel tasks, as LKL has it (see cpu.c) */
+struct task;
+struct cpu_stats {
+	int tasks_started;
+	int tasks_exited;
+	int switches;
+	int irqs;
+	int timers_run;
+};
+extern struct cpu_stats cpu_stats;
+void cpu_start(void);
+void cpu_stop(void);
+void cpu_enter(void);
+void cpu_leave(void);
+int cpu_should_stop(void);
+struct task *task_create(const char *name, int (*fn)(void *), void *arg);
+int task_join(struct task *t);
+struct task *task_current(void);
+void task_sleep(void);
+void task_wake_up(struct task *t);
+void task_sleep_ms(unsigned ms);
+void schedule(void);
+void cond_resched(void);
+
+/* grow.c: threads whose views of memory predate its first growth */
+void grow_probes_start(void);
+void grow_probes_check(void);
+void *kmem_top(void);
+
 /* Counters the host can read through the kstat syscall (see syscalls.c). */
 struct kstats {
 	int threads_started;
@@ -83,6 +112,17 @@ long fd_read(int fd, char *buf, long count);
 long fd_write(int fd, const char *buf, long count);
 long fd_close(int fd);
 void fd_close_all(void);
+struct procfile;
+long fd_open_proc(struct procfile *pf);
+
+/* procfs.c: read-only files whose text is made at open */
+long proc_open(const char *path);
+long procfile_read(struct procfile *pf, char *buf, long count);
+void procfile_free(struct procfile *pf);
+
+/* kthreads.c */
+void kthreads_boot(void);
+void kthreads_stop(void);
 
 /* syscalls.c */
 void syscalls_init(void);

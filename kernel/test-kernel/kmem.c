@@ -12,6 +12,7 @@ struct chunk {
 };
 
 static struct chunk *heap;
+static unsigned long heap_size;
 static host_mutex_t kmem_lock;
 static size_t in_use;
 
@@ -20,6 +21,7 @@ void kmem_init(unsigned long size)
 	heap = host_mem_alloc(size);
 	if (!heap)
 		panic("kmem: the host has no %lu bytes\n", size);
+	heap_size = size;
 	heap->size = size - sizeof(struct chunk);
 	heap->free = 1;
 	heap->next = 0;
@@ -75,4 +77,10 @@ size_t kmem_in_use(void)
 	size_t n = in_use;
 	host_mutex_unlock(kmem_lock);
 	return n;
+}
+
+/* The end of the heap: the last bytes the host's first mem_alloc made room for. */
+void *kmem_top(void)
+{
+	return (char *)heap + heap_size;
 }

@@ -66,7 +66,11 @@ __attribute__((export_name("init"))) int kernel_init(void)
 	printk("%s %s (wasm32, WasmLinux host ABI)\n", KERNEL_NAME, KERNEL_RELEASE);
 	if (host_time() == 0)
 		panic("time: the host clock reads 0\n");
+	/* As in LKL, idle, the irq and ksoftirqd run before the first mem_alloc grows the memory. */
+	cpu_start();
+	grow_probes_start();
 	kmem_init(HEAP_SIZE);
+	grow_probes_check();
 	fd_init();
 	syscalls_init();
 	kw.lock = host_mutex_alloc(0);
@@ -74,6 +78,7 @@ __attribute__((export_name("init"))) int kernel_init(void)
 	kw.tail = &kw.head;
 	kw.thread = kthread_start(kworker, 0);
 	selftest_run();
+	kthreads_boot();
 	printk("syscalls: %d entries\n", syscall_count());
 	printk("boot: done\n");
 	return 0;
@@ -90,6 +95,7 @@ void kernel_shutdown(void)
 	host_sem_up(kw.pending);
 	host_thread_join(kw.thread);
 	fd_close_all();
+	cpu_stop();
 	printk("reboot: kworker stopped, %d threads started, %d timers fired, %d TLS destructors run\n",
 	       kstats.threads_started, kstats.timers_fired, kstats.tls_destructors);
 	printk("reboot: System halted\n");

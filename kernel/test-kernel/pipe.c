@@ -20,7 +20,8 @@ struct pipe {
 };
 
 struct file {
-	struct pipe *pipe; /* 0: a free slot (or the console for fds 0-2) */
+	struct pipe *pipe; /* a pipe end, or */
+	struct procfile *proc; /* a read-only file (procfs.c); both 0: a free slot (or the console for fds 0-2) */
 	int write_end;
 };
 
@@ -35,7 +36,7 @@ void fd_init(void)
 static int fd_alloc(struct pipe *p, int write_end)
 {
 	for (int fd = 3; fd < MAX_FDS; fd++) {
-		if (!files[fd].pipe) {
+		if (!files[fd].pipe && !files[fd].proc) {
 			files[fd].pipe = p;
 			files[fd].write_end = write_end;
 			return fd;
@@ -74,9 +75,22 @@ long pipe_create(int fds[2])
 
 static struct file *fd_get(int fd)
 {
-	if (fd < 3 || fd >= MAX_FDS || !files[fd].pipe)
+	if (fd < 3 || fd >= MAX_FDS || !(files[fd].pipe || files[fd].proc))
 		return 0;
 	return &files[fd];
+}
+
+/* A new fd for a read-only file. */
+long fd_open_proc(struct procfile *pf)
+{
+	host_mutex_lock(fd_lock);
+	int fd = fd_alloc(0, 0);
+	if (fd >= 0)
+		files[fd].proc = pf;
+	else
+		procfile_free(pf);
+	host_mutex_unlock(fd_lock);
+	return fd;
 }
 
 /* Blocks until at least one byte is there or every writer is gone (then 0). */
@@ -89,6 +103,8 @@ long fd_read(int fd, char *buf, long count)
 		return -EBADF;
 	if (count <= 0)
 		return count < 0 ? -EINVAL : 0;
+	if (f->proc)
+		return procfile_read(f->proc, buf, count);
 	struct pipe *p = f->pipe;
 	host_mutex_lock(p->lock);
 	while (p->count == 0 && p->writers > 0)
@@ -119,7 +135,7 @@ long fd_write(int fd, const char *buf, long count)
 		return count;
 	}
 	struct file *f = fd_get(fd);
-	if (!f || !f->write_end)
+	if (!f || !f->write_end || f->proc)
 		return -EBADF;
 	if (count < 0)
 		return -EINVAL;
@@ -153,9 +169,15 @@ long fd_close(int fd)
 		return -EBADF;
 	}
 	struct pipe *p = f->pipe;
+	struct procfile *pf = f->proc;
 	int write_end = f->write_end;
 	f->pipe = 0;
+	f->proc = 0;
 	host_mutex_unlock(fd_lock);
+	if (pf) {
+		procfile_free(pf);
+		return 0;
+	}
 
 	host_mutex_lock(p->lock);
 	if (write_end)
@@ -178,6 +200,6 @@ long fd_close(int fd)
 void fd_close_all(void)
 {
 	for (int fd = 3; fd < MAX_FDS; fd++)
-		if (files[fd].pipe)
+		if (files[fd].pipe || files[fd].proc)
 			fd_close(fd);
 }

@@ -6,6 +6,7 @@
  */
 #include "kernel.h"
 
+#define NR_openat 56
 #define NR_pipe2 59
 #define NR_close 57
 #define NR_read 63
@@ -61,6 +62,18 @@ static long sys_pipe2(long fds, long flags)
 	return pipe_create((int *)fds);
 }
 
+/* openat(dirfd, path, flags, mode): the /proc files of procfs.c, read-only. */
+static long sys_openat(long dirfd, long path, long flags, long mode)
+{
+	(void)dirfd;
+	(void)mode;
+	if (!path)
+		return -EFAULT;
+	if ((flags & 3) != 0)
+		return -EPERM;
+	return proc_open((const char *)path);
+}
+
 static long sys_getpid(void) { return 1; }
 static long sys_getppid(void) { return 0; }
 static long sys_gettid(void) { return host_gettid(); }
@@ -99,7 +112,7 @@ static long sys_nanosleep(long req, long rem)
 	const struct timespec64 *t = (const struct timespec64 *)req;
 	if (!t || t->tv_nsec < 0 || t->tv_nsec >= 1000000000 || t->tv_sec < 0)
 		return -EINVAL;
-	ksleep_ms((unsigned)(t->tv_sec * 1000 + t->tv_nsec / 1000000));
+	task_sleep_ms((unsigned)(t->tv_sec * 1000 + t->tv_nsec / 1000000)); /* the clock event's irq wakes us */
 	if (rem)
 		memset((void *)rem, 0, sizeof(struct timespec64));
 	return 0;
@@ -298,6 +311,7 @@ void syscalls_init(void)
 	SYS3(NR_write, sys_write);
 	SYS1(NR_close, sys_close);
 	SYS2(NR_pipe2, sys_pipe2);
+	SYS4(NR_openat, sys_openat);
 	SYS0(NR_getpid, sys_getpid);
 	SYS0(NR_getppid, sys_getppid);
 	SYS0(NR_gettid, sys_gettid);
@@ -320,17 +334,8 @@ int syscall_count(void)
 	return n;
 }
 
-/* The export: syscall `no` with exactly `nargs` arguments at `args`; the result or -errno. */
-__attribute__((export_name("syscall"))) long kernel_syscall(long no, long nargs, const long *args)
+static long dispatch(const struct syscall_entry *e, const long *args)
 {
-	if (kernel_halted)
-		return -EIO;
-	if (no < 0 || no >= NR_MAX || !table[no].name)
-		return -ENOSYS;
-	const struct syscall_entry *e = &table[no];
-	if (nargs != e->argc || (nargs && !args))
-		return -EINVAL;
-	KSTAT_INC(syscalls);
 	switch (e->argc) {
 	case 0:
 		return e->f0();
@@ -344,4 +349,22 @@ __attribute__((export_name("syscall"))) long kernel_syscall(long no, long nargs,
 		return e->f4(args[0], args[1], args[2], args[3]);
 	}
 	return -ENOSYS;
+}
+
+/* The export: syscall `no` with exactly `nargs` arguments at `args`; the result or -errno.
+ * As in LKL, the calling host thread takes the CPU for the syscall (cpu.c). */
+__attribute__((export_name("syscall"))) long kernel_syscall(long no, long nargs, const long *args)
+{
+	if (kernel_halted)
+		return -EIO;
+	if (no < 0 || no >= NR_MAX || !table[no].name)
+		return -ENOSYS;
+	const struct syscall_entry *e = &table[no];
+	if (nargs != e->argc || (nargs && !args))
+		return -EINVAL;
+	KSTAT_INC(syscalls);
+	cpu_enter();
+	long r = dispatch(e, args);
+	cpu_leave();
+	return r;
 }

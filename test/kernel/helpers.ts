@@ -36,7 +36,7 @@ export async function boot(wasm: string, engine: 'w2js' | 'native', extra: BootO
 
 // Syscall numbers of the test kernel (kernel/test-kernel/syscalls.c).
 export const NR = {
-  pipe2: 59, close: 57, read: 63, write: 64, nanosleep: 101, clock_gettime: 113, reboot: 142, uname: 160,
+  openat: 56, pipe2: 59, close: 57, read: 63, write: 64, nanosleep: 101, clock_gettime: 113, reboot: 142, uname: 160,
   getpid: 172, getppid: 173, gettid: 178, kstat: 500, block_test: 501, pipe_echo: 502, hostcall: 503, crash: 504,
 } as const;
 
@@ -54,10 +54,17 @@ export function kstats(kernel: Kernel): Record<(typeof KSTATS)[number], number> 
   }
 }
 
+/**
+ * Kernel threads alive after boot: kworker, idle, ksoftirqd, the clock event's timer thread and
+ * the 16 kernel threads of kthreads.c (each asleep on its semaphore).
+ */
+export const THREADS_AFTER_BOOT = 20;
+
 /** The log lines init() prints, in order, on every run. */
 export const BOOT_LOG = [
   'w2js-test-kernel 1.0.0 (wasm32, WasmLinux host ABI)',
   'kmem: 8192 KiB heap from the host',
+  'grow: 12 of 12 threads from before the grow accessed the new memory',
   'selftest: mem: 4 blocks of 1 MiB allocated, filled, freed and reused',
   'selftest: sem: 4 producers, 2 consumers, 1000 items, sum 499500',
   'selftest: mutex: 4 threads x 5000 increments = 20000',
@@ -70,6 +77,9 @@ export const BOOT_LOG = [
   'selftest: longjmp: 2 threads x 100 jumps from depth 64, stack pointer restored',
   'selftest: pipe: 65536 bytes through a 4096-byte pipe between 2 threads, checksum abaa9dc5',
   'selftest: kworker: 10 work items done',
-  'syscalls: 16 entries',
+  'kthreads: 16 kernel threads ran 64 initcalls, checksum 67854680',
+  'kthreads: 4 workers slept and died, results 0 1 4 9',
+  'kthreads: memory grown by a task, then written here: 6984ee0a',
+  'syscalls: 17 entries',
   'boot: done',
 ];

@@ -18,7 +18,7 @@ import { SharedLog } from './host/log.js';
 import type { MemoryLike } from './host/memory-pool.js';
 import { nativeWasm } from './host/native-wasm.js';
 import { DEFAULT_LIMITS, HostState, KIND_BOOT, type HostLimits } from './host/state.js';
-import { claimThread, markRunning } from './host/threads.js';
+import { claimThread, markRunning, prestartWorkers, waitWorkersStarted } from './host/threads.js';
 import { patchForNative, readKernelWasm, type KernelWasmInfo } from './host/wasm-info.js';
 import type { SpawnerData, SpawnerMessage } from './host/worker-protocol.js';
 
@@ -55,13 +55,24 @@ export interface BootOptions {
    * kernel call chains on the w2js engine recurse on the JS stack.
    */
   workerStackSizeMb?: number;
+  /**
+   * Kernel workers to start before init(), each loading and instantiating the kernel, so the
+   * threads a kernel creates while booting find a worker ready instead of waiting for one to
+   * load (LKL makes 16 or more). They load in parallel with init() (default 16; 0: start
+   * workers only on demand). See bench/README.md ("kernel boot").
+   */
+  prestartWorkers?: number;
+  /** Wait for the prestarted workers to be ready before init() (default false). */
+  awaitPrestart?: boolean;
 }
 
 const INFO_FILE = 'w2js-kernel.json';
+const DEFAULT_PRESTART = 16;
 
 /** Boot `target` (a kernel .wasm, or a directory compiled from one) and run its init(). */
 export async function bootKernel(target: string, options: BootOptions = {}): Promise<Kernel> {
   const engine = options.engine ?? 'w2js';
+  const t0 = performance.now();
   const { info, spec, memory } = await prepare(target, engine, options);
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const state = HostState.create(limits, options.stackSize ?? 256 * 1024);
@@ -79,9 +90,14 @@ export async function bootKernel(target: string, options: BootOptions = {}): Pro
   boot.pool.init(instance.heapBase() ?? info.heapBaseValue ?? memory.buffer.byteLength);
 
   const spawner = await startSpawner({ spec, state: state.buffer, log: log.buffer, logFd, sourceMaps, stackSizeMb: options.workerStackSizeMb, threadWorkerUrl: new URL('./host/thread-worker.js', import.meta.url).href });
+  const ready = prestartWorkers(state, options.prestartWorkers ?? DEFAULT_PRESTART);
+  if (options.awaitPrestart) waitWorkersStarted(state, ready);
   const kernel = new BootedKernel(engine, state, log, boot, instance, spawner);
+  const t1 = performance.now();
+  kernel.timings.prepareMs = t1 - t0;
   try {
     kernel.init();
+    kernel.timings.initMs = performance.now() - t1;
   } catch (e) {
     await kernel.halt().catch(() => undefined);
     throw e;

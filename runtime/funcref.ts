@@ -24,6 +24,12 @@ export interface FuncRef {
   wasmCode: WasmCode;
   wasmInst: InstanceBase;
   wasmType: string;
+  /**
+   * Host functions only: the call generated code makes for the import, flat wasm arguments in
+   * and the flat result out, without the instance argument, rest parameters or spread (an
+   * import like the kernel ABI's nccc_call64 runs on every lock and unlock).
+   */
+  wasmDirect?: (...flat: number[]) => unknown;
 }
 
 /** The instance host functions "belong" to: a family no wasm instance shares. */
@@ -136,7 +142,31 @@ export function hostFuncRef(host: (...args: unknown[]) => unknown, typeKey: stri
       return [lo, high.bits];
     });
   };
-  return makeFuncRef(code as WasmCode, HOST_INSTANCE, typeKey, host.name);
+  const ref = makeFuncRef(code as WasmCode, HOST_INSTANCE, typeKey, host.name);
+  ref.wasmDirect = directHostCall(host, params, results) ?? ((...flat: number[]) => code(undefined, ...flat));
+  return ref;
+}
+
+/** A fixed-arity caller of `host` for the common signatures: no i64, at most one result. */
+function directHostCall(host: (...args: unknown[]) => unknown, params: string[], results: string[]): ((...flat: number[]) => unknown) | undefined {
+  if (params.includes('i64') || results.length > 1 || results[0] === 'i64' || params.length > 4) return undefined;
+  const t = results[0];
+  if (t === undefined) {
+    switch (params.length) {
+      case 0: return () => void host();
+      case 1: return (a) => void host(a);
+      case 2: return (a, b) => void host(a, b);
+      case 3: return (a, b, c) => void host(a, b, c);
+      default: return (a, b, c, d) => void host(a, b, c, d);
+    }
+  }
+  switch (params.length) {
+    case 0: return () => fromJS(t, host());
+    case 1: return (a) => fromJS(t, host(a));
+    case 2: return (a, b) => fromJS(t, host(a, b));
+    case 3: return (a, b, c) => fromJS(t, host(a, b, c));
+    default: return (a, b, c, d) => fromJS(t, host(a, b, c, d));
+  }
 }
 
 /** call_indirect's lookup (spec 4.4.8): bounds, null and signature checks, in that order. */

@@ -86,7 +86,7 @@ function linkImport(inst: Instance, desc: ModuleDescriptor, imp: ModuleDescripto
       }
       inst.funcrefs[funcIndex] = ref;
       // Called directly by generated code, without the instance argument.
-      inst[imp.prop] = (ref.wasmCode as (...a: unknown[]) => unknown).bind(null, ref.wasmInst);
+      inst[imp.prop] = ref.wasmDirect ?? (ref.wasmCode as (...a: unknown[]) => unknown).bind(null, ref.wasmInst);
       return;
     }
     case 'table': {

@@ -14,7 +14,7 @@ const SEED = 0x5eed1e55;
 const SUBSYSTEMS = 64;
 const LIB_FUNCS = 96;
 const BIG_SHARE = 0.04; // functions of a few KB among the many small ones
-const NOINLINE_SHARE = 0.5; // helpers kept out of line, as if in another translation unit
+const NOINLINE_SHARE = 0.75; // helpers kept out of line, as if in another translation unit
 
 /** mulberry32: small and fixed, unlike Math.random. */
 function makeRng(seed) {
@@ -150,7 +150,8 @@ function switchOnState(r, s) {
 
 /** Statements over a byte buffer `p`, `n` and `acc`, `x`: library code. */
 const LIB_FRAGMENTS = [
-	(r) => ['for (size_t i = 0; i < n; i++) {', '\tacc ^= p[i];', '\tfor (unsigned k = 0; k < 8; k++)',
+	// Bitwise CRC over at most 16 bytes: the boot path stays short.
+	(r) => ['for (size_t i = 0; i < n && i < 16; i++) {', '\tacc ^= p[i];', '\tfor (unsigned k = 0; k < 8; k++)',
 		`\t\tacc = (acc >> 1) ^ (${r.hex()} & (0u - (acc & 1u)));`, '}'],
 	(r) => ['for (size_t i = 0; i < n; i++)', `\tacc = (acc ^ p[i]) * ${r.pick(['0x01000193u', '0x9e3779b1u', '0x85ebca6bu'])};`],
 	() => ['for (size_t i = 0; i < n; i++)', '\tacc = gen_crc_tab[(acc ^ p[i]) & 0xffu] ^ (acc >> 8);'],
@@ -200,7 +201,7 @@ function callText(r, callee, ctx) {
 
 /** Fragments and calls, the calls spread among the fragments; a few functions get big. */
 function bodyLines(r, pool, f, s, ctx) {
-	const count = r.chance(BIG_SHARE) ? r.int(14, 30) : r.int(1, 4);
+	const count = r.chance(BIG_SHARE) ? r.int(12, 24) : r.pick([1, 1, 2, 2, 3]);
 	const parts = [];
 	for (let i = 0; i < count; i++) parts.push(r.pick(pool)(r, s, f));
 	for (const callee of f.callees) parts.splice(r.int(0, parts.length), 0, [callText(r, callee, ctx)]);

@@ -336,14 +336,18 @@ void cpu_enter(void)
 	cpu_enter_as(me);
 }
 
-/* Leave the CPU: to the runnable tasks if there are any (by switching away for good), else free it. */
+/*
+ * Leave the CPU. With nothing runnable and idle parked (or gone: the CPU stopped), the CPU is simply free again. Otherwise
+ * switch away for good (runnable tasks run, then idle, which parks and frees the CPU): the CPU
+ * is only ever free while idle is parked, so there is one token.
+ */
 void cpu_leave(void)
 {
 	struct task *me = current_task;
 	me->state = TASK_SLEEPING;
-	if (!rq_head) {
+	if (!rq_head && (idle_parked || idle_task.state == TASK_DEAD)) {
 		current_task = 0;
-		host_sem_up(cpu_sem); /* idle is parked: the CPU is free */
+		host_sem_up(cpu_sem);
 		return;
 	}
 	me->flags |= TIF_SCHED_JB;

@@ -31,6 +31,11 @@ export type KernelSpec =
 export interface KernelInstance {
   readonly exports: Record<string, unknown>;
   readonly memory: MemoryLike;
+  /**
+   * The exported function `name` as the host calls it (i32 arguments and result): on w2js the
+   * compiled function itself, bound to this instance, skipping the JS API's argument conversions.
+   */
+  exportFn(name: string): ((...args: number[]) => unknown) | undefined;
   /** Element `index` of the exported function table (a C function pointer). */
   func(index: number): (...args: number[]) => unknown;
   getStackPointer(): number;
@@ -85,6 +90,7 @@ function instantiateNative(spec: Extract<KernelSpec, { engine: 'native' }>, nccc
   return {
     exports,
     memory: spec.memory,
+    exportFn: (name) => (typeof exports[name] === 'function' ? (exports[name] as (...args: number[]) => unknown) : undefined),
     func: (i) => funcAt(table, i),
     getStackPointer: () => {
       if (!sp) throw missingStackPointer();
@@ -126,6 +132,12 @@ async function instantiateW2js(spec: Extract<KernelSpec, { engine: 'w2js' }>, nc
   return {
     exports,
     memory,
+    exportFn: (name) => {
+      const f = exports[name];
+      if (typeof f !== 'function') return undefined;
+      const ref = f as ((...a: number[]) => unknown) & { wasmCode?: (inst: unknown, ...a: number[]) => unknown; wasmInst?: unknown };
+      return ref.wasmCode ? ref.wasmCode.bind(null, ref.wasmInst) : ref;
+    },
     func: (i) => funcAt(table, i),
     getStackPointer: () => {
       if (!hasSp) throw missingStackPointer();

@@ -52,11 +52,15 @@ async function main(): Promise<void> {
     return;
   }
   let slot = Atomics.load(i32, rec + W_ASSIGN);
-  Atomics.store(i32, rec + W_STATE, WORKER_BUSY);
+  // A worker started ahead of need (BootOptions.prestartWorkers) has no thread yet: it goes idle.
+  Atomics.store(i32, rec + W_STATE, slot < 0 ? WORKER_IDLE : WORKER_BUSY);
+  if (slot < 0) Atomics.notify(i32, rec + W_STATE);
   for (;;) {
-    Atomics.add(i32, rec + W_RUNS, 1);
-    if (!runAssignment(t, slot, data.worker)) return;
-    Atomics.store(i32, rec + W_STATE, WORKER_IDLE);
+    if (slot >= 0) {
+      Atomics.add(i32, rec + W_RUNS, 1);
+      if (!runAssignment(t, slot, data.worker)) return;
+      Atomics.store(i32, rec + W_STATE, WORKER_IDLE);
+    }
     // Idle until a thread is handed over (CLAIMED, then BUSY) or the kernel stops.
     for (;;) {
       const s = Atomics.load(i32, rec + W_STATE);

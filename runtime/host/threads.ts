@@ -61,6 +61,37 @@ export function dispatchThread(state: HostState, t: number): void {
   throw new HostAbiError(`thread_create: all ${state.limits.workers} workers are busy`);
 }
 
+/**
+ * Ask the spawner for `n` workers with no thread yet: each loads and instantiates the kernel
+ * and goes idle, so threads created later start at once. Returns the worker indices.
+ */
+export function prestartWorkers(state: HostState, n: number): number[] {
+  const i32 = state.i32;
+  const started: number[] = [];
+  for (let w = 0; w < state.limits.workers && started.length < n; w++) {
+    const at = state.worker(w);
+    if (Atomics.compareExchange(i32, at + W_STATE, WORKER_NONE, WORKER_CLAIMED) !== WORKER_NONE) continue;
+    Atomics.store(i32, at + W_ASSIGN, -1);
+    Atomics.store(i32, at + W_STATE, WORKER_STARTING);
+    started.push(w);
+  }
+  Atomics.add(i32, H_SPAWN_SEQ, 1);
+  Atomics.notify(i32, H_SPAWN_SEQ);
+  return started;
+}
+
+/** Block until each of `workers` has left STARTING (loaded, or failed and gone). */
+export function waitWorkersStarted(state: HostState, workers: number[]): void {
+  for (const w of workers) {
+    const at = state.worker(w) + W_STATE;
+    for (;;) {
+      const s = Atomics.load(state.i32, at);
+      if (s !== WORKER_STARTING) break;
+      waitOn(state, -1, at, s);
+    }
+  }
+}
+
 /** The thread record of handle `t`, checked. */
 export function threadRecord(state: HostState, t: number, op: string): number {
   if (!(t > 0 && t < state.limits.threads)) throw new HostAbiError(`${op}: bad thread handle ${t}`);

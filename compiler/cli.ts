@@ -27,6 +27,10 @@ Usage:
       --split <n>          put at most <n> functions in each file (funcs-0.js, funcs-1.js, …,
                            imported by index.js): for large modules, whose single file
                            would be slow to load and to open in a debugger
+      --script             also write index.script.js, the same code as one classic script
+                           (a factory taking the runtime): kernel hosts load it through
+                           V8's code cache, so each worker thread skips parsing (w2js boot
+                           compiles with it)
       -q, --quiet          no progress output
 
   w2js run <in.wasm | dir> --invoke <export> [args...]
@@ -88,13 +92,13 @@ function readInput(file: string): Uint8Array {
   }
 }
 
-function compileTo(input: string, outDir: string, options: { sourceMap: boolean; runtime?: string; quiet: boolean; split?: number; sourceMapTarget?: 'auto' | 'wasm' | 'dwarf' }): void {
+function compileTo(input: string, outDir: string, options: { sourceMap: boolean; runtime?: string; quiet: boolean; split?: number; script?: boolean; sourceMapTarget?: 'auto' | 'wasm' | 'dwarf' }): void {
   const bytes = readInput(input);
   const progress = !options.quiet && process.stderr.isTTY;
   if (progress) process.stderr.write(`w2js: compiling ${input} (${bytes.length} bytes)\n`);
   const started = Date.now();
   const onProgress = progress ? (done: number, total: number) => process.stderr.write(`\rw2js: ${done}/${total} functions`) : undefined;
-  const { files, module } = compile(bytes, { onProgress, typings: true, filename: input, sourceMap: options.sourceMap, sourceMapTarget: options.sourceMapTarget, runtimeImport: options.runtime ?? './runtime/index.js', split: options.split });
+  const { files, module } = compile(bytes, { onProgress, typings: true, filename: input, sourceMap: options.sourceMap, sourceMapTarget: options.sourceMapTarget, runtimeImport: options.runtime ?? './runtime/index.js', split: options.split, script: options.script });
   fs.mkdirSync(outDir, { recursive: true });
   for (const [name, text] of files) fs.writeFileSync(path.join(outDir, name), text);
   if (!options.runtime) {
@@ -150,7 +154,7 @@ async function boot(target: string, options: { exec?: string; engine: 'w2js' | '
       logFd: 1,
       sourceMaps: options.sourceMap,
       compilerId: `${buildId(path.dirname(path.dirname(new URL(import.meta.url).pathname)))}\n${options.sourceMap ? 'source-map' : ''}`,
-      compileTo: (wasm, out) => compileTo(wasm, out, { sourceMap: options.sourceMap, quiet: true }),
+      compileTo: (wasm, out) => compileTo(wasm, out, { sourceMap: options.sourceMap, quiet: true, script: !options.sourceMap }),
     });
   } catch (e) {
     if (e instanceof CompileError) throw e;
@@ -202,6 +206,7 @@ async function main(argv: string[]): Promise<number> {
         sourceMap: args.flags.has('--source-map'),
         runtime: typeof runtime === 'string' ? runtime : undefined,
         quiet: args.flags.has('-q') || args.flags.has('--quiet'),
+        script: args.flags.has('--script'),
       });
       return 0;
     }

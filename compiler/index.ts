@@ -30,6 +30,8 @@ export interface CompileOptions {
   sourceMapTarget?: 'auto' | 'wasm' | 'dwarf';
   /** Split functions into `funcs-N.js` files of at most this many functions. */
   split?: number;
+  /** Also produce `index.script.js`, the code as one classic script (for hosts that use V8's code cache). */
+  script?: boolean;
   /** Also produce `index.d.ts`: the imports and exports typed as the JS API converts them. */
   typings?: boolean;
   /** Called as functions are compiled (every 1000 and at the end), for progress output. */
@@ -111,10 +113,11 @@ export function compile(bytes: Uint8Array, options: CompileOptions = {}): Compil
       descriptor,
       sourceMap: options.sourceMap ?? false,
       split: options.split,
+      script: options.script,
     });
     const files = new Map<string, string>();
     for (const [name, { code, map }] of linked) {
-      if (options.sourceMap) {
+      if (options.sourceMap && map !== undefined) {
         files.set(name, `${code}//# sourceMappingURL=${name}.map\n`);
         files.set(`${name}.map`, JSON.stringify(map));
       } else {

@@ -1,7 +1,9 @@
 #!/bin/sh
 # kernel/build.sh: rebuild kernel/test-kernel.wasm (and test-kernel.debug.wasm, with DWARF)
-# from kernel/abi and kernel/test-kernel with clang/lld 19. The built files are committed,
-# so tests need no compiler. Usage: kernel/build.sh [clang]   (default: clang-19)
+# from kernel/abi and kernel/test-kernel with clang/lld 19, and kernel/large-kernel.wasm: the
+# same kernel with thousands of generated initcalls (kernel/large/gen-initcalls.mjs, needs
+# node). The built files are committed, so tests need no compiler.
+# Usage: kernel/build.sh [clang]   (default: clang-19)
 set -eu
 cd "$(dirname "$0")"
 CC=${1:-clang-19}
@@ -33,4 +35,11 @@ $CC $CFLAGS -O2 -Wl,--no-entry -Wl,--shared-memory -Wl,--export-memory \
   -Wl,--initial-memory=2097152 -Wl,--max-memory=268435456 \
   -Wl,--export-table -Wl,--export=__stack_pointer -Wl,-z,stack-size=65536 -Wl,--table-base=4096 \
   -o test-kernel.export-memory.wasm $SOURCES
-ls -l test-kernel.wasm test-kernel.debug.wasm test-kernel.export-memory.wasm
+
+# The large kernel: the test kernel's initcalls replaced by ~4000 generated functions, memory
+# up to 1 GiB as LKL's. The generated C is not committed (large/initcalls.gen.c is rebuilt here).
+node large/gen-initcalls.mjs --out large/initcalls.gen.c
+# shellcheck disable=SC2086
+$CC $CFLAGS -O2 -DLARGE_KERNEL $(echo "$LDFLAGS" | sed 's/--max-memory=268435456/--max-memory=1073741824/') \
+  -o large-kernel.wasm $SOURCES large/initcalls.gen.c
+ls -l test-kernel.wasm test-kernel.debug.wasm test-kernel.export-memory.wasm large-kernel.wasm

@@ -12,7 +12,8 @@ import { pathToFileURL } from 'node:url';
 import { defaultWorkerAdapter, type WorkerHandle } from './threads/worker-adapter.js';
 import { createNccc } from './host/host-ops.js';
 import { HostThread } from './host/host-thread.js';
-import { instantiateKernel, type KernelSpec } from './host/kernel-instance.js';
+import { instantiateKernel, registerCompiledKernel, type CompiledModule, type KernelSpec } from './host/kernel-instance.js';
+import { hasKernelScript, prepareKernelScript, type KernelScript } from './host/kernel-script.js';
 import { BootedKernel, BootError, type Kernel } from './host/kernel.js';
 import { SharedLog } from './host/log.js';
 import type { MemoryLike } from './host/memory-pool.js';
@@ -127,9 +128,19 @@ async function prepare(target: string, engine: 'w2js' | 'native', options: BootO
   if (!fs.existsSync(infoPath)) throw new BootError(`${dir}: no ${INFO_FILE} (boot the kernel's .wasm instead: the boot command compiles it and writes one)`);
   const info = checkInfo(JSON.parse(fs.readFileSync(infoPath, 'utf8')) as KernelWasmInfo, dir);
   const moduleUrl = pathToFileURL(path.join(path.resolve(dir), 'index.js')).href;
-  const mod = (await import(moduleUrl)) as { Memory: new (d: { initial: number; maximum: number; shared: boolean }) => MemoryLike & { maximum: number } };
-  const memory = new mod.Memory({ initial: info.memory.min, maximum: info.memory.max!, shared: true });
-  return { info, memory, spec: { engine, moduleUrl, memory: { buffer: memory.buffer as SharedArrayBuffer, maximum: info.memory.max! }, memoryImport: info.memory.import } };
+  let script: KernelScript | undefined;
+  let MemoryClass: new (d: { initial: number; maximum: number; shared: boolean }) => MemoryLike & { maximum: number };
+  if (hasKernelScript(dir) && !options.sourceMaps) {
+    // The script form and V8's code cache, so that no worker parses the kernel again.
+    const loadedScript = await prepareKernelScript(dir);
+    script = loadedScript.script;
+    MemoryClass = loadedScript.runtime.Memory as typeof MemoryClass;
+    registerCompiledKernel(script.url, { instantiate: loadedScript.mod.instantiate as CompiledModule['instantiate'], Memory: MemoryClass as CompiledModule['Memory'] });
+  } else {
+    MemoryClass = ((await import(moduleUrl)) as { Memory: typeof MemoryClass }).Memory;
+  }
+  const memory = new MemoryClass({ initial: info.memory.min, maximum: info.memory.max!, shared: true });
+  return { info, memory, spec: { engine, moduleUrl, memory: { buffer: memory.buffer as SharedArrayBuffer, maximum: info.memory.max! }, memoryImport: info.memory.import, script } };
 }
 
 function readInfo(bytes: Uint8Array, where: string): KernelWasmInfo {

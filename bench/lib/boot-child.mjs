@@ -19,7 +19,7 @@ const kernel = await bootKernel(wasm, {
   cacheDir,
   prestartWorkers: Number(prestart),
   awaitPrestart: awaitPrestart === '1',
-  compileTo: (input, out) => void execFileSync(process.execPath, [cli, 'compile', input, '-o', out, '-q']),
+  compileTo: (input, out) => void execFileSync(process.execPath, [cli, 'compile', input, '-o', out, '-q', '--script']),
 });
 const bootMs = performance.now() - t0;
 const bootCpu = process.cpuUsage(cpu0);

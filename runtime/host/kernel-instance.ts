@@ -8,6 +8,7 @@ import type { Instance } from '../instantiate.js';
 import type { MemoryLike } from './memory-pool.js';
 import { nativeWasm, type NativeGlobal, type NativeMemory, type NativeModule } from './native-wasm.js';
 import { NATIVE_HEAP_BASE_EXPORT, NATIVE_STACK_POINTER_EXPORT } from './wasm-info.js';
+import type { KernelScript } from './kernel-script.js';
 
 /** How to instantiate the kernel on any thread: structured-cloneable, so workers receive it. */
 export type KernelSpec =
@@ -25,6 +26,8 @@ export type KernelSpec =
       memory: { buffer: SharedArrayBuffer; maximum: number };
       /** Null when the module defines its memory (then every instance is given this one). */
       memoryImport: { module: string; name: string } | null;
+      /** The script form with V8's code cache (kernel-script.ts), loaded instead of moduleUrl where present. */
+      script?: KernelScript;
     };
 
 /** A thread's instance, as host ops use it. */
@@ -104,13 +107,38 @@ function instantiateNative(spec: Extract<KernelSpec, { engine: 'native' }>, nccc
   };
 }
 
-interface CompiledModule {
+export interface CompiledModule {
   instantiate(imports: object): Promise<{ module: Instance['module']; instance: { exports: Record<string, unknown> } }>;
   Memory: new (d: { buffer: SharedArrayBuffer; maximum: number } | { initial: number; maximum: number; shared: boolean }) => MemoryLike;
 }
 
+/** Compiled kernels this thread has loaded, by URL (the boot thread loads one before instantiating). */
+const loaded = new Map<string, CompiledModule>();
+
+/** Record a module loaded by the boot thread, so instantiating it does not load it again. */
+export function registerCompiledKernel(url: string, mod: CompiledModule): void {
+  loaded.set(url, mod);
+}
+
+async function loadCompiled(spec: Extract<KernelSpec, { engine: 'w2js' }>): Promise<CompiledModule> {
+  const url = spec.script?.url ?? spec.moduleUrl;
+  let mod = loaded.get(url);
+  if (!mod) {
+    if (spec.script) {
+      // Only here is node:vm needed: loaded on demand, so the module graph stays the same elsewhere.
+      const { loadKernelScript } = await import('./kernel-script.js');
+      const { mod: m, runtime } = await loadKernelScript(spec.script);
+      mod = { instantiate: m.instantiate as CompiledModule['instantiate'], Memory: runtime.Memory as CompiledModule['Memory'] };
+    } else {
+      mod = (await import(spec.moduleUrl)) as CompiledModule;
+    }
+    loaded.set(url, mod);
+  }
+  return mod;
+}
+
 async function instantiateW2js(spec: Extract<KernelSpec, { engine: 'w2js' }>, nccc: Nccc, main: boolean, mainMemory: unknown): Promise<KernelInstance> {
-  const mod = (await import(spec.moduleUrl)) as CompiledModule;
+  const mod = await loadCompiled(spec);
   // The module's own Memory class: the compiled code checks imports with instanceof.
   const memory = (mainMemory ?? new mod.Memory({ buffer: spec.memory.buffer, maximum: spec.memory.maximum })) as MemoryLike;
   const found: { inst?: Instance } = {};

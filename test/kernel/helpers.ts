@@ -21,10 +21,10 @@ const runtimeUrl = pathToFileURL(path.join(repo, 'dist/runtime/index.js')).href;
 export const bootOptions = (engine: 'w2js' | 'native', extra: BootOptions = {}): BootOptions => ({
   engine,
   cacheDir: path.join(os.tmpdir(), 'w2js-test-kernel-cache'),
-  compilerId: `${buildId(path.join(repo, 'dist'))}\n--runtime ${runtimeUrl}`,
+  compilerId: `${buildId(path.join(repo, 'dist'))}\n--runtime ${runtimeUrl} --script`,
   // The compiled kernel imports the built runtime itself rather than a copy: one runtime for
   // host and kernel, whose files have their source maps beside them.
-  compileTo: (wasm, out) => void execFileSync(process.execPath, [cli, 'compile', wasm, '-o', out, '-q', '--runtime', runtimeUrl]),
+  compileTo: (wasm, out) => void execFileSync(process.execPath, [cli, 'compile', wasm, '-o', out, '-q', '--script', '--runtime', runtimeUrl]),
   ...extra,
 });
 

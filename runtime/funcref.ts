@@ -78,12 +78,29 @@ function resultConverter(results: string[]): (result: unknown) => unknown {
   };
 }
 
+interface Signature {
+  params: string[];
+  convert: (result: unknown) => unknown;
+  slots: ((args: unknown[]) => unknown)[];
+}
+
+/** Conversions by type key, made once per signature rather than per function (a kernel's table holds thousands). */
+const signatures = new Map<string, Signature>();
+
+function signature(typeKey: string): Signature {
+  let sig = signatures.get(typeKey);
+  if (!sig) {
+    const { params, results } = parseTypeKey(typeKey);
+    sig = { params, convert: resultConverter(results), slots: argumentSlots(params) };
+    signatures.set(typeKey, sig);
+  }
+  return sig;
+}
+
 /** The funcref for a compiled function of `inst`: callable from JS with JS API conversions. */
 export function makeFuncRef(code: WasmCode, inst: InstanceBase, typeKey: string, name: string): FuncRef {
-  const { params, results } = parseTypeKey(typeKey);
-  const convert = resultConverter(results);
+  const { params, convert, slots } = signature(typeKey);
   const c = code as (...a: unknown[]) => unknown;
-  const slots = argumentSlots(params);
   const [s0, s1, s2, s3, s4, s5] = slots;
   // Arguments go straight into the call, never through an array: V8 quietens signalling NaNs
   // stored in double arrays, and wasm passes NaN payloads through calls unchanged. Slots are

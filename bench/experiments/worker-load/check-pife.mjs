@@ -1,0 +1,15 @@
+import fs from 'node:fs'; import vm from 'node:vm';
+const src = fs.readFileSync('/tmp/wl/big-4000/index.classic.js', 'latin1');
+let n = 0;
+const pife = src.replace(/^function (\$[\w$]+)\(([^\n]*)\{\n([\s\S]*?)^\}$/gm, (m, name, params, body) => { n++; return `var ${name} = (function ${name}(${params}{\n${body}});`; });
+fs.writeFileSync('/tmp/wl/big-4000/index.classic-pife.js', pife, 'latin1');
+console.log('wrapped', n);
+let t0 = performance.now();
+const s = new vm.Script(pife, { filename: 'pife.js' });
+console.log('compile', (performance.now() - t0).toFixed(0));
+t0 = performance.now();
+const c = s.createCachedData();
+console.log('cache MB', c.length / 1e6, (performance.now() - t0).toFixed(0));
+t0 = performance.now();
+const s2 = new vm.Script(pife, { filename: 'pife.js', cachedData: c });
+console.log('consume', (performance.now() - t0).toFixed(0), s2.cachedDataRejected);

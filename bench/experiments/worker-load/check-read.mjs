@@ -1,0 +1,12 @@
+import fs from 'node:fs';
+import { Worker, isMainThread } from 'node:worker_threads';
+const f = '/tmp/wl/big-4000/index.classic.js';
+const t = (l, fn) => { const t0 = performance.now(); const r = fn(); console.log((isMainThread ? 'main ' : 'worker ') + l, (performance.now() - t0).toFixed(1)); return r; };
+const b = t('readFileSync buffer', () => fs.readFileSync(f));
+const s1 = t('latin1Slice', () => b.latin1Slice());
+const s2 = t('latin1Slice again', () => b.latin1Slice());
+const s3 = t('utf8', () => b.toString('utf8'));
+const s4 = t('ascii', () => b.toString('ascii'));
+const s5 = t('readFileSync latin1', () => fs.readFileSync(f, 'latin1'));
+const s6 = t('TextDecoder latin1', () => new TextDecoder('latin1').decode(b));
+if (isMainThread) new Worker(new URL(import.meta.url));

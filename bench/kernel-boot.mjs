@@ -16,8 +16,8 @@ import path from 'node:path';
 import { BENCH, ROOT, median } from './lib/util.mjs';
 
 const RUNNERS = [
-  { name: 'w2js', engine: 'w2js', prestart: 16, awaitPrestart: false },
-  { name: 'native', engine: 'native', prestart: 16, awaitPrestart: false },
+  { name: 'w2js', engine: 'w2js', prestart: 4, awaitPrestart: false },
+  { name: 'native', engine: 'native', prestart: 4, awaitPrestart: false },
   { name: 'native-ready', engine: 'native', prestart: 24, awaitPrestart: true },
 ];
 

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PROGRAMS } from './programs.mjs';
 import { measureCompileSide } from './lib/compile-side.mjs';
+import { formatBootTables, runBootBench } from './kernel-boot.mjs';
 import { formatReport } from './lib/report.mjs';
 import { RUNNERS, TIME_LIMIT_SECONDS, WASM2JS_FLAGS } from './lib/runners.mjs';
 import { BENCH, ROOT, geomean, median, removeRunDir } from './lib/util.mjs';
@@ -21,11 +22,12 @@ const HELP = `usage: npm run bench -- [options]     (or: node bench/run.mjs [opt
   --runners <a,b>     only these runners (${RUNNERS.map((r) => r.name).join(', ')})
   --reps <n>          repetitions (default 5; --quick: 1)
   --no-compile        skip the compile side
+  --no-boot           skip the kernel boot table (kernel-boot.mjs)
   --help              this text
 `;
 
 function parseOptions(argv) {
-  const o = { quick: false, only: null, runners: null, reps: null, compile: true };
+  const o = { quick: false, only: null, runners: null, reps: null, compile: true, boot: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -38,13 +40,14 @@ function parseOptions(argv) {
     else if (a === '--runners') o.runners = value().split(',').filter(Boolean);
     else if (a === '--reps') o.reps = Number(value());
     else if (a === '--no-compile') o.compile = false;
+    else if (a === '--no-boot') o.boot = false;
     else if (a === '--help' || a === '-h') {
       process.stdout.write(HELP);
       process.exit(0);
     } else usage(`unknown option ${a}`);
   }
   if (o.reps !== null && !(Number.isInteger(o.reps) && o.reps > 0)) usage('--reps takes a positive integer');
-  const known = new Set([...PROGRAMS.map((p) => p.name), 'compile']);
+  const known = new Set([...PROGRAMS.map((p) => p.name), 'compile', 'boot']);
   for (const name of o.only ?? []) if (!known.has(name)) usage(`unknown program ${name} (${[...known].join(', ')})`);
   for (const name of o.runners ?? []) if (!RUNNERS.some((r) => r.name === name)) usage(`unknown runner ${name}`);
   return o;
@@ -192,6 +195,17 @@ async function main() {
     return [r.name, { ratio: ratios.length ? geomean(ratios) : null, programs: ratios.length }];
   }));
 
+  // The kernel boot table (issue 8): the large kernel on w2js, native and native with every worker ready.
+  let boot = null;
+  if (opts.boot && (!opts.only || opts.only.includes('boot'))) {
+    try {
+      const kernels = opts.quick ? ['kernel/large-kernel.wasm'] : ['kernel/large-kernel.wasm', 'kernel/test-kernel.wasm'];
+      boot = runBootBench({ reps: opts.quick ? 1 : 3, seconds: opts.quick ? 0.3 : 1, kernels: kernels.map((k) => path.join(ROOT, k)) });
+    } catch (e) {
+      failures.push(`kernel boot: ${e.message}`);
+    }
+  }
+
   let compile = null;
   if (opts.compile && (!opts.only || opts.only.includes('compile'))) {
     compile = measureCompileSide({ functions: opts.quick ? 1000 : 10000, reps: opts.quick ? 1 : 3, log });
@@ -209,10 +223,12 @@ async function main() {
     results,
     geomeans,
     compile,
+    boot: boot?.map((t) => ({ kernel: t.kernel, runs: Object.fromEntries(Object.entries(t.runs).map(([k, v]) => [k, v.map(({ log: _log, ...m }) => m)])) })),
     failures,
   };
   env.loadAverage.end = os.loadavg();
   process.stdout.write(formatReport(report));
+  if (boot) process.stdout.write(`\n${formatBootTables(boot)}\n`);
   const stamp = env.date.replace(/[:.]/g, '-').replace(/-\d+Z$/, 'Z');
   const file = path.join(BENCH, 'results', `${stamp}-${env.commit.slice(0, 7)}${opts.quick ? '-quick' : ''}.json`);
   fs.mkdirSync(path.dirname(file), { recursive: true });

@@ -58,9 +58,9 @@ export interface BootOptions {
   workerStackSizeMb?: number;
   /**
    * Kernel workers to start before init(), each loading and instantiating the kernel, so the
-   * threads a kernel creates while booting find a worker ready instead of waiting for one to
-   * load (LKL makes 16 or more). They load in parallel with init() (default 16; 0: start
-   * workers only on demand). See bench/README.md ("kernel boot").
+   * first threads a kernel creates find a worker ready instead of waiting for one to load. They
+   * load in parallel with init() (default 4; 0: workers only on demand). On 2 cores this moves
+   * work rather than saving it: 0, 4, 16 measured the same (bench/README.md, "kernel boot").
    */
   prestartWorkers?: number;
   /** Wait for the prestarted workers to be ready before init() (default false). */
@@ -68,7 +68,7 @@ export interface BootOptions {
 }
 
 const INFO_FILE = 'w2js-kernel.json';
-const DEFAULT_PRESTART = 16;
+const DEFAULT_PRESTART = 4;
 
 /** Boot `target` (a kernel .wasm, or a directory compiled from one) and run its init(). */
 export async function bootKernel(target: string, options: BootOptions = {}): Promise<Kernel> {

@@ -63,7 +63,10 @@ export class HostThread implements Caller {
   mem(addr: number, size: number): DataView {
     let v = this.view;
     if (!v || addr + size > v.byteLength) {
-      v = new DataView(this.instance.memory.buffer);
+      // An explicit length: over w2js's growable SharedArrayBuffer a view without one tracks the
+      // buffer's length, and every access through it is several times slower (runtime/README.md).
+      const buffer = this.instance.memory.buffer;
+      v = new DataView(buffer, 0, buffer.byteLength);
       this.view = v;
       if (addr + size > v.byteLength) throw new HostAbiError(`host op: address 0x${addr.toString(16)} (+${size}) is outside linear memory`);
     }

@@ -77,15 +77,19 @@ static int sleeper_fn(void *arg)
 	return i * i;
 }
 
-#define GROW2_SIZE (4u << 20)
+/* Larger than any block the kernel has freed so far, so the host's pool must grow the memory. */
+#define GROW2_SIZE (32u << 20)
 
 /* Grows the memory on this task's thread: the boot thread's views are then older than it. */
 static int grow_fn(void *arg)
 {
 	(void)arg;
+	unsigned long pages = __builtin_wasm_memory_size(0);
 	unsigned char *p = host_mem_alloc(GROW2_SIZE);
-	if (p)
-		p[GROW2_SIZE - 1] = 0x42;
+	if (!p || __builtin_wasm_memory_size(0) <= pages)
+		panic("kthreads: the memory did not grow\n");
+	memset(p + GROW2_SIZE - 16, 0, 16);
+	p[GROW2_SIZE - 1] = 0x42;
 	return (int)(uintptr_t)p;
 }
 
@@ -109,8 +113,6 @@ void kthreads_boot(void)
 	cpu_leave();
 
 	/* This thread's first touches of the memory the task grew: unaligned, 16-bit, atomic. */
-	if (!grown)
-		panic("kthreads: the memory did not grow\n");
 	struct __attribute__((packed)) u { char c; uint32_t v; };
 	unsigned char *end = grown + GROW2_SIZE - 16;
 	((volatile struct u *)end)->v = 0x01020304u;

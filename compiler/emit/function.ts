@@ -631,7 +631,12 @@ class FunctionEmitter {
       cases.push(i);
     }
     const frameAt = (depth: number) => this.frames[this.frames.length - 1 - depth]!;
-    if (byTarget.size === 0) return block(this.branchTo(frameAt(defaultDepth), values));
+    if (byTarget.size === 0) {
+      // Every target is the default: no switch, but the index is still evaluated (a call, a
+      // trapping load or division inside it must happen, as in wasm).
+      const pure = test.type === 'Identifier' || test.type === 'NumericLiteral';
+      return block([...(pure ? [] : [exprStmt(test)]), ...this.branchTo(frameAt(defaultDepth), values)]);
+    }
     const cases: t.SwitchCase[] = [];
     for (const [depth, indices] of byTarget) {
       const body = this.branchTo(frameAt(depth), values);

@@ -2,7 +2,7 @@
 // (readability) as much as its meaning; the spec suite pins down the meaning.
 
 import { describe, expect, it } from 'vitest';
-import { compileText, functionText, wat } from '../helpers/wasm.js';
+import { compileText, functionText, load, wat } from '../helpers/wasm.js';
 
 function emitted(body: string, sig = '(param i32 i32) (result i32)', extra = ''): string {
   const code = compileText(wat(`(module (memory 1) ${extra} (func $f ${sig} ${body}))`));
@@ -60,5 +60,29 @@ describe('emit', () => {
       'function $f(inst, p0, p0_hi) {\n  high.bits = p0_hi + -1 + ((p0 >>> 0) + 4294967295 > 4294967295 ? 1 : 0) | 0;\n  return p0 + -1 | 0;\n}');
     expect(emitted('(i64.shl (local.get 0) (i64.const 40))', '(param i64) (result i64)')).toBe(
       'function $f(inst, p0, p0_hi) {\n  high.bits = p0 << 8;\n  return 0;\n}');
+  });
+});
+
+describe('br_table whose targets are all one label (issue 9: the index was dropped)', () => {
+  const module = (index: string) => wat(`(module
+    (import "env" "note" (func $note (param i32) (result i32)))
+    (func (export "f") (param i32) (result i32)
+      (block $out (result i32)
+        (i32.const 7)
+        ${index}
+        (br_table $out $out $out))))`);
+
+  it('still calls an import inside the index', async () => {
+    const calls: number[] = [];
+    const { exports } = await load(module('(call $note (local.get 0))'), { env: { note: (x: number) => (calls.push(x), x) } });
+    expect((exports.f as (x: number) => number)(5)).toBe(7);
+    expect(calls).toEqual([5]);
+  });
+
+  it('still traps on a division by zero inside the index', async () => {
+    const { exports } = await load(module('(i32.div_u (i32.const 1) (local.get 0))'), { env: { note: (x: number) => x } });
+    const f = exports.f as (x: number) => number;
+    expect(f(1)).toBe(7);
+    expect(() => f(0)).toThrow(/integer divide by zero/);
   });
 });

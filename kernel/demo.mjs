@@ -2,7 +2,7 @@
 // Run by `w2js boot <kernel> --exec kernel/demo.mjs`; syscall numbers are the generic Linux ones
 // the test kernel serves (kernel/README.md).
 
-const NR = { pipe2: 59, read: 63, write: 64, close: 57, uname: 160, getpid: 172, gettid: 178, kstat: 500 };
+const NR = { openat: 56, pipe2: 59, read: 63, write: 64, close: 57, uname: 160, getpid: 172, gettid: 178, kstat: 500 };
 
 export default async function demo(kernel) {
   const say = (text) => console.log(`demo: ${text}`);
@@ -23,7 +23,16 @@ export default async function demo(kernel) {
   say(`read() = ${got}: "${new TextDecoder().decode(kernel.readBytes(buf, Math.max(got, 0)))}"`);
   kernel.syscall(NR.close, [kernel.readU32(fds)]);
   kernel.syscall(NR.close, [kernel.readU32(fds + 4)]);
-  for (const p of [uts, fds, out, buf]) kernel.free(p);
+  for (const p of [uts, fds, out]) kernel.free(p);
+
+  // A file: open, read and close /proc/version.
+  const name = kernel.allocString('/proc/version');
+  const fd = kernel.syscall(NR.openat, [-100, name, 0, 0]);
+  const n = kernel.syscall(NR.read, [fd, buf, 128]);
+  say(`open("/proc/version") = ${fd}, read() = ${n}: ${JSON.stringify(kernel.readString(buf, Math.max(n, 0)))}`);
+  kernel.syscall(NR.close, [fd]);
+  kernel.free(name);
+  kernel.free(buf);
 
   const stats = kernel.stats();
   say(`kernel stats: ${JSON.stringify(stats)}`);

@@ -2,10 +2,15 @@
 // cross-section checks the binary format itself requires. Output: the Module IR.
 
 import type { ConstExpr, Data, Elem, Export, Func, Import, Instr, Module, RefType, ValType } from '../ir/module.js';
+import { unsupported } from '../diagnostics.js';
 import { Cursor } from './cursor.js';
 import { readInstructions, type CodeContext } from './code.js';
 import { emptyNames, readNames } from './names.js';
 import { readGlobalType, readMemoryType, readRefType, readTableType, readValType } from './types.js';
+
+/** The exception-handling proposal's tag section id and import/export kind. */
+const TAG_SECTION = 13;
+const TAG_KIND = 0x04;
 
 /** Section ids in the order the spec requires them; 12 (data count) sits between 9 and 10. */
 const SECTION_ORDER: Record<number, number> = { 1: 1, 2: 2, 3: 3, 4: 4, 5: 5, 6: 6, 7: 7, 8: 8, 9: 9, 12: 10, 10: 11, 11: 12 };
@@ -75,6 +80,8 @@ export function readModule(bytes: Uint8Array, options: ReadOptions = {}): Module
       c.pos = s.end;
       continue;
     }
+    // The tag section (id 13) is the exception-handling proposal's: name the feature, as for its opcodes.
+    if (id === TAG_SECTION) throw unsupported('exception handling (the tag section) is not supported yet', sectionAt);
     const order = SECTION_ORDER[id];
     if (order === undefined) return c.fail('malformed section id', sectionAt);
     if (order <= lastOrder) c.fail('unexpected content after last section', sectionAt);
@@ -127,6 +134,8 @@ export function readModule(bytes: Uint8Array, options: ReadOptions = {}): Module
               m.importedGlobals++;
               break;
             }
+            case TAG_KIND:
+              throw unsupported('exception handling (an imported tag) is not supported yet', kindAt);
             default:
               return s.fail('malformed import kind', kindAt);
           }
@@ -157,6 +166,7 @@ export function readModule(bytes: Uint8Array, options: ReadOptions = {}): Module
           const kindAt = s.pos;
           const kindByte = s.u8();
           const kind = (['func', 'table', 'memory', 'global'] as const)[kindByte];
+          if (kindByte === TAG_KIND) throw unsupported('exception handling (an exported tag) is not supported yet', kindAt);
           if (!kind) return s.fail('malformed export kind', kindAt);
           const exp: Export = { name, kind, index: s.u32(), offset };
           m.exports.push(exp);

@@ -32,6 +32,18 @@ describe('bad input', () => {
     expect([e.code, e.offset, e.reason]).toEqual(['E_MALFORMED', 0, 'magic header not detected']);
   });
 
+  it('exception handling (a tag section, an imported or exported tag) → E_UNSUPPORTED naming it, at its offset', () => {
+    const head = [0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0, /* type: () -> () */ 1, 4, 1, 0x60, 0, 0];
+    const tagSection = new Uint8Array([...head, 13, 3, 1, 0, 0]);
+    const e = errorOf(tagSection);
+    expect([e.code, e.offset]).toEqual(['E_UNSUPPORTED', head.length]);
+    expect(e.reason).toMatch(/exception handling \(the tag section\)/);
+    const tagImport = new Uint8Array([...head, 2, 8, 1, 1, 0x6d, 1, 0x74, 0x04, 0, 0]);
+    expect([errorOf(tagImport).code, errorOf(tagImport).reason]).toEqual(['E_UNSUPPORTED', 'exception handling (an imported tag) is not supported yet']);
+    const tagExport = new Uint8Array([...head, 7, 5, 1, 1, 0x74, 0x04, 0]);
+    expect(errorOf(tagExport).code).toBe('E_UNSUPPORTED');
+  });
+
   it('unknown version → E_MALFORMED at 4', () => {
     const e = errorOf(new Uint8Array([0x00, 0x61, 0x73, 0x6d, 2, 0, 0, 0]));
     expect([e.code, e.offset, e.reason]).toEqual(['E_MALFORMED', 4, 'unknown binary version']);

@@ -113,9 +113,12 @@ function descToAst(v: DescValue): Expr {
   } as t.ObjectExpression;
 }
 
-/** Remove what could end a comment, a line inside a comment, or an inline <script>. */
+/**
+ * Remove what could end a comment, a line inside a comment, or an inline <script>: `</` could
+ * close the script element and `<!--` open an HTML comment in it, if output is ever inlined into HTML.
+ */
 export function commentSafe(text: string): string {
-  return text.replace(/\*\//g, '*\\/').replace(/<\//g, '<\\/').replace(/[\r\n\u2028\u2029]/g, ' ');
+  return text.replace(/\*\//g, '*\\/').replace(/<\//g, '<\\/').replace(/<!--/g, '<\\!--').replace(/[\r\n\u2028\u2029]/g, ' ');
 }
 
 const specifier = (local: string) => ({ type: 'ImportSpecifier', imported: id(local), local: id(local) });

@@ -11,8 +11,13 @@ const JS_TYPE: Record<ValType, string> = {
   i32: 'number', i64: 'bigint', f32: 'number', f64: 'number', v128: 'never', funcref: 'ExportedFunction | null', externref: 'unknown',
 };
 
-/** A property name as TypeScript accepts it: plain if it is an identifier, else a string literal. */
-const propertyName = (name: string): string => (/^[A-Za-z_$][\w$]*$/.test(name) ? name : JSON.stringify(name));
+/**
+ * A property name as TypeScript accepts it: plain if it is an identifier, else a string literal.
+ * `new` is quoted too: unquoted, `new(…): …` in an interface is a construct signature. In a
+ * string literal `<` is escaped, as in the JS output.
+ */
+const propertyName = (name: string): string =>
+  /^[A-Za-z_$][\w$]*$/.test(name) && name !== 'new' ? name : JSON.stringify(name).replace(/</g, '\\u003c'); // no raw `</script` or `<!--`
 
 function results(type: FuncType): string {
   if (type.results.length === 0) return 'void';

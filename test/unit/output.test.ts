@@ -123,3 +123,17 @@ describe('source maps', () => {
     expect(pos('$other(inst)')).toMatchObject({ source: 'm.wasm', line: 1, column: callAt });
   });
 });
+
+describe('names that would close an inline <script> or open an HTML comment (issue 9, item 8)', () => {
+  const bytes = wat(`(module (import "</script>" "<!--imp" (func $imp_<!--))
+    (func $f_<!--_</script> (export "</script><!-- x") (param i32) (result i32) (local.get 0))
+    (global $g_<!-- (export "<!--g") i32 (i32.const 1)))`);
+
+  it('appear nowhere raw in any output file, which still works', async () => {
+    const { files } = compile(bytes, { filename: 'odd</script><!--.wasm', typings: true, script: true });
+    for (const [name, text] of files) expect(text, name).not.toMatch(/<\/script|<!--/i);
+    const { exports } = await load(bytes, { '</script>': { '<!--imp': () => undefined } });
+    expect((exports['</script><!-- x'] as (x: number) => number)(42)).toBe(42);
+    expect(Object.keys(exports)).toEqual(['</script><!-- x', '<!--g']);
+  });
+});

@@ -24,6 +24,7 @@ describe('typings', () => {
     (import "env" "memory" (memory 1))
     (import "odd-name" "g" (global i32))
     (func (export "add64") (param i64 i64) (result i64) (i64.add (local.get 0) (local.get 1)))
+    (func (export "new") (param i32) (result i32) (local.get 0))
     (func (export "with-dash") (param f32) (result f64 i32) (f64.promote_f32 (local.get 0)) (i32.const 1))
     (global (export "counter") (mut i32) (i32.const 0)))`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'w2js-typings-'));
@@ -42,6 +43,7 @@ describe('typings', () => {
     expect(dts).toContain('add64(p0: bigint, p1: bigint): bigint;');
     expect(dts).toContain('"with-dash"(p0: number): [number, number];');
     expect(dts).toContain('"odd-name": {');
+    expect(dts).toContain('"new"(p0: number): number;'); // unquoted it would be a construct signature
   });
 
   it('a correct host type-checks; a wrong one does not', () => {
@@ -50,7 +52,8 @@ describe('typings', () => {
       const { instance } = await instantiate({ env: { log: (a: number, b: bigint) => {}, memory }, 'odd-name': { g: 5 } });
       const sum: bigint = instance.exports.add64(1n, 2n);
       const pair: [number, number] = instance.exports['with-dash'](1.5);
-      void sum; void pair; void instance.exports.counter;`;
+      const made: number = instance.exports.new(3);
+      void sum; void pair; void made; void instance.exports.counter;`;
     expect(typeErrors(dir, good)).toEqual([]);
     const bad = `import { instantiate } from './index.js';
       const { instance } = await instantiate({ env: { log: (a: number, b: bigint) => {} } } as never);

@@ -65,6 +65,8 @@ describe('atomic read-modify-write', () => {
       expect(x.xchg64_32(16, -1n)).toBe(0n);
       expect(x.xchg64_32(16, 0n)).toBe(0xffffffffn); // zero-extended old value
       expect(() => x.add(2, 1)).toThrow('unaligned atomic');
+      // Misaligned and out of bounds: alignment is checked first (runtime/README.md; V8 says out of bounds).
+      expect(() => x.add(65536 * 4 + 2, 1)).toThrow('unaligned atomic');
     }
   }, 10_000);
 

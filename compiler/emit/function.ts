@@ -279,7 +279,10 @@ class FunctionEmitter {
       if (v.type !== 'i64') return [ret(v.e)];
       return [exprStmt(assign(member(this.ctx.helper('high'), 'bits') as t.LVal, v.hi!)), ret(v.e)];
     }
-    return [ret(array(values.flatMap((v) => (v.type === 'i64' ? [v.e, v.hi!] : [v.e]))))];
+    // Several results travel in one array. A trailing null keeps V8 from making it an array of
+    // doubles, whose stores quieten signalling NaNs; boxed numbers keep every NaN bit.
+    const flat = values.flatMap((v) => (v.type === 'i64' ? [v.e, v.hi!] : [v.e]));
+    return [ret(array(values.some((v) => v.type === 'f32' || v.type === 'f64') ? [...flat, nul()] : flat))];
   }
 
   /** Values for a branch, made safe to assign in sequence and to keep on the stack afterwards. */

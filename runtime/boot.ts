@@ -91,12 +91,12 @@ export async function bootKernel(target: string, options: BootOptions = {}): Pro
   boot.pool.init(instance.heapBase() ?? info.heapBaseValue ?? memory.buffer.byteLength);
 
   const spawner = await startSpawner({ spec, state: state.buffer, log: log.buffer, logFd, sourceMaps, stackSizeMb: options.workerStackSizeMb, threadWorkerUrl: new URL('./host/thread-worker.js', import.meta.url).href });
-  const ready = prestartWorkers(state, options.prestartWorkers ?? DEFAULT_PRESTART);
-  if (options.awaitPrestart) waitWorkersStarted(state, ready);
   const kernel = new BootedKernel(engine, state, log, boot, instance, spawner);
-  const t1 = performance.now();
-  kernel.timings.prepareMs = t1 - t0;
   try {
+    const ready = prestartWorkers(state, options.prestartWorkers ?? DEFAULT_PRESTART);
+    if (options.awaitPrestart) waitWorkersStarted(state, ready); // throws KernelHalted if one failed to start
+    const t1 = performance.now();
+    kernel.timings.prepareMs = t1 - t0;
     kernel.init();
     kernel.timings.initMs = performance.now() - t1;
   } catch (e) {

@@ -138,7 +138,7 @@ async function run(target: string, exportName: string, args: string[]): Promise<
 
 /** `w2js boot`: boot, run the script, halt. A kernel that stops on its own exits 1. */
 async function boot(target: string, options: { exec?: string; engine: 'w2js' | 'native'; cacheDir?: string; sourceMap: boolean }): Promise<number> {
-  const { bootKernel } = await import('../runtime/boot.js');
+  const { bootKernel } = await import('../runtime/host/boot.js');
   const failed = (what: string, e: unknown): number => {
     const err = e as Error;
     if (err?.name === 'BootError') process.stderr.write(`w2js: ${err.message}\n`);

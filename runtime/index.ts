@@ -22,4 +22,4 @@ export {
 export { createThreadInstance, internalInstance, getStackPointer, setStackPointer, stackPointerIndex, INSTANTIATE_OPTIONS } from './instance-thread.js';
 export type { InstantiateOptions, ThreadInstance } from './instance-thread.js';
 export { bootKernel } from './host/boot-lazy.js';
-export type { BootOptions, HaltReport, Kernel, KernelStats } from './boot.js';
+export type { BootOptions, HaltReport, Kernel, KernelStats } from './host/boot.js';

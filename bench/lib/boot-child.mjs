@@ -10,7 +10,7 @@ import { ROOT } from './util.mjs';
 const [engine, wasm, cacheDir, prestart, awaitPrestart, seconds] = process.argv.slice(2);
 const NR = { openat: 56, close: 57, read: 63, write: 64, pipe2: 59, getpid: 172 };
 const cli = path.join(ROOT, 'dist/compiler/cli.js');
-const { bootKernel } = await import(path.join(ROOT, 'dist/runtime/boot.js'));
+const { bootKernel } = await import(path.join(ROOT, 'dist/runtime/host/boot.js'));
 
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();

@@ -5,7 +5,7 @@
 // leaves no worker behind.
 
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Kernel } from '../../runtime/boot.js';
+import type { Kernel } from '../../runtime/host/boot.js';
 import { boot, BOOT_LOG, kstats, NR, testKernel, THREADS_AFTER_BOOT } from './helpers.js';
 
 const EINVAL = -22;

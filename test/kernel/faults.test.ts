@@ -4,7 +4,7 @@
 // shape of kernel (memory defined and exported, __stack_pointer exported) boots as well.
 
 import { describe, expect, test } from 'vitest';
-import type { Kernel, KernelError } from '../../runtime/boot.js';
+import type { Kernel, KernelError } from '../../runtime/host/boot.js';
 import { boot, exportMemoryKernel, NR, testKernel } from './helpers.js';
 
 function fails(kernel: Kernel, no: number, args: number[]): KernelError {

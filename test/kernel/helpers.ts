@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { BootOptions, Kernel } from '../../runtime/boot.js';
+import type { BootOptions, Kernel } from '../../runtime/host/boot.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repo = path.resolve(here, '../..');
@@ -30,7 +30,7 @@ export const bootOptions = (engine: 'w2js' | 'native', extra: BootOptions = {}):
 
 /** bootKernel from the build (the workers run dist/ too, so both sides share one copy). */
 export async function boot(wasm: string, engine: 'w2js' | 'native', extra: BootOptions = {}): Promise<Kernel> {
-  const { bootKernel } = (await import(path.join(repo, 'dist/runtime/boot.js'))) as typeof import('../../runtime/boot.js');
+  const { bootKernel } = (await import(path.join(repo, 'dist/runtime/host/boot.js'))) as typeof import('../../runtime/host/boot.js');
   return bootKernel(wasm, bootOptions(engine, extra));
 }
 

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { readModule } from '../../compiler/read/module.js';
-import type { Kernel } from '../../runtime/boot.js';
+import type { Kernel } from '../../runtime/host/boot.js';
 import { boot, BOOT_LOG, NR, repo, THREADS_AFTER_BOOT } from './helpers.js';
 
 const largeKernel = path.join(repo, 'kernel/large-kernel.wasm');

@@ -1,4 +1,4 @@
-// runtime/: booting a kernel of the WasmLinux host ABI (kernel/README.md) on either engine:
+// runtime/host/: booting a kernel of the WasmLinux host ABI (kernel/README.md) on either engine:
 // the w2js-compiled kernel or Node's own WebAssembly, with the same host ops (runtime/host/).
 // bootKernel prepares the instance, the host state and the spawner worker, calls the kernel's
 // init() on this thread and hands back a Kernel: syscalls, buffers in linear memory, the log,
@@ -9,22 +9,22 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { defaultWorkerAdapter, type WorkerHandle } from './threads/worker-adapter.js';
-import { createNccc } from './host/host-ops.js';
-import { HostThread } from './host/host-thread.js';
-import { instantiateKernel, registerCompiledKernel, type CompiledModule, type KernelSpec } from './host/kernel-instance.js';
-import { hasKernelScript, prepareKernelScript, type KernelScript } from './host/kernel-script.js';
-import { BootedKernel, BootError, type Kernel } from './host/kernel.js';
-import { SharedLog } from './host/log.js';
-import type { MemoryLike } from './host/memory-pool.js';
-import { nativeWasm } from './host/native-wasm.js';
-import { DEFAULT_LIMITS, HostState, KIND_BOOT, type HostLimits } from './host/state.js';
-import { claimThread, markRunning, prestartWorkers, waitWorkersStarted } from './host/threads.js';
-import { patchForNative, readKernelWasm, type KernelWasmInfo } from './host/wasm-info.js';
-import type { SpawnerData, SpawnerMessage } from './host/worker-protocol.js';
+import { defaultWorkerAdapter, type WorkerHandle } from '../threads/worker-adapter.js';
+import { createNccc } from './host-ops.js';
+import { HostThread } from './host-thread.js';
+import { instantiateKernel, registerCompiledKernel, type CompiledModule, type KernelSpec } from './kernel-instance.js';
+import { hasKernelScript, prepareKernelScript, type KernelScript } from './kernel-script.js';
+import { BootedKernel, BootError, type Kernel } from './kernel.js';
+import { SharedLog } from './log.js';
+import type { MemoryLike } from './memory-pool.js';
+import { nativeWasm } from './native-wasm.js';
+import { DEFAULT_LIMITS, HostState, KIND_BOOT, type HostLimits } from './state.js';
+import { claimThread, markRunning, prestartWorkers, waitWorkersStarted } from './threads.js';
+import { patchForNative, readKernelWasm, type KernelWasmInfo } from './wasm-info.js';
+import type { SpawnerData, SpawnerMessage } from './worker-protocol.js';
 
-export { BootError, KernelError } from './host/kernel.js';
-export type { HaltReport, Kernel, KernelStats } from './host/kernel.js';
+export { BootError, KernelError } from './kernel.js';
+export type { HaltReport, Kernel, KernelStats } from './kernel.js';
 
 export interface BootOptions {
   /** 'w2js' (default): the kernel compiled to JS; 'native': the host's WebAssembly. */
@@ -90,7 +90,7 @@ export async function bootKernel(target: string, options: BootOptions = {}): Pro
   boot.attach(instance);
   boot.pool.init(instance.heapBase() ?? info.heapBaseValue ?? memory.buffer.byteLength);
 
-  const spawner = await startSpawner({ spec, state: state.buffer, log: log.buffer, logFd, sourceMaps, stackSizeMb: options.workerStackSizeMb, threadWorkerUrl: new URL('./host/thread-worker.js', import.meta.url).href });
+  const spawner = await startSpawner({ spec, state: state.buffer, log: log.buffer, logFd, sourceMaps, stackSizeMb: options.workerStackSizeMb, threadWorkerUrl: new URL('./thread-worker.js', import.meta.url).href });
   const kernel = new BootedKernel(engine, state, log, boot, instance, spawner);
   try {
     const ready = prestartWorkers(state, options.prestartWorkers ?? DEFAULT_PRESTART);
@@ -188,7 +188,7 @@ async function compileCached(wasmPath: string, bytes: Uint8Array, info: KernelWa
 
 /** The spawner worker (host/spawner.ts), once it listens. */
 async function startSpawner(data: SpawnerData): Promise<{ handle: WorkerHandle; stopped: Promise<SpawnerMessage> }> {
-  const handle = await defaultWorkerAdapter().spawn(new URL('./host/spawner.js', import.meta.url), data, { name: 'w2js kernel spawner' });
+  const handle = await defaultWorkerAdapter().spawn(new URL('./spawner.js', import.meta.url), data, { name: 'w2js kernel spawner' });
   handle.keepAlive(false); // the program may end without halt(); workers die with it
   let ready!: () => void;
   let failed!: (e: Error) => void;

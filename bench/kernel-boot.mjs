@@ -73,6 +73,11 @@ export function runBootBench(options) {
   return tables;
 }
 
+/** The tables as JSON results keep them: every measure but the boot logs (already compared). */
+export function withoutLogs(tables) {
+  return tables.map((t) => ({ kernel: t.kernel, runs: Object.fromEntries(Object.entries(t.runs).map(([k, v]) => [k, v.map(({ log: _log, ...m }) => m)])) }));
+}
+
 export function formatBootTables(tables) {
   const lines = [];
   const rows = [
@@ -102,7 +107,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-').replace(/-\d+Z$/, 'Z');
   const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
   const file = path.join(BENCH, 'results', `${stamp}-${commit}-boot.json`);
-  const strip = tables.map((t) => ({ kernel: t.kernel, runs: Object.fromEntries(Object.entries(t.runs).map(([k, v]) => [k, v.map(({ log, ...m }) => m)])) }));
-  fs.writeFileSync(file, JSON.stringify({ node: process.version, cpu: os.cpus()[0]?.model, commit, tables: strip }, null, 2) + '\n');
+  fs.writeFileSync(file, JSON.stringify({ node: process.version, cpu: os.cpus()[0]?.model, commit, tables: withoutLogs(tables) }, null, 2) + '\n');
   process.stderr.write(`bench: wrote ${path.relative(ROOT, file)}\n`);
 }

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PROGRAMS } from './programs.mjs';
 import { measureCompileSide } from './lib/compile-side.mjs';
-import { formatBootTables, runBootBench } from './kernel-boot.mjs';
+import { formatBootTables, runBootBench, withoutLogs } from './kernel-boot.mjs';
 import { formatReport } from './lib/report.mjs';
 import { RUNNERS, TIME_LIMIT_SECONDS, WASM2JS_FLAGS } from './lib/runners.mjs';
 import { BENCH, ROOT, geomean, median, removeRunDir } from './lib/util.mjs';
@@ -223,7 +223,7 @@ async function main() {
     results,
     geomeans,
     compile,
-    boot: boot?.map((t) => ({ kernel: t.kernel, runs: Object.fromEntries(Object.entries(t.runs).map(([k, v]) => [k, v.map(({ log: _log, ...m }) => m)])) })),
+    boot: boot && withoutLogs(boot),
     failures,
   };
   env.loadAverage.end = os.loadavg();

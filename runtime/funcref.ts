@@ -25,9 +25,10 @@ export interface FuncRef {
   wasmInst: InstanceBase;
   wasmType: string;
   /**
-   * Host functions only: the call generated code makes for the import, flat wasm arguments in
-   * and the flat result out, without the instance argument, rest parameters or spread (an
-   * import like the kernel ABI's nccc_call64 runs on every lock and unlock).
+   * Host functions of the common shapes only (no i64, at most one result): the call generated
+   * code makes for the import, flat wasm arguments in and the result out, without the instance
+   * argument, rest parameters or spread (the kernel ABI's nccc_call64 runs on every lock and
+   * unlock). Other imports are called as `wasmCode` bound to their instance.
    */
   wasmDirect?: (...flat: number[]) => unknown;
 }
@@ -160,7 +161,7 @@ export function hostFuncRef(host: (...args: unknown[]) => unknown, typeKey: stri
     });
   };
   const ref = makeFuncRef(code as WasmCode, HOST_INSTANCE, typeKey, host.name);
-  ref.wasmDirect = directHostCall(host, params, results) ?? ((...flat: number[]) => code(undefined, ...flat));
+  ref.wasmDirect = directHostCall(host, params, results);
   return ref;
 }
 

@@ -136,19 +136,27 @@ const exportNames = (names: string[]): Stmt =>
  * the cache holds them all; no indentation, a quarter less to copy into each worker.
  * index.script.json names the runtime specifier the factory wants.
  */
-function linkScript(parts: OutputParts): string {
-  const helpers = new Set(['instantiateModule']);
-  for (const f of parts.functions) for (const h of f.helpers) helpers.add(h);
+function linkScript(parts: OutputParts, moduleDecl: string): string {
+  const helpers = helpersOf(parts.functions, ['instantiateModule']);
   const out: string[] = [headerComment(parts), '(function (rt) {', '"use strict";', `const { ${[...helpers].sort().join(', ')} } = rt;`];
   for (const f of parts.functions) {
-    const code = f.printed.code.replace(/^[ \t]+/gm, ''); // no line break is inside a token: strings escape them
+    const code = unindent(f.printed.code);
     const at = code.search(/^function /m);
     if (at < 0) throw new Error(`internal error: no function declaration printed for ${f.name}`);
     out.push(`${code.slice(0, at)}var ${f.name} = (${code.slice(at)});`);
   }
-  out.push(`const module = ${printStatements([{ type: 'ExpressionStatement', expression: descToAst(parts.descriptor) } as unknown as Stmt]).replace(/^[ \t]+/gm, '')}`);
-  out.push('return { module, instantiate: (imports = {}) => instantiateModule(module, imports) };', '})', '');
+  out.push(unindent(moduleDecl), 'return { module, instantiate: (imports = {}) => instantiateModule(module, imports) };', '})', '');
   return out.join('\n');
+}
+
+/** Printed code without leading indentation: no line break is inside a token (strings escape them). */
+const unindent = (code: string): string => code.replace(/^[ \t]+/gm, '');
+
+/** The runtime helpers `functions` use, with `extra`. */
+function helpersOf(functions: LinkedFunction[], extra: string[] = []): Set<string> {
+  const helpers = new Set(extra);
+  for (const f of functions) for (const h of f.helpers) helpers.add(h);
+  return helpers;
 }
 
 function headerComment(parts: OutputParts): string {
@@ -167,8 +175,7 @@ export function linkOutput(parts: OutputParts): Map<string, { code: string; map:
 
   // index.js: runtime import, (chunk imports or) functions, descriptor, instantiate.
   const index = new FileBuilder('index.js', parts.sourceMap);
-  const indexHelpers = new Set(['instantiateModule']);
-  if (inline) for (const f of parts.functions) for (const h of f.helpers) indexHelpers.add(h);
+  const indexHelpers = helpersOf(inline ? parts.functions : [], ['instantiateModule']);
   const head: Stmt[] = [
     importFrom(indexHelpers, parts.runtimeImport),
     {
@@ -189,23 +196,23 @@ export function linkOutput(parts: OutputParts): Map<string, { code: string; map:
   } as unknown as t.FunctionDeclaration;
   const exported = { type: 'ExportNamedDeclaration', declaration: instantiate, specifiers: [] } as unknown as Stmt;
   leadingComment(exported, '* Link and instantiate: resolves to { module, instance } like WebAssembly.instantiate. ');
-  index.add(printStatements([
+  // The descriptor is printed once (it holds every data segment and table entry), for index.js and the script.
+  const moduleDecl = printStatements([
     { type: 'VariableDeclaration', kind: 'const', declarations: [{ type: 'VariableDeclarator', id: id('module'), init: descToAst(parts.descriptor) }] } as t.VariableDeclaration,
-    exported,
-  ]));
+  ]);
+  index.add(`${moduleDecl}\n${printStatements([exported])}`);
   files.set('index.js', index.finish());
   if (parts.script) {
-    files.set('index.script.js', { code: linkScript(parts), map: undefined });
+    files.set('index.script.js', { code: linkScript(parts, moduleDecl), map: undefined });
     files.set('index.script.json', { code: `${JSON.stringify({ runtime: parts.runtimeImport })}\n`, map: undefined });
   }
 
   if (!inline) {
     chunks.forEach((chunk, k) => {
       const file = `funcs-${k}.js`;
-      const helpers = new Set<string>();
+      const helpers = helpersOf(chunk);
       const imports = new Map<string, Set<string>>();
       for (const f of chunk) {
-        for (const h of f.helpers) helpers.add(h);
         for (const c of f.callees) {
           const from = fileOf.get(c)!;
           if (from === file) continue;

@@ -99,7 +99,6 @@ __attribute__((noinline)) static void switch_to(struct task *prev, struct task *
 	struct host_jmp_buf jb;
 
 	current_task = next;
-	cpu_stats.switches++;
 	if (flags & TIF_SCHED_JB) {
 		prev->flags &= ~TIF_SCHED_JB;
 		jb = prev->sched_jb; /* prev may be freed once next runs */
@@ -261,7 +260,6 @@ static int softirq_fn(void *arg)
 			timers = kt->next;
 			kt->fired = 1;
 			task_wake(kt->task);
-			cpu_stats.timers_run++;
 		}
 		if (timers)
 			clockevent_program(timers->deadline, now);
@@ -276,7 +274,6 @@ static void clockevent_irq(void *arg)
 	(void)arg;
 	cpu_enter_as(&irq_task);
 	clock_deadline = 0;
-	cpu_stats.irqs++;
 	task_wake(&softirq_task); /* raise the timer softirq */
 	cpu_leave();
 }

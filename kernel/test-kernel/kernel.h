@@ -65,9 +65,6 @@ struct task;
 struct cpu_stats {
 	int tasks_started;
 	int tasks_exited;
-	int switches;
-	int irqs;
-	int timers_run;
 };
 extern struct cpu_stats cpu_stats;
 void cpu_start(void);

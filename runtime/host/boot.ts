@@ -129,15 +129,15 @@ async function prepare(target: string, engine: 'w2js' | 'native', options: BootO
   const info = checkInfo(JSON.parse(fs.readFileSync(infoPath, 'utf8')) as KernelWasmInfo, dir);
   const moduleUrl = pathToFileURL(path.join(path.resolve(dir), 'index.js')).href;
   let script: KernelScript | undefined;
-  let MemoryClass: new (d: { initial: number; maximum: number; shared: boolean }) => MemoryLike & { maximum: number };
+  let MemoryClass: CompiledModule['Memory'];
   if (hasKernelScript(dir) && !options.sourceMaps) {
     // The script form and V8's code cache, so that no worker parses the kernel again.
-    const loadedScript = await prepareKernelScript(dir);
-    script = loadedScript.script;
-    MemoryClass = loadedScript.runtime.Memory as typeof MemoryClass;
-    registerCompiledKernel(script.url, { instantiate: loadedScript.mod.instantiate as CompiledModule['instantiate'], Memory: MemoryClass as CompiledModule['Memory'] });
+    const prepared = await prepareKernelScript(dir);
+    script = prepared.script;
+    MemoryClass = prepared.mod.Memory;
+    registerCompiledKernel(script.url, prepared.mod);
   } else {
-    MemoryClass = ((await import(moduleUrl)) as { Memory: typeof MemoryClass }).Memory;
+    MemoryClass = ((await import(moduleUrl)) as CompiledModule).Memory;
   }
   const memory = new MemoryClass({ initial: info.memory.min, maximum: info.memory.max!, shared: true });
   return { info, memory, spec: { engine, moduleUrl, memory: { buffer: memory.buffer as SharedArrayBuffer, maximum: info.memory.max! }, memoryImport: info.memory.import, script } };

@@ -127,8 +127,7 @@ async function loadCompiled(spec: Extract<KernelSpec, { engine: 'w2js' }>): Prom
     if (spec.script) {
       // Only here is node:vm needed: loaded on demand, so the module graph stays the same elsewhere.
       const { loadKernelScript } = await import('./kernel-script.js');
-      const { mod: m, runtime } = await loadKernelScript(spec.script);
-      mod = { instantiate: m.instantiate as CompiledModule['instantiate'], Memory: runtime.Memory as CompiledModule['Memory'] };
+      mod = await loadKernelScript(spec.script);
     } else {
       mod = (await import(spec.moduleUrl)) as CompiledModule;
     }

@@ -15,6 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import vm from 'node:vm';
+import type { CompiledModule } from './kernel-instance.js';
 
 /** The script form of a compiled kernel, as workers receive it (structured-cloneable, shared). */
 export interface KernelScript {
@@ -31,8 +32,8 @@ export interface KernelScript {
 }
 
 /** What the factory returns: the module's descriptor and its instantiate. */
-export interface ScriptModule {
-  instantiate(imports: object): Promise<{ module: unknown; instance: { exports: Record<string, unknown> } }>;
+interface ScriptModule {
+  instantiate: CompiledModule['instantiate'];
 }
 
 type Factory = (rt: object) => ScriptModule;
@@ -84,7 +85,7 @@ function writeCacheFile(file: string, key: string, cache: Buffer): void {
  * On the boot thread: compile `dir`'s index.script.js (with the code cache from disk when it
  * matches, else compiling every function and saving the cache), and load it.
  */
-export async function prepareKernelScript(dir: string): Promise<{ script: KernelScript; mod: ScriptModule; runtime: Record<string, unknown> }> {
+export async function prepareKernelScript(dir: string): Promise<{ script: KernelScript; mod: CompiledModule }> {
   const file = path.join(path.resolve(dir), 'index.script.js');
   const source = fs.readFileSync(file);
   const key = cacheKey(source);
@@ -101,14 +102,18 @@ export async function prepareKernelScript(dir: string): Promise<{ script: Kernel
   const { runtime } = JSON.parse(fs.readFileSync(path.join(path.dirname(file), 'index.script.json'), 'utf8')) as { runtime: string };
   const runtimeUrl = /^[a-z][a-z0-9+.-]*:/i.test(runtime) ? runtime : new URL(runtime, url).href;
   const script: KernelScript = { url, runtimeUrl, source: shared(source), encoding, cache: shared(cache) };
-  const rt = (await import(runtimeUrl)) as Record<string, unknown>;
-  return { script, mod: (compiled.runInThisContext() as Factory)(rt), runtime: rt };
+  return { script, mod: await run(compiled, runtimeUrl) };
 }
 
 /** On a worker: the same module from the shared source and code cache. */
-export async function loadKernelScript(s: KernelScript): Promise<{ mod: ScriptModule; runtime: Record<string, unknown>; cacheRejected: boolean }> {
+export async function loadKernelScript(s: KernelScript): Promise<CompiledModule> {
   const text = Buffer.from(s.source).toString(s.encoding);
-  const compiled = new vm.Script(text, { filename: s.url, cachedData: new Uint8Array(s.cache) });
-  const rt = (await import(s.runtimeUrl)) as Record<string, unknown>;
-  return { mod: (compiled.runInThisContext() as Factory)(rt), runtime: rt, cacheRejected: compiled.cachedDataRejected === true };
+  return run(new vm.Script(text, { filename: s.url, cachedData: new Uint8Array(s.cache) }), s.runtimeUrl);
+}
+
+/** Run the compiled factory with the runtime it wants: the module, and that runtime's Memory class. */
+async function run(compiled: vm.Script, runtimeUrl: string): Promise<CompiledModule> {
+  const rt = (await import(runtimeUrl)) as { Memory: CompiledModule['Memory'] };
+  const mod = (compiled.runInThisContext() as Factory)(rt);
+  return { instantiate: mod.instantiate, Memory: rt.Memory };
 }

@@ -48,17 +48,28 @@ export function dispatchThread(state: HostState, t: number): void {
       return;
     }
   }
+  if (claimNewWorker(state, t) < 0) throw new HostAbiError(`thread_create: all ${state.limits.workers} workers are busy`);
+  wakeSpawner(state);
+}
+
+/** Claim a worker record that has no worker and mark it STARTING with `assign` (a thread, or -1 for none); its index, or -1. */
+function claimNewWorker(state: HostState, assign: number): number {
+  const i32 = state.i32;
   for (let w = 0; w < state.limits.workers; w++) {
     const at = state.worker(w);
     if (Atomics.load(i32, at + W_STATE) === WORKER_NONE && Atomics.compareExchange(i32, at + W_STATE, WORKER_NONE, WORKER_CLAIMED) === WORKER_NONE) {
-      Atomics.store(i32, at + W_ASSIGN, t);
+      Atomics.store(i32, at + W_ASSIGN, assign);
       Atomics.store(i32, at + W_STATE, WORKER_STARTING);
-      Atomics.add(i32, H_SPAWN_SEQ, 1);
-      Atomics.notify(i32, H_SPAWN_SEQ);
-      return;
+      return w;
     }
   }
-  throw new HostAbiError(`thread_create: all ${state.limits.workers} workers are busy`);
+  return -1;
+}
+
+/** Have the spawner look for STARTING records (spawner.ts). */
+function wakeSpawner(state: HostState): void {
+  Atomics.add(state.i32, H_SPAWN_SEQ, 1);
+  Atomics.notify(state.i32, H_SPAWN_SEQ);
 }
 
 /**
@@ -66,17 +77,9 @@ export function dispatchThread(state: HostState, t: number): void {
  * and goes idle, so threads created later start at once. Returns the worker indices.
  */
 export function prestartWorkers(state: HostState, n: number): number[] {
-  const i32 = state.i32;
   const started: number[] = [];
-  for (let w = 0; w < state.limits.workers && started.length < n; w++) {
-    const at = state.worker(w);
-    if (Atomics.compareExchange(i32, at + W_STATE, WORKER_NONE, WORKER_CLAIMED) !== WORKER_NONE) continue;
-    Atomics.store(i32, at + W_ASSIGN, -1);
-    Atomics.store(i32, at + W_STATE, WORKER_STARTING);
-    started.push(w);
-  }
-  Atomics.add(i32, H_SPAWN_SEQ, 1);
-  Atomics.notify(i32, H_SPAWN_SEQ);
+  for (let w; started.length < n && (w = claimNewWorker(state, -1)) >= 0; ) started.push(w);
+  wakeSpawner(state);
   return started;
 }
 

@@ -34,6 +34,11 @@ export interface CompileOptions {
   script?: boolean;
   /** Also produce `index.d.ts`: the imports and exports typed as the JS API converts them. */
   typings?: boolean;
+  /**
+   * Indent the output: `auto` (the default) indents functions of up to 1 000 instructions and
+   * prints larger ones flush left, where indentation would be a third of their bytes.
+   */
+  indent?: boolean | 'auto';
   /** Called as functions are compiled (every 1000 and at the end), for progress output. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -43,6 +48,9 @@ export interface CompileOutput {
   files: Map<string, string>;
   module: Module;
 }
+
+/** Larger functions print without indentation (`indent: 'auto'`). */
+const INDENT_MAX_INSTRS = 1000;
 
 const TYPE_TEXT = (types: string[]): string => types.join(' ');
 
@@ -94,12 +102,13 @@ export function compile(bytes: Uint8Array, options: CompileOptions = {}): Compil
         func.body = readFuncBody(bytes, m, func);
         validateFunc(funcIndex);
         const { node } = emitFunction(ctx, funcIndex, func);
+        const indent = options.indent === 'auto' || options.indent === undefined ? func.body.length <= INDENT_MAX_INSTRS : options.indent;
         func.body = [];
         const type = m.types[func.typeIndex]!;
         const sig = `${type.params.length ? ` (param ${TYPE_TEXT(type.params)})` : ''}${type.results.length ? ` (result ${TYPE_TEXT(type.results)})` : ''}`;
         leadingComment(node, `* func[${funcIndex}] ${commentSafe(names.funcSourceNames[funcIndex]!)}${sig} `);
         if (options.onProgress && ((i + 1) % 1000 === 0 || i + 1 === m.funcs.length)) options.onProgress(i + 1, m.funcs.length);
-        return { printed: printFunction(node, options.sourceMap ?? false, file), name: names.funcs[funcIndex]!, helpers, callees };
+        return { printed: printFunction(node, options.sourceMap ?? false, indent), name: names.funcs[funcIndex]!, helpers, callees };
       } catch (e) {
         if (e instanceof CompileError) e.locate({ funcIndex, funcName: names.funcSourceNames[funcIndex] });
         throw e;

@@ -12,6 +12,7 @@ import type * as t from '@babel/types';
 import { GenMapping, maybeAddSegment, toEncodedMap } from '@jridgewell/gen-mapping';
 import { array, big, bool, id, leadingComment, nul, num, str, type Expr, type Stmt } from '../emit/ast.js';
 import type { DescValue } from './descriptor.js';
+import { printFunctionNode, type Decoded } from './print-js.js';
 
 // @babel/generator is CommonJS; its default export arrives wrapped under Node's ESM loader.
 type Generate = typeof import('@babel/generator').default;
@@ -19,12 +20,12 @@ const generate = ((_generate as unknown as { default?: Generate }).default ?? _g
 
 export const VERSION = '0.1.0';
 
-/** Decoded source map lines: per generated line, segments [column, source, line, column, name?]. */
-type Decoded = number[][][];
 
 /** A function printed to text, with its mappings relative to its first line. */
 export interface PrintedFunction {
   code: string;
+  /** Line breaks in `code`. */
+  breaks: number;
   mappings: Decoded | undefined;
   /** The sources the mappings' source indices refer to (the wasm, or C files from DWARF). */
   sources: string[];
@@ -56,11 +57,9 @@ function program(body: Stmt[]): t.File {
   return { type: 'File', program: { type: 'Program', body, directives: [], sourceType: 'module' } } as unknown as t.File;
 }
 
-/** Print one function now (its syntax tree can then be dropped). */
-export function printFunction(node: t.FunctionDeclaration, sourceMap: boolean, filename: string): PrintedFunction {
-  const result = generate(program([node]), { ...PRINT_OPTIONS, sourceMaps: sourceMap, sourceFileName: filename });
-  const decoded = (result as unknown as { decodedMap?: { mappings: Decoded; sources: string[] } }).decodedMap;
-  return { code: result.code, mappings: sourceMap ? decoded?.mappings : undefined, sources: decoded?.sources ?? [] };
+/** Print one function now (its syntax tree can then be dropped); `indent` for readable small ones. */
+export function printFunction(node: t.FunctionDeclaration, sourceMap: boolean, indent: boolean): PrintedFunction {
+  return printFunctionNode(node, { sourceMap, indent });
 }
 
 function printStatements(body: Stmt[]): string {
@@ -87,9 +86,9 @@ class FileBuilder {
       }
     }
     this.pieces.push(code);
-    let lines = 1;
-    for (let i = code.indexOf('\n'); i >= 0; i = code.indexOf('\n', i + 1)) lines++;
-    this.line += lines;
+    let breaks = printed?.breaks ?? 0;
+    if (!printed) for (let i = code.indexOf('\n'); i >= 0; i = code.indexOf('\n', i + 1)) breaks++;
+    this.line += breaks + 1;
   }
 
   finish(): { code: string; map: unknown } {

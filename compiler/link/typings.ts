@@ -3,7 +3,8 @@
 // number; i64 → bigint; funcref → a function or null; externref → unknown), so a TypeScript
 // host that loads the compiled kernel gets its ABI checked.
 
-import { Project, type OptionalKind, type PropertySignatureStructure, type MethodSignatureStructure } from 'ts-morph';
+import { createRequire } from 'node:module';
+import type { OptionalKind, PropertySignatureStructure, MethodSignatureStructure } from 'ts-morph';
 import type { ExternKind, FuncType, Module, ValType } from '../ir/module.js';
 import { VERSION, commentSafe } from './output.js';
 
@@ -46,6 +47,9 @@ function externType(m: Module, kind: ExternKind, index: number, mutable?: boolea
 
 /** The text of index.d.ts for module `m`. */
 export function buildTypings(m: Module, filename: string): string {
+  // Loaded on first use: ts-morph brings the TypeScript compiler, half a second of every
+  // compile's start-up when no typings are asked for.
+  const { Project } = createRequire(import.meta.url)('ts-morph') as typeof import('ts-morph');
   const project = new Project({ useInMemoryFileSystem: true });
   const file = project.createSourceFile('index.d.ts', '');
   file.addImportDeclaration({ isTypeOnly: true, moduleSpecifier: './runtime/index.js', namedImports: ['Memory', 'Table', 'Global'] });

@@ -25,9 +25,7 @@ function $apply(inst, which_0, x_1) {
 /** func[3] sum (param i32 i32) (result i64) */
 function $sum(inst, ptr_0, len_1) {
   const mem = inst.$memory0;
-  let acc_2 = 0,
-    acc_2_hi = 0,
-    t0 = 0;
+  let acc_2 = 0, acc_2_hi = 0, t0 = 0;
   L0: {
     L1: for (;;) {
       if (len_1 === 0) {

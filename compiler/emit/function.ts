@@ -11,37 +11,28 @@ import { unsupported } from '../diagnostics.js';
 import type { BlockType, Func, Instr, ValType } from '../ir/module.js';
 import {
   array, assign, at, big, bin, block, brk, call, cond, cont, exprStmt, forever, id, ifStmt, index,
-  labeled, letDecl, member, nul, num, ret, str, switchCase, switchStmt, type Expr, type Stmt,
+  labeled, letDecl, member, nul, num, ret, str, switchCase, switchStmt, unary, type Expr, type Stmt,
 } from './ast.js';
-import { typeKey, zeroValueKind, type EmitContext } from './context.js';
+import { typeKey, type EmitContext } from './context.js';
 import { effectiveAddress, emitMemoryOp } from './memory.js';
 import { emitConst, emitNumeric } from './numeric.js';
 import { OPS_BY_NAME } from './op-signatures.js';
 import { constPair, emitI64Memory, emitI64Numeric, hiName, type PairHooks } from './i64.js';
-
-/** How an entry may be affected by statements emitted while it waits on the stack. */
-const enum Kind {
-  /** A constant or a temporary nobody reassigns: never needs spilling. */
-  Stable = 0,
-  /** Reads locals (and is otherwise pure): spill before a local is written. */
-  ReadsLocals = 1,
-  /** May trap, has effects or reads memory/globals: spill before any statement. */
-  Effects = 2,
-}
-
-/** A stack value. An i64 is a pair of i32 halves: `e` is the low half, `hi` the high one. */
-interface Entry {
-  e: Expr;
-  hi?: Expr;
-  type: ValType;
-  kind: Kind;
-}
+import { Dispatch, FLAT_ABOVE, nestingDepths, PC, type SegmentRef } from './dispatch.js';
+import { exprDepth, MAX_EXPR_DEPTH } from './depth.js';
+import { asCondition, entryReads, flatten, isSimple, Kind, readsName, zero, type Entry } from './stack.js';
 
 interface Frame {
   op: 'func' | 'block' | 'loop' | 'if';
   label: string;
   /** Whether some branch targets this frame's label. */
   targeted: boolean;
+  /** Part of the dispatch loop (emit/dispatch.ts) instead of a JS block of its own. */
+  flat: boolean;
+  /** A flat frame's branch target: a loop's first segment, else the segment after its end. */
+  target?: SegmentRef;
+  /** A flat if's else segment. */
+  elseTarget?: SegmentRef;
   type: BlockType;
   /** Variables receiving the frame's results (blocks, ifs, loops' fall-through). */
   resultVars: string[];
@@ -82,6 +73,12 @@ class FunctionEmitter {
   /** The instruction being emitted. */
   private current: Instr = { op: 'nop', at: 0 };
   private usesMemory = false;
+  /** Levels of frames under each frame-opening instruction (emit/dispatch.ts). */
+  private depths: Int32Array = new Int32Array(0);
+  /** Index of the instruction being emitted. */
+  private pc = 0;
+  /** The dispatch loop, when some frame is too deep to nest in JS. */
+  private dispatch: Dispatch | undefined;
 
   constructor(
     private readonly ctx: EmitContext,
@@ -96,9 +93,12 @@ class FunctionEmitter {
   run(): EmittedFunction {
     const { ctx, func } = this;
     const type = ctx.module.types[func.typeIndex]!;
-    const top: Frame = this.pushFrame('func', { params: [], results: type.results }, [], func.at);
     const body = func.body;
+    this.depths = nestingDepths(body);
+    if (this.depths[body.length]! > FLAT_ABOVE) this.dispatch = new Dispatch();
+    const top: Frame = this.pushFrame('func', { params: [], results: type.results }, [], func.at);
     for (let i = 0; i < body.length; i++) {
+      this.pc = i;
       const instr = body[i]!;
       const frame = this.frames[this.frames.length - 1]!;
       if (frame.unreachable) {
@@ -117,9 +117,11 @@ class FunctionEmitter {
     };
     for (let i = type.params.length; i < this.localTypes.length; i++) declare(this.locals[i]!, this.localTypes[i]!);
     for (const [name, vt] of this.vars) declare(name, vt);
+    if (this.dispatch) decls.push([PC, num(0)]);
     if (this.usesMemory) stmts.push(letDecl([['mem', member(id('inst'), this.ctx.names.memories[0]!)]], 'const'));
     if (decls.length) stmts.push(letDecl(decls));
-    stmts.push(...top.body);
+    if (this.dispatch) stmts.push(this.dispatch.finish());
+    else stmts.push(...top.body);
     const node = {
       type: 'FunctionDeclaration',
       id: id(ctx.names.funcs[this.funcIndex]!),
@@ -151,7 +153,17 @@ class FunctionEmitter {
   private push(e: Expr, type: ValType, kind: Kind): void {
     // Calls and trapping operations carry their own position: a stack trace points at them.
     if (kind === Kind.Effects && !e.loc) at(e, this.ctx.position(this.current.at));
-    this.stack.push({ e, type, kind });
+    this.pushEntry({ e, type, kind });
+  }
+
+  /** Push a computed value; one nested too deep is evaluated into a temporary now (emit/depth.ts). */
+  private pushEntry(entry: Entry): void {
+    this.stack.push(entry);
+    if (Math.max(exprDepth(entry.e), exprDepth(entry.hi)) <= MAX_EXPR_DEPTH) return;
+    // Effects keep their order: those below it are evaluated first. A pure value reads only
+    // locals, which nothing pending can write, so it may go first.
+    if (entry.kind === Kind.Effects) this.spill(Kind.Effects);
+    else this.stack[this.stack.length - 1] = this.toTemp(entry);
   }
 
   private pop(): Entry {
@@ -179,7 +191,12 @@ class FunctionEmitter {
   /** Spill pending entries that the coming statement could disturb, then append it. */
   private emit(stmt: Stmt, instr: Instr, writesLocals = false): void {
     this.spill(writesLocals ? Kind.ReadsLocals : Kind.Effects);
-    this.frame.body.push(at(stmt, this.ctx.position(instr.at)));
+    this.out(this.frame).push(at(stmt, this.ctx.position(instr.at)));
+  }
+
+  /** Where a frame's straight-line statements go: its own body, or the dispatch loop's segment. */
+  private out(frame: Frame): Stmt[] {
+    return frame.flat ? this.dispatch!.body : frame.body;
   }
 
   private spill(minKind: Kind): void {
@@ -205,7 +222,7 @@ class FunctionEmitter {
   private toTemp(entry: Entry): Entry {
     if (entry.kind === Kind.Stable && isSimple(entry)) return entry;
     const name = this.newVar('t', entry.type);
-    for (const s of this.assignTo(name, entry)) this.frame.body.push(s);
+    for (const s of this.assignTo(name, entry)) this.out(this.frame).push(s);
     return this.read(name, entry.type, Kind.Stable);
   }
 
@@ -241,6 +258,7 @@ class FunctionEmitter {
       op,
       label: op === 'func' ? '' : `L${this.nextLabel++}`,
       targeted: false,
+      flat: false,
       type,
       resultVars: op === 'func' ? [] : type.results.map((vt) => this.newVar('r', vt)),
       loopVars: op === 'loop' ? type.params.map((vt) => this.newVar('v', vt)) : [],
@@ -250,6 +268,11 @@ class FunctionEmitter {
       unreachable: false,
       at: atOffset,
     };
+    if (this.dispatch && (op === 'func' || this.depths[this.pc]! > FLAT_ABOVE)) {
+      frame.flat = true;
+      frame.target = this.dispatch.newRef();
+      if (op === 'if') frame.elseTarget = this.dispatch.newRef();
+    }
     this.frames.push(frame);
     for (const p of params) this.stack.push(p);
     return frame;
@@ -267,7 +290,8 @@ class FunctionEmitter {
     const out: Stmt[] = [];
     const vars = target.op === 'loop' ? target.loopVars : target.resultVars;
     values.forEach((v, i) => out.push(...this.assignTo(vars[i]!, v)));
-    out.push(target.op === 'loop' ? cont(target.label) : brk(target.label));
+    if (target.flat) out.push(...this.dispatch!.jump(target.target!));
+    else out.push(target.op === 'loop' ? cont(target.label) : brk(target.label));
     return out;
   }
 
@@ -306,7 +330,8 @@ class FunctionEmitter {
       const frame = this.pushFrame('loop', type, [], instr.at);
       // Loop params live in variables the back edge reassigns.
       const parent = this.frames[this.frames.length - 2]!;
-      stableParams.forEach((p, i) => parent.body.push(...this.assignTo(frame.loopVars[i]!, p)));
+      stableParams.forEach((p, i) => this.out(parent).push(...this.assignTo(frame.loopVars[i]!, p)));
+      if (frame.flat) this.dispatch!.start(frame.target!);
       for (let i = 0; i < type.params.length; i++) this.stack.push(this.read(frame.loopVars[i]!, type.params[i]!, Kind.ReadsLocals));
       frame.params = [];
     } else {
@@ -319,12 +344,13 @@ class FunctionEmitter {
     if (frame.unreachable) return;
     const results = this.popN(frame.type.results.length);
     if (frame.op === 'func') {
-      for (const s of this.returnStmts(results)) frame.body.push(at(s, this.ctx.position(this.current.at)));
+      for (const s of this.returnStmts(results)) this.out(frame).push(at(s, this.ctx.position(this.current.at)));
       return;
     }
     const values = results.length > 1 ? results.map((v) => this.toTemp(v)) : results;
-    values.forEach((v, i) => frame.body.push(...this.assignTo(frame.resultVars[i]!, v)));
-    if (frame.op === 'loop') frame.body.push(brk(null));
+    values.forEach((v, i) => this.out(frame).push(...this.assignTo(frame.resultVars[i]!, v)));
+    // A JS loop leaves at its end; a flat loop's code just goes on into what follows.
+    if (frame.op === 'loop' && !frame.flat) frame.body.push(brk(null));
   }
 
   private endFrame(instr: Instr): void {
@@ -335,6 +361,10 @@ class FunctionEmitter {
     this.frames.pop();
     if (frame.op === 'func') {
       this.frames.push(frame); // kept as the function's body holder
+      return;
+    }
+    if (frame.flat) {
+      this.endFlatFrame(frame, fallsThrough);
       return;
     }
     const parent = this.frame;
@@ -364,13 +394,40 @@ class FunctionEmitter {
       stmt = labeled(frame.label, block(frame.body));
     } else {
       // An untargeted block needs no JS block at all.
-      for (const s of frame.body) parent.body.push(s);
+      for (const s of frame.body) this.out(parent).push(s);
       this.afterFrame(frame, reachable);
       return;
     }
-    parent.body.push(at(stmt, this.ctx.position(frame.at)));
+    this.out(parent).push(at(stmt, this.ctx.position(frame.at)));
     this.afterFrame(frame, reachable);
     void instr;
+  }
+
+  /** The end of a frame in the dispatch loop: start the segment its branches and its code reach. */
+  private endFlatFrame(frame: Frame, fallsThrough: boolean): void {
+    const dispatch = this.dispatch!;
+    // A branch to a loop goes back to its start: only falling through reaches its end.
+    let reachable = fallsThrough;
+    if (frame.op === 'block') {
+      if (frame.targeted) dispatch.start(frame.target!);
+      reachable = fallsThrough || frame.targeted;
+    } else if (frame.op === 'if' && frame.thenBody) {
+      dispatch.start(frame.target!);
+      reachable = fallsThrough || frame.thenReachable === true || frame.targeted;
+    } else if (frame.op === 'if') {
+      // No else: the params pass through as results when the test fails.
+      const passThrough = frame.params.flatMap((p, i) => this.assignTo(frame.resultVars[i]!, p));
+      if (passThrough.length) {
+        if (fallsThrough) dispatch.body.push(...dispatch.jump(frame.target!));
+        dispatch.start(frame.elseTarget!);
+        dispatch.body.push(...passThrough);
+        dispatch.start(frame.target!);
+      } else {
+        dispatch.start(frame.elseTarget!, frame.target!);
+      }
+      reachable = true;
+    }
+    this.afterFrame(frame, reachable);
   }
 
   private afterFrame(frame: Frame, reachable: boolean): void {
@@ -404,13 +461,19 @@ class FunctionEmitter {
         const test = this.pop();
         this.spill(Kind.ReadsLocals);
         this.enterBlock(instr);
-        this.frame.test = asCondition(test.e);
+        const frame = this.frame;
+        frame.test = asCondition(test.e);
+        if (frame.flat) this.out(frame).push(at(ifStmt(unary('!', frame.test), block(this.dispatch!.jump(frame.elseTarget!))), this.ctx.position(instr.at)));
         return;
       }
       case 'else': {
         const frame = this.frame;
         this.finishBranch(frame);
         frame.thenReachable = !frame.unreachable;
+        if (frame.flat) {
+          if (!frame.unreachable) this.out(frame).push(...this.dispatch!.jump(frame.target!));
+          this.dispatch!.start(frame.elseTarget!);
+        }
         frame.thenBody = frame.body;
         frame.body = [];
         frame.unreachable = false;
@@ -476,7 +539,7 @@ class FunctionEmitter {
         }
         if (a.type === 'i64') {
           const test = this.simple(c);
-          this.stack.push({ e: cond(asCondition(test.e), a.e, b.e), hi: cond(asCondition(test.e), a.hi!, b.hi!), type: 'i64', kind: Math.max(a.kind, b.kind, test.kind) as Kind });
+          this.pushEntry({ e: cond(asCondition(test.e), a.e, b.e), hi: cond(asCondition(test.e), a.hi!, b.hi!), type: 'i64', kind: Math.max(a.kind, b.kind, test.kind) as Kind });
           return;
         }
         this.push(cond(asCondition(c.e), a.e, b.e), a.type, Math.max(a.kind, b.kind, c.kind) as Kind);
@@ -490,7 +553,7 @@ class FunctionEmitter {
         const name = this.locals[instr.index!]!;
         const v = this.pop();
         this.spillReaders(name, this.localTypes[instr.index!] === 'i64');
-        for (const s of this.assignTo(name, v)) this.frame.body.push(at(s, this.ctx.position(instr.at)));
+        for (const s of this.assignTo(name, v)) this.out(this.frame).push(at(s, this.ctx.position(instr.at)));
         if (op === 'local.tee') this.stack.push(this.read(name, v.type, Kind.ReadsLocals));
         return;
       }
@@ -601,7 +664,7 @@ class FunctionEmitter {
       simple: (entry) => this.simple(entry as Entry),
       newVar: (type) => this.newVar('t', type),
       statement: (stmt) => this.emit(stmt, instr),
-      push: (entry) => this.stack.push(entry as Entry),
+      push: (entry) => this.pushEntry(entry as Entry),
       memory: (i) => {
         if (i === 0) {
           this.usesMemory = true;
@@ -614,7 +677,7 @@ class FunctionEmitter {
 
   private emitAll(stmts: Stmt[], instr: Instr): void {
     this.spill(Kind.Effects);
-    for (const s of stmts) this.frame.body.push(at(s, this.ctx.position(instr.at)));
+    for (const s of stmts) this.out(this.frame).push(at(s, this.ctx.position(instr.at)));
   }
 
   private globalRef(index: number): Expr {
@@ -699,57 +762,5 @@ class FunctionEmitter {
         }
       }
     }
-  }
-}
-
-/** Whether an expression is an identifier or a literal (safe to evaluate twice). */
-function isAtom(e: Expr): boolean {
-  return e.type === 'Identifier' || e.type === 'NumericLiteral' || e.type === 'NullLiteral' || e.type === 'BooleanLiteral'
-    || (e.type === 'UnaryExpression' && e.operator === '-' && e.argument.type === 'NumericLiteral');
-}
-
-function isSimple(entry: Entry): boolean {
-  return isAtom(entry.e) && (entry.hi === undefined || isAtom(entry.hi));
-}
-
-/** Whether expression `e` reads variable `name` anywhere. */
-function readsName(e: t.Node, name: string): boolean {
-  if (e.type === 'Identifier') return e.name === name;
-  for (const key in e) {
-    if (key === 'loc' || key === 'leadingComments') continue;
-    const child = (e as unknown as Record<string, unknown>)[key];
-    if (Array.isArray(child)) {
-      for (const c of child) if (c && typeof c === 'object' && 'type' in c && readsName(c as t.Node, name)) return true;
-    } else if (child && typeof child === 'object' && 'type' in child && readsName(child as t.Node, name)) {
-      return true;
-    }
-  }
-  return false;
-}
-
-function entryReads(entry: Entry, name: string): boolean {
-  return readsName(entry.e, name) || (entry.hi !== undefined && readsName(entry.hi, name));
-}
-
-/** Call arguments: an i64 passes as its two halves. */
-function flatten(entries: Entry[]): Expr[] {
-  return entries.flatMap((a) => (a.type === 'i64' ? [a.e, a.hi!] : [a.e]));
-}
-
-/** An i32 used as a condition: `x ? 1 : 0` tests as `x` does, so drop the 0/1 wrapper. */
-function asCondition(e: Expr): Expr {
-  if (e.type === 'ConditionalExpression' && e.consequent.type === 'NumericLiteral' && e.consequent.value === 1
-    && e.alternate.type === 'NumericLiteral' && e.alternate.value === 0) return e.test;
-  return e;
-}
-
-function zero(type: ValType): Expr {
-  switch (zeroValueKind(type)) {
-    case 'big':
-      return num(0); // the low half; the high half is declared beside it
-    case 'null':
-      return nul();
-    default:
-      return num(0);
   }
 }

@@ -1,0 +1,77 @@
+// emit/: the symbolic operand stack's entries (a JS expression per wasm value) and what the
+// emitter asks of them: whether they may be evaluated twice, which variables they read.
+
+import type * as t from '@babel/types';
+import type { ValType } from '../ir/module.js';
+import { nul, num, type Expr } from './ast.js';
+import { zeroValueKind } from './context.js';
+
+/** How an entry may be affected by statements emitted while it waits on the stack. */
+export const enum Kind {
+  /** A constant or a temporary nobody reassigns: never needs spilling. */
+  Stable = 0,
+  /** Reads locals (and is otherwise pure): spill before a local is written. */
+  ReadsLocals = 1,
+  /** May trap, has effects or reads memory/globals: spill before any statement. */
+  Effects = 2,
+}
+
+/** A stack value. An i64 is a pair of i32 halves: `e` is the low half, `hi` the high one. */
+export interface Entry {
+  e: Expr;
+  hi?: Expr;
+  type: ValType;
+  kind: Kind;
+}
+
+/** Whether an expression is an identifier or a literal (safe to evaluate twice). */
+export function isAtom(e: Expr): boolean {
+  return e.type === 'Identifier' || e.type === 'NumericLiteral' || e.type === 'NullLiteral' || e.type === 'BooleanLiteral'
+    || (e.type === 'UnaryExpression' && e.operator === '-' && e.argument.type === 'NumericLiteral');
+}
+
+export function isSimple(entry: Entry): boolean {
+  return isAtom(entry.e) && (entry.hi === undefined || isAtom(entry.hi));
+}
+
+/** Whether expression `e` reads variable `name` anywhere. */
+export function readsName(e: t.Node, name: string): boolean {
+  if (e.type === 'Identifier') return e.name === name;
+  for (const key in e) {
+    if (key === 'loc' || key === 'leadingComments') continue;
+    const child = (e as unknown as Record<string, unknown>)[key];
+    if (Array.isArray(child)) {
+      for (const c of child) if (c && typeof c === 'object' && 'type' in c && readsName(c as t.Node, name)) return true;
+    } else if (child && typeof child === 'object' && 'type' in child && readsName(child as t.Node, name)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+export function entryReads(entry: Entry, name: string): boolean {
+  return readsName(entry.e, name) || (entry.hi !== undefined && readsName(entry.hi, name));
+}
+
+/** Call arguments: an i64 passes as its two halves. */
+export function flatten(entries: Entry[]): Expr[] {
+  return entries.flatMap((a) => (a.type === 'i64' ? [a.e, a.hi!] : [a.e]));
+}
+
+/** An i32 used as a condition: `x ? 1 : 0` tests as `x` does, so drop the 0/1 wrapper. */
+export function asCondition(e: Expr): Expr {
+  if (e.type === 'ConditionalExpression' && e.consequent.type === 'NumericLiteral' && e.consequent.value === 1
+    && e.alternate.type === 'NumericLiteral' && e.alternate.value === 0) return e.test;
+  return e;
+}
+
+export function zero(type: ValType): Expr {
+  switch (zeroValueKind(type)) {
+    case 'big':
+      return num(0); // the low half; the high half is declared beside it
+    case 'null':
+      return nul();
+    default:
+      return num(0);
+  }
+}

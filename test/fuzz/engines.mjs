@@ -1,0 +1,67 @@
+// The two engines the differential fuzzer compares, behind one shape:
+// { name, instantiate(bytes, imports) → exports, Global, Memory, Table }.
+// native: V8's WebAssembly. w2js: compile with dist/ (built by `npm run build`), write the output
+// files to a scratch directory, import index.js, instantiate. Nothing here reads the generated
+// code: the output format may change freely.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const RUNTIME_URL = pathToFileURL(path.join(root, 'dist/runtime/index.js')).href;
+
+let compiler;
+/** The built compiler (dist/compiler/index.js): `compile` and `CompileError`. */
+export async function loadCompiler() {
+  compiler ??= await import(pathToFileURL(path.join(root, 'dist/compiler/index.js')).href);
+  return compiler;
+}
+
+/** V8's own WebAssembly. */
+export const nativeEngine = {
+  name: 'native',
+  async instantiate(bytes, imports) {
+    return new WebAssembly.Instance(new WebAssembly.Module(bytes), imports).exports;
+  },
+  Global: WebAssembly.Global,
+  Memory: WebAssembly.Memory,
+  Table: WebAssembly.Table,
+};
+
+let outDir;
+let outCount = 0;
+
+/** Remove the compiled outputs this process wrote. */
+export function cleanOutputs() {
+  if (outDir) fs.rmSync(outDir, { recursive: true, force: true });
+  outDir = undefined;
+}
+
+/**
+ * Compile `bytes` with w2js (throws its CompileError) and load the output: resolves to an engine
+ * that instantiates this module (its `bytes` argument is ignored: the code is already compiled).
+ */
+export async function compileW2js(bytes, options = {}) {
+  const { compile } = await loadCompiler();
+  const { files } = compile(bytes, { runtimeImport: RUNTIME_URL, filename: 'fuzz.wasm', ...options });
+  outDir ??= fs.mkdtempSync(path.join(os.tmpdir(), `w2js-fuzz-out-${process.pid}-`));
+  const dir = path.join(outDir, String(outCount++));
+  for (const [name, code] of files) {
+    const file = path.join(dir, name);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, code);
+  }
+  const mod = await import(pathToFileURL(path.join(dir, 'index.js')).href);
+  return {
+    name: 'w2js',
+    async instantiate(_bytes, imports) {
+      const { instance } = await mod.instantiate(imports);
+      return instance.exports;
+    },
+    Global: mod.Global,
+    Memory: mod.Memory,
+    Table: mod.Table,
+  };
+}

@@ -1,0 +1,128 @@
+// The parent side of worker.mjs: one child process at a time runs cases; a case that exceeds its
+// time limit gets the child killed (result `hang`, with the step it was in), a child that dies
+// mid-case gives `crash`. The child is replaced after `recycle` cases to bound its memory (every
+// loaded output stays in its module cache).
+
+import { fork } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const workerPath = path.join(path.dirname(fileURLToPath(import.meta.url)), 'worker.mjs');
+
+/** Runs jobs in a child process with a time limit each. */
+export class CaseRunner {
+  constructor({ timeoutMs = 30_000, recycle = 200 } = {}) {
+    this.timeoutMs = timeoutMs;
+    this.recycle = recycle;
+    this.child = undefined;
+    this.jobs = 0;
+    this.nextId = 0;
+    this.statusFile = path.join(os.tmpdir(), `w2js-fuzz-status-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  }
+
+  /** Start the child and wait until it is ready (it loads the compiler first). */
+  async start() {
+    const child = fork(workerPath, [], {
+      env: { ...process.env, W2JS_FUZZ_STATUS: this.statusFile, W2JS_FUZZ_TIMEOUT: String(this.timeoutMs) },
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    child.stderrTail = '';
+    child.stderr.on('data', (d) => (child.stderrTail = (child.stderrTail + d).slice(-4000)));
+    await new Promise((resolve, reject) => {
+      child.once('message', resolve);
+      child.once('exit', (code) => reject(new Error(`fuzz worker exited (${code}) before it was ready: ${child.stderrTail}`)));
+    });
+    child.removeAllListeners('exit');
+    this.child = child;
+    this.jobs = 0;
+  }
+
+  /** The step the child last reported for the current case. */
+  lastStep() {
+    try {
+      return fs.readFileSync(this.statusFile, 'utf8').split('\t')[1] ?? '?';
+    } catch {
+      return '?';
+    }
+  }
+
+  /** Kill the child and remove the scratch directories it could not (binaryen-tools, engines). */
+  kill() {
+    const child = this.child;
+    if (!child) return;
+    child.removeAllListeners();
+    child.kill('SIGKILL');
+    this.child = undefined;
+    for (const name of fs.readdirSync(os.tmpdir())) {
+      if (name.startsWith(`w2js-fuzz-${child.pid}-`) || name.startsWith(`w2js-fuzz-out-${child.pid}-`)) {
+        fs.rmSync(path.join(os.tmpdir(), name), { recursive: true, force: true });
+      }
+    }
+  }
+
+  /**
+   * Run `job` (see worker.mjs); resolves to the worker's result, or { status: 'hang', step } or
+   * { status: 'crash', detail } when the child did not answer. `timeoutMs` overrides the default.
+   */
+  async run(job, timeoutMs = this.timeoutMs) {
+    if (this.child && this.jobs >= this.recycle) await this.stop();
+    if (!this.child) await this.start();
+    const child = this.child;
+    const id = this.nextId++;
+    this.jobs++;
+    fs.writeFileSync(this.statusFile, `${id}\tsent`);
+    return new Promise((resolve) => {
+      const finish = (value) => {
+        clearTimeout(timer);
+        child.removeListener('message', onMessage);
+        child.removeListener('exit', onExit);
+        resolve(value);
+      };
+      const onMessage = (m) => {
+        if (m.id !== id) return;
+        if (m.extend !== undefined) {
+          // The worker knows the case's size now: a big module gets more time.
+          clearTimeout(timer);
+          timer = setTimeout(onTimeout, m.extend);
+          return;
+        }
+        if (m.error) finish({ status: 'harness-error', detail: m.error });
+        else finish(m.result);
+      };
+      const onExit = (code, signal) => {
+        this.child = undefined;
+        finish({ status: 'crash', detail: `worker died (${signal ?? code}) in step "${this.lastStep()}": ${child.stderrTail.slice(-1500)}` });
+      };
+      const onTimeout = () => {
+        const step = this.lastStep();
+        this.kill();
+        finish({ status: 'hang', step, detail: `no answer in time, in step "${step}"` });
+      };
+      let timer = setTimeout(onTimeout, timeoutMs);
+      child.on('message', onMessage);
+      child.on('exit', onExit);
+      child.send({ id, job });
+    });
+  }
+
+  /** Ask the child to exit (it cleans its scratch directories), or kill it after 5 s. */
+  async stop() {
+    const child = this.child;
+    if (!child) return;
+    this.child = undefined;
+    await new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        resolve();
+      }, 5000);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      child.send('exit');
+    });
+    fs.rmSync(this.statusFile, { force: true });
+  }
+}

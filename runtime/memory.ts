@@ -2,7 +2,8 @@
 //
 // Views are fixed-length over the current size, so every access is a plain typed view access
 // (measured: typed arrays over a growable SharedArrayBuffer run ~5x slower than fixed ones).
-//  - non-shared memory grows by copying into a new ArrayBuffer, as engines may move memory;
+//  - non-shared memory keeps its bytes where the engine can grow them in place (see `BACKING`);
+//    a grow replaces the views and, as the JS API's memory.grow does, detaches the old buffer;
 //  - shared memory is one growable SharedArrayBuffer reserved up to the declared maximum; it
 //    never moves, so a grow by any thread is visible to all: a thread whose views predate the
 //    grow sees an out-of-bounds access first, refreshes its views and retries (slow path only).
@@ -20,6 +21,49 @@ export interface MemoryDescriptor {
   shared?: boolean;
 }
 
+/** The host's WebAssembly.Memory, where `WebAssembly` exists (not under `node --jitless`). */
+interface HostWasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(delta: number): number;
+}
+type HostWasmMemoryClass = new (descriptor: { initial: number; maximum?: number }) => HostWasmMemory;
+const HostMemory = (globalThis as { WebAssembly?: { Memory?: HostWasmMemoryClass } }).WebAssembly?.Memory;
+
+/** A resizable ArrayBuffer (ES2024), typed here because lib is ES2022. */
+interface ResizableBuffer extends ArrayBuffer {
+  resize(length: number): void;
+}
+
+/**
+ * Where a non-shared memory keeps its bytes: the first of these the engine offers (measured in
+ * bench/README.md D7; contract in runtime/README.md "Non-shared memory: backing"):
+ *  - `wasm`: a `WebAssembly.Memory`. The engine reserves address space up to the maximum and grows
+ *    in place; its `buffer` is exactly what the JS API's `memory.buffer` is (a fixed-length,
+ *    non-resizable ArrayBuffer, a new one after each grow, the old one detached), and typed views
+ *    over it are as fast as over any ArrayBuffer;
+ *  - `resizable`: a resizable ArrayBuffer reserved up to the maximum and resized in place (hosts
+ *    without `WebAssembly`: `node --jitless`, some embedders). The buffer object is moved to a new
+ *    one at each grow so the old one detaches; unlike the JS API's it reports `resizable: true`;
+ *  - `copy`: a plain ArrayBuffer, copied into a larger one at each grow.
+ */
+const BACKING: 'wasm' | 'resizable' | 'copy' = HostMemory
+  ? 'wasm'
+  : typeof (ArrayBuffer.prototype as Partial<ResizableBuffer>).resize === 'function' ? 'resizable' : 'copy';
+
+/**
+ * Move `buffer`'s bytes to a new ArrayBuffer object without copying them, detaching `buffer` (the
+ * JS API detaches the old buffer at every grow). `ArrayBuffer.prototype.transfer` (ES2024) where it
+ * exists, else `structuredClone` with a transfer list (Node 17+, browsers, Deno, Bun), which keeps
+ * a resizable buffer resizable. Returns `buffer` itself where neither exists (nothing detaches).
+ */
+function moveBuffer(buffer: ArrayBuffer): ArrayBuffer {
+  const transfer = (buffer as { transfer?: () => ArrayBuffer }).transfer;
+  if (typeof transfer === 'function') return transfer.call(buffer);
+  const clone = (globalThis as { structuredClone?: (v: unknown, o: { transfer: unknown[] }) => unknown }).structuredClone;
+  if (typeof clone === 'function') return clone(buffer, { transfer: [buffer] }) as ArrayBuffer;
+  return buffer;
+}
+
 export class Memory {
   /** Current size in bytes (this thread's view of it, for shared memories). */
   length: number;
@@ -35,6 +79,10 @@ export class Memory {
   readonly maximum: number | undefined;
   readonly shared: boolean;
   private raw: ArrayBuffer | SharedArrayBuffer;
+  /** The WebAssembly.Memory holding the bytes, for the `wasm` backing; `raw` is its buffer. */
+  private host: HostWasmMemory | undefined;
+  /** For the `resizable` backing: `raw` resizes in place. */
+  private resizable = false;
 
   constructor(descriptor: MemoryDescriptor | { buffer: SharedArrayBuffer; maximum: number }) {
     if ('buffer' in descriptor) {
@@ -52,13 +100,36 @@ export class Memory {
         if (maximum === undefined) throw new TypeError('Memory: a shared memory needs a maximum');
         this.raw = new (SharedArrayBuffer as unknown as new (n: number, o: object) => SharedArrayBuffer)(initial * PAGE_SIZE, { maxByteLength: maximum * PAGE_SIZE });
       } else {
-        this.raw = new ArrayBuffer(initial * PAGE_SIZE);
+        this.raw = this.allocate(initial, Math.min(maximum ?? MAX_PAGES, MAX_PAGES));
       }
     }
     this.length = this.raw.byteLength;
     this.dv = new DataView(this.raw, 0, this.length);
     this.u8 = new Uint8Array(this.raw, 0, this.length);
     this.viewAtomics();
+  }
+
+  /** A non-shared memory's first buffer, in the first backing that can reserve `limit` pages. */
+  private allocate(initial: number, limit: number): ArrayBuffer {
+    if (BACKING === 'wasm') {
+      try {
+        this.host = new HostMemory!(limit < MAX_PAGES ? { initial, maximum: limit } : { initial });
+        return this.host.buffer;
+      } catch {
+        // The engine could not reserve it (address space): try the next backing.
+      }
+    }
+    if (BACKING !== 'copy') {
+      try {
+        const buffer = new (ArrayBuffer as unknown as new (n: number, o: object) => ArrayBuffer)(initial * PAGE_SIZE, { maxByteLength: limit * PAGE_SIZE });
+        // An engine without resizable buffers ignores the option and returns a plain one.
+        this.resizable = (buffer as { resizable?: boolean }).resizable === true;
+        return buffer;
+      } catch {
+        // Likewise: fall back to copying.
+      }
+    }
+    return new ArrayBuffer(initial * PAGE_SIZE);
   }
 
   /** (Re)create the atomics' views over the current length. */
@@ -71,7 +142,7 @@ export class Memory {
     this.f64 = new Float64Array(this.raw, 0, n / 8);
   }
 
-  /** The current buffer (JS API). */
+  /** The current buffer (JS API): for a non-shared memory, a new object after each grow, the old one detached. */
   get buffer(): ArrayBuffer | SharedArrayBuffer {
     this.refresh();
     return this.raw;
@@ -86,36 +157,60 @@ export class Memory {
   refresh(): boolean {
     if (!this.shared || this.raw.byteLength === this.length) return false;
     this.length = this.raw.byteLength;
-    this.dv = new DataView(this.raw, 0, this.length);
-    this.u8 = new Uint8Array(this.raw, 0, this.length);
-    this.viewAtomics();
+    this.view();
     return true;
   }
 
-  /** memory.grow: the old size in pages, or -1 if the memory cannot grow that far. */
+  /** Replace every view with one over `raw`'s current length (after a grow or a refresh). */
+  private view(): void {
+    this.dv = new DataView(this.raw, 0, this.length);
+    this.u8 = new Uint8Array(this.raw, 0, this.length);
+    this.viewAtomics();
+  }
+
+  /**
+   * memory.grow: the old size in pages, or -1 if the memory cannot grow that far (nothing
+   * changes then). A non-shared memory gets a new buffer object even for a delta of 0, as the
+   * JS API's grow and V8's memory.grow do; the old one is detached.
+   */
   growPages(delta: number): number {
     this.refresh();
     const old = this.length / PAGE_SIZE;
     const limit = Math.min(this.maximum ?? MAX_PAGES, MAX_PAGES);
     if (delta > limit - old) return -1;
-    if (delta === 0) return old;
     const length = (old + delta) * PAGE_SIZE;
     if (this.shared) {
+      if (delta === 0) return old;
       (this.raw as SharedArrayBuffer & { grow(n: number): void }).grow(length);
+    } else if (this.host) {
+      try {
+        this.host.grow(delta); // in place, within the engine's reservation; detaches the old buffer
+      } catch {
+        return -1; // the host could not commit it: wasm lets memory.grow fail
+      }
+      this.raw = this.host.buffer;
+    } else if (this.resizable) {
+      try {
+        (this.raw as ResizableBuffer).resize(length);
+      } catch {
+        return -1;
+      }
+      this.raw = moveBuffer(this.raw as ArrayBuffer);
+    } else if (delta === 0) {
+      this.raw = moveBuffer(this.raw as ArrayBuffer);
     } else {
       let next: ArrayBuffer;
       try {
         next = new ArrayBuffer(length);
       } catch {
-        return -1; // the host could not allocate it: wasm lets memory.grow fail
+        return -1;
       }
       new Uint8Array(next).set(this.u8);
+      moveBuffer(this.raw as ArrayBuffer); // detach the old one
       this.raw = next;
     }
     this.length = length;
-    this.dv = new DataView(this.raw, 0, length);
-    this.u8 = new Uint8Array(this.raw, 0, length);
-    this.viewAtomics();
+    this.view();
     return old;
   }
 

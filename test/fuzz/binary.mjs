@@ -146,8 +146,8 @@ export function readModuleInfo(bytes) {
   return info;
 }
 
-/** Skip a constant expression up to and including its `end`. */
-function skipConstExpr(r) {
+/** Skip a constant expression up to and including its `end` (the opcodes of constant expressions only). */
+export function skipConstExpr(r) {
   for (;;) {
     const op = r.byte();
     if (op === 0x0b) return;
@@ -159,6 +159,45 @@ function skipConstExpr(r) {
     else if (op >= 0x6a && op <= 0x7e) continue; // extended-const arithmetic
     else throw new Error(`constant opcode 0x${op.toString(16)} not handled`);
   }
+}
+
+/**
+ * The entries of a vector section (type, import, func, table, memory, global, export, code):
+ * [{ start, end }] of each entry's bytes, and where the vector ends.
+ */
+export function sectionEntries(bytes, s) {
+  const r = new Reader(bytes, s.start, s.end);
+  const entries = [];
+  const skipLimits = () => r.limits();
+  for (let n = r.u32(); n > 0; n--) {
+    const start = r.pos;
+    if (s.id === 1) {
+      r.byte();
+      for (let k = r.u32(); k > 0; k--) r.valtype();
+      for (let k = r.u32(); k > 0; k--) r.valtype();
+    } else if (s.id === 2) {
+      r.name();
+      r.name();
+      const kind = r.byte();
+      if (kind === 0) r.u32();
+      else if (kind === 1) (r.valtype(), skipLimits());
+      else if (kind === 2) skipLimits();
+      else if (kind === 3) (r.valtype(), r.byte());
+      else throw new Error(`import kind ${kind}`);
+    } else if (s.id === 3) r.u32();
+    else if (s.id === 4) (r.valtype(), skipLimits());
+    else if (s.id === 5) skipLimits();
+    else if (s.id === 6) (r.valtype(), r.byte(), skipConstExpr(r));
+    else if (s.id === 7) (r.name(), r.byte(), r.u32());
+    else if (s.id === 10) {
+      const size = r.u32();
+      r.pos += size;
+    }
+    else throw new Error(`section ${s.id} has no entries here`);
+    if (r.pos > s.end) throw new Error('entry past the section');
+    entries.push({ start, end: r.pos });
+  }
+  return { entries, end: r.pos };
 }
 
 /** Encode a section: id, size, payload. */

@@ -95,7 +95,7 @@ export async function binaryen() {
 export async function toText(bytes) {
   const b = await binaryen();
   try {
-    const m = b.readBinaryWithFeatures(bytes, b.Features.All);
+    const m = b.readBinary(bytes, b.Features.All);
     try {
       return m.emitText();
     } finally {

@@ -19,7 +19,7 @@ export function paddedLeb(n, width) {
 }
 
 /** The function bodies of the code section: where each body's bytes start and end. */
-function codeBodies(bytes) {
+export function codeBodies(bytes) {
   const code = readSections(bytes).find((s) => s.id === 10);
   if (!code) return undefined;
   const r = new Reader(bytes, code.start, code.end);

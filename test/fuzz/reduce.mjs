@@ -11,6 +11,8 @@
 
 import fs from 'node:fs';
 import { binaryen, cleanScratch, toText } from './binaryen-tools.mjs';
+import { concat, readSections, sectionEntries, uleb } from './binary.mjs';
+import { codeBodies } from './mutate.mjs';
 import { errorKind } from './compare.mjs';
 import { parseArgs } from './generate.mjs';
 import { CaseRunner } from './runner.mjs';
@@ -35,19 +37,122 @@ export function signature(kind, result) {
   return `${s}: ${normalize(result.detail).replace(/mutant\.wasm: (func\[N\] \S+ )?/, '')}`;
 }
 
-/** Delete byte ranges while `test(bytes)` still holds: chunk sizes len/2, len/4, … 1. */
+/**
+ * Shrink `bytes` while `test(bytes)` still holds, in phases repeated until none helps: drop whole
+ * sections; make function bodies `unreachable`; drop entries of vector sections (a function with
+ * its body); delete byte ranges (len/2, len/4, … 1 bytes).
+ */
 export async function reduceBytes(bytes, test, { budget = 600 } = {}) {
   let current = bytes;
   let tests = 0;
-  for (let chunk = Math.max(1, current.length >> 1); chunk >= 1 && tests < budget; chunk = chunk >> 1) {
-    for (let at = current.length - chunk; at >= 0 && tests < budget; at -= chunk) {
-      const candidate = new Uint8Array([...current.subarray(0, at), ...current.subarray(at + chunk)]);
-      tests++;
-      if (await test(candidate)) current = candidate;
+  const attempt = async (candidate) => {
+    if (!candidate || tests >= budget) return false;
+    tests++;
+    if (!(await test(candidate))) return false;
+    current = candidate;
+    return true;
+  };
+  const safely = (f) => {
+    try {
+      return f();
+    } catch {
+      return undefined; // the structure it needs is broken
     }
-    if (chunk === 1) break;
-  }
+  };
+  const phases = [
+    async function dropSections() {
+      for (let i = (safely(() => readSections(current)) ?? []).length - 1; i >= 0; i--) {
+        const s = safely(() => readSections(current))?.[i];
+        if (s) await attempt(concat([current.subarray(0, s.headerAt), current.subarray(s.end)]));
+      }
+    },
+    async function unreachableBodies() {
+      const minimal = [0x00, 0x00, 0x0b]; // no locals, unreachable, end: valid for any type
+      const layout = safely(() => codeBodies(current));
+      if (!layout || (await attempt(replaceBodies(current, layout, () => minimal)))) return;
+      for (let i = layout.bodies.length - 1; i >= 0; i--) {
+        const now = safely(() => codeBodies(current));
+        if (now) await attempt(replaceBodies(current, now, (j, body) => (j === i ? minimal : body)));
+      }
+    },
+    async function dropEntries() {
+      for (const id of [10, 7, 6, 2, 4, 5, 1]) {
+        for (let chunk = 64; chunk >= 1; chunk >>= 1) {
+          for (let at = 0; tests < budget; at += chunk) {
+            const candidate = withoutEntries(current, id, at, chunk);
+            if (!candidate) break;
+            if (await attempt(candidate)) at -= chunk; // the entries after moved down
+          }
+        }
+      }
+    },
+    async function deleteBytes() {
+      for (let chunk = Math.max(1, current.length >> 1); chunk >= 1 && tests < budget; chunk >>= 1) {
+        for (let at = current.length - chunk; at >= 0 && tests < budget; at -= chunk) {
+          await attempt(concat([current.subarray(0, at), current.subarray(at + chunk)]));
+        }
+      }
+    },
+  ];
+  const deleteBytes = phases.pop();
+  const structural = async () => {
+    for (let round = 0; round < 4 && tests < budget; round++) {
+      const before = current.length;
+      for (const phase of phases) await phase();
+      if (current.length >= before) break;
+    }
+  };
+  await structural();
+  await deleteBytes();
+  await structural();
   return current;
+}
+
+/**
+ * The module without entries [at, at+n) of section `id` (for code, also of the function
+ * section); undefined when there is no such entry or the sections cannot be read.
+ */
+function withoutEntries(bytes, id, at, n) {
+  let sections;
+  try {
+    sections = readSections(bytes);
+  } catch {
+    return undefined;
+  }
+  const edits = [];
+  for (const s of sections.filter((x) => x.id === id || (id === 10 && x.id === 3))) {
+    let parsed;
+    try {
+      parsed = sectionEntries(bytes, s);
+    } catch {
+      return undefined;
+    }
+    const { entries, end } = parsed;
+    if (at >= entries.length) return undefined;
+    const kept = entries.filter((_, i) => i < at || i >= at + n);
+    const payload = concat([uleb(kept.length), ...kept.map((e) => bytes.subarray(e.start, e.end)), bytes.subarray(end, s.end)]);
+    edits.push({ s, replacement: concat([[s.id], uleb(payload.length), payload]) });
+  }
+  if (edits.length === 0) return undefined;
+  const parts = [];
+  let pos = 0;
+  for (const { s, replacement } of edits.sort((a, b) => a.s.headerAt - b.s.headerAt)) {
+    parts.push(bytes.subarray(pos, s.headerAt), replacement);
+    pos = s.end;
+  }
+  parts.push(bytes.subarray(pos));
+  return concat(parts);
+}
+
+/** The module with each function body replaced by `f(index, bytes)`, sizes re-encoded. */
+function replaceBodies(bytes, { code, bodies }, f) {
+  const parts = [uleb(bodies.length)];
+  bodies.forEach((b, i) => {
+    const body = f(i, bytes.subarray(b.start, b.end));
+    parts.push(uleb(body.length), body);
+  });
+  const payload = concat(parts);
+  return concat([bytes.subarray(0, code.headerAt), [10], uleb(payload.length), payload, bytes.subarray(code.end)]);
 }
 
 const CHILD_SLOTS = {
@@ -77,24 +182,24 @@ const CHILD_SLOTS = {
   RefIsNull: ['Value'],
 };
 
-/** Every expression of `body` in preorder, with how to replace it: [{ expr, replace(newExpr) }]. */
-function expressions(b, body, setBody) {
+/** Every expression of `body` in preorder, with how to replace it: [{ expr, replace(newExpr), parent }]. */
+export function expressions(b, body, setBody) {
   const out = [];
-  const visit = (expr, replace) => {
+  const visit = (expr, replace, parent) => {
     if (!expr) return;
-    out.push({ expr, replace });
+    out.push({ expr, replace, parent });
     const id = b.getExpressionId(expr);
     const cls = Object.keys(CHILD_SLOTS).find((k) => b[`${k}Id`] === id);
     if (cls === 'Block') {
       const n = b.Block.getNumChildren(expr);
-      for (let i = 0; i < n; i++) visit(b.Block.getChildAt(expr, i), (e) => b.Block.setChildAt(expr, i, e));
+      for (let i = 0; i < n; i++) visit(b.Block.getChildAt(expr, i), (e) => b.Block.setChildAt(expr, i, e), expr);
     } else if (cls) {
-      for (const slot of CHILD_SLOTS[cls]) visit(b[cls][`get${slot}`](expr), (e) => b[cls][`set${slot}`](expr, e));
+      for (const slot of CHILD_SLOTS[cls]) visit(b[cls][`get${slot}`](expr), (e) => b[cls][`set${slot}`](expr, e), expr);
     } else if (id === b.CallId || id === b.CallIndirectId) {
       const api = id === b.CallId ? b.Call : b.CallIndirect;
-      if (id === b.CallIndirectId) visit(api.getTarget(expr), (e) => api.setTarget(expr, e));
+      if (id === b.CallIndirectId) visit(api.getTarget(expr), (e) => api.setTarget(expr, e), expr);
       const n = api.getNumOperands(expr);
-      for (let i = 0; i < n; i++) visit(api.getOperandAt(expr, i), (e) => api.setOperandAt(expr, i, e));
+      for (let i = 0; i < n; i++) visit(api.getOperandAt(expr, i), (e) => api.setOperandAt(expr, i, e), expr);
     }
   };
   visit(body, setBody);
@@ -110,6 +215,17 @@ function simplest(b, m, type) {
   if (type === b.f64) return m.f64.const(0);
   if (type === b.funcref || type === b.externref) return m.ref.null(type);
   return m.unreachable();
+}
+
+/** Run `f` with console output dropped (binaryen's validator prints every error it finds). */
+function quietly(f) {
+  const saved = [console.log, console.error, console.warn];
+  console.log = console.error = console.warn = () => {};
+  try {
+    return f();
+  } finally {
+    [console.log, console.error, console.warn] = saved;
+  }
 }
 
 const isLeaf = (b, id) => [b.NopId, b.ConstId, b.LocalGetId, b.GlobalGetId, b.UnreachableId, b.RefNullId].includes(id);
@@ -128,10 +244,15 @@ export async function reduceModule(bytes, test, { budget = 800 } = {}) {
   /** Apply `edit(module)` to a fresh copy; keep it if it validates and still fails. */
   const attempt = async (edit) => {
     if (tests >= budget) return false;
-    const m = b.readBinaryWithFeatures(current, features);
+    const m = b.readBinary(current, features);
     try {
-      if (edit(m) === false || !m.validate()) return false;
-      const candidate = m.emitBinary();
+      let candidate;
+      try {
+        if (edit(m) === false || !quietly(() => m.validate())) return false;
+        candidate = m.emitBinary();
+      } catch {
+        return false; // binaryen refused the edit (a C++ exception)
+      }
       if (candidate.length === current.length && candidate.every((x, i) => x === current[i])) return false;
       tests++;
       if (!(await test(candidate))) return false;
@@ -142,7 +263,7 @@ export async function reduceModule(bytes, test, { budget = 800 } = {}) {
     }
   };
   const count = (f) => {
-    const m = b.readBinaryWithFeatures(current, features);
+    const m = b.readBinary(current, features);
     try {
       return f(m);
     } finally {
@@ -156,8 +277,9 @@ export async function reduceModule(bytes, test, { budget = 800 } = {}) {
     for (let i = count((m) => m.getNumExports()) - 1; i >= 0; i--) {
       await attempt((m) => m.removeExport(b.getExportInfo(m.getExportByIndex(i)).name));
     }
-    const nFuncs = count((m) => m.getNumFunctions());
-    for (let i = 0; i < nFuncs; i++) {
+    // Functions may disappear below (remove-unused-module-elements): recount each time.
+    const nFuncs = () => count((m) => m.getNumFunctions());
+    for (let i = 0; i < nFuncs(); i++) {
       await attempt((m) => {
         const f = m.getFunctionByIndex(i);
         if (b.getFunctionInfo(f).module) return false; // an import
@@ -166,21 +288,38 @@ export async function reduceModule(bytes, test, { budget = 800 } = {}) {
     }
     for (const p of passes) await attempt((m) => m.runPasses(p));
     // Expressions: replace subtrees by the simplest expression of their type, biggest first.
-    for (let i = 0; i < nFuncs && tests < budget; i++) {
+    for (let i = 0; i < nFuncs() && tests < budget; i++) {
       for (let k = 0; tests < budget; k++) {
         const done = count((m) => {
+          if (i >= m.getNumFunctions()) return true;
           const f = m.getFunctionByIndex(i);
           return !!b.getFunctionInfo(f).module || k >= expressions(b, b.Function.getBody(f), () => {}).length;
         });
         if (done) break;
-        await attempt((m) => {
+        // The node k of function i: replaced by the simplest expression of its type, else by
+        // one of its direct children of the same type (hoisting what matters over its siblings).
+        const at = (m) => {
           const f = m.getFunctionByIndex(i);
           const list = expressions(b, b.Function.getBody(f), (e) => b.Function.setBody(f, e));
-          const { expr, replace } = list[k];
-          const id = b.getExpressionId(expr);
-          if (isLeaf(b, id)) return false;
-          replace(simplest(b, m, b.getExpressionType(expr)));
+          return { list, node: list[k] };
+        };
+        const simplified = await attempt((m) => {
+          const { node } = at(m);
+          if (isLeaf(b, b.getExpressionId(node.expr))) return false;
+          node.replace(simplest(b, m, b.getExpressionType(node.expr)));
         });
+        if (simplified) continue;
+        for (let c = 0; tests < budget; c++) {
+          let exists = true;
+          const hoisted = await attempt((m) => {
+            const { list, node } = at(m);
+            const type = b.getExpressionType(node.expr);
+            const children = list.filter((x) => x.parent === node.expr && b.getExpressionType(x.expr) === type);
+            if (c >= children.length) return (exists = false);
+            node.replace(children[c].expr);
+          });
+          if (hoisted || !exists) break;
+        }
       }
     }
     for (const p of passes) await attempt((m) => m.runPasses(p));

@@ -98,9 +98,43 @@ function compileTo(input: string, outDir: string, options: { sourceMap: boolean;
   if (progress) process.stderr.write(`w2js: compiling ${input} (${bytes.length} bytes)\n`);
   const started = Date.now();
   const onProgress = progress ? (done: number, total: number) => process.stderr.write(`\rw2js: ${done}/${total} functions`) : undefined;
-  const { files, module } = compile(bytes, { onProgress, typings: true, filename: input, sourceMap: options.sourceMap, sourceMapTarget: options.sourceMapTarget, runtimeImport: options.runtime ?? './runtime/index.js', split: options.split, script: options.script });
-  fs.mkdirSync(outDir, { recursive: true });
-  for (const [name, text] of files) fs.writeFileSync(path.join(outDir, name), text);
+  // Files are written as they are finished, into a directory beside outDir that replaces the
+  // old output only once everything compiled: bad input leaves outDir as it was.
+  fs.mkdirSync(path.dirname(path.resolve(outDir)), { recursive: true });
+  const staging = fs.mkdtempSync(path.join(path.dirname(path.resolve(outDir)), '.w2js-'));
+  const written: string[] = [];
+  // Appends are gathered into writes of a few MB: a function is often only a few hundred bytes.
+  const buffered = new Map<string, { parts: string[]; size: number }>();
+  const flush = (name: string) => {
+    const b = buffered.get(name);
+    if (b?.parts.length) fs.appendFileSync(path.join(staging, name), b.parts.join(''));
+    buffered.delete(name);
+  };
+  const sink = {
+    write: (name: string, text: string) => {
+      buffered.delete(name);
+      fs.writeFileSync(path.join(staging, name), text);
+      written.push(name);
+    },
+    append: (name: string, text: string) => {
+      const b = buffered.get(name) ?? { parts: [], size: 0 };
+      buffered.set(name, b);
+      b.parts.push(text);
+      b.size += text.length;
+      if (b.size > 4 << 20) flush(name);
+    },
+  };
+  let module;
+  try {
+    ({ module } = compile(bytes, { onProgress, sink, typings: true, filename: input, sourceMap: options.sourceMap, sourceMapTarget: options.sourceMapTarget, runtimeImport: options.runtime ?? './runtime/index.js', split: options.split, script: options.script }));
+    for (const name of [...buffered.keys()]) flush(name);
+    fs.mkdirSync(outDir, { recursive: true });
+    // Output files of an earlier compile that this one does not write (funcs-N.js) would be stale.
+    for (const old of fs.readdirSync(outDir)) if (/^(funcs-\d+\.js|index\.(script\.)?js|index\.(script\.)?json|index\.d\.ts)(\.map)?$/.test(old)) fs.rmSync(path.join(outDir, old));
+    for (const name of written) fs.renameSync(path.join(staging, name), path.join(outDir, name));
+  } finally {
+    fs.rmSync(staging, { recursive: true, force: true });
+  }
   if (!options.runtime) {
     fs.mkdirSync(path.join(outDir, 'runtime'), { recursive: true });
     for (const [name, text] of runtimeFiles()) {

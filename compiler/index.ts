@@ -6,7 +6,7 @@ import { emitFunction } from './emit/function.js';
 import { buildDescriptor } from './link/descriptor.js';
 import { assignNames } from './link/names.js';
 import { buildTypings } from './link/typings.js';
-import { commentSafe, linkOutput, printFunction, type LinkedFunction } from './link/output.js';
+import { commentSafe, Linker, MemorySink, printFunction, type OutputSink } from './link/output.js';
 import type { Module } from './ir/module.js';
 import { readFuncBody, readModule } from './read/module.js';
 import { createValidator } from './validate/index.js';
@@ -30,6 +30,8 @@ export interface CompileOptions {
   sourceMapTarget?: 'auto' | 'wasm' | 'dwarf';
   /** Split functions into `funcs-N.js` files of at most this many functions. */
   split?: number;
+  /** Split into `funcs-N.js` files of at most this many characters (default 64 MiB: engines cap string lengths). */
+  maxFileBytes?: number;
   /** Also produce `index.script.js`, the code as one classic script (for hosts that use V8's code cache). */
   script?: boolean;
   /** Also produce `index.d.ts`: the imports and exports typed as the JS API converts them. */
@@ -39,12 +41,17 @@ export interface CompileOptions {
    * prints larger ones flush left, where indentation would be a third of their bytes.
    */
   indent?: boolean | 'auto';
+  /**
+   * Where files go as they are finished (the CLI writes them to disk, so memory holds one file's
+   * worth of a huge module). Without it, `files` holds them.
+   */
+  sink?: OutputSink;
   /** Called as functions are compiled (every 1000 and at the end), for progress output. */
   onProgress?: (done: number, total: number) => void;
 }
 
 export interface CompileOutput {
-  /** Output files by relative path: `index.js` (and `index.js.map`). */
+  /** Output files by relative path: `index.js` (and `index.js.map`); empty when a sink took them. */
   files: Map<string, string>;
   module: Module;
 }
@@ -93,7 +100,17 @@ export function compile(bytes: Uint8Array, options: CompileOptions = {}): Compil
         callees.add(name);
       },
     };
-    const functions = m.funcs.map((func, i): LinkedFunction => {
+    const memory = options.sink ? undefined : new MemorySink();
+    const sink = options.sink ?? memory!;
+    const linker = new Linker({
+      filename: file,
+      runtimeImport: options.runtimeImport ?? './runtime/index.js',
+      sourceMap: options.sourceMap ?? false,
+      split: options.split,
+      maxFileBytes: options.maxFileBytes,
+      script: options.script,
+    }, sink);
+    m.funcs.forEach((func, i) => {
       const funcIndex = m.importedFuncs + i;
       helpers = new Set();
       callees = new Set();
@@ -108,32 +125,19 @@ export function compile(bytes: Uint8Array, options: CompileOptions = {}): Compil
         const sig = `${type.params.length ? ` (param ${TYPE_TEXT(type.params)})` : ''}${type.results.length ? ` (result ${TYPE_TEXT(type.results)})` : ''}`;
         leadingComment(node, `* func[${funcIndex}] ${commentSafe(names.funcSourceNames[funcIndex]!)}${sig} `);
         if (options.onProgress && ((i + 1) % 1000 === 0 || i + 1 === m.funcs.length)) options.onProgress(i + 1, m.funcs.length);
-        return { printed: printFunction(node, options.sourceMap ?? false, indent), name: names.funcs[funcIndex]!, helpers, callees };
+        linker.add({ printed: printFunction(node, options.sourceMap ?? false, indent), name: names.funcs[funcIndex]!, helpers, callees });
       } catch (e) {
         if (e instanceof CompileError) e.locate({ funcIndex, funcName: names.funcSourceNames[funcIndex] });
         throw e;
       }
     });
-    const descriptor = buildDescriptor(m, names, file);
-    const linked = linkOutput({
-      filename: file,
-      runtimeImport: options.runtimeImport ?? './runtime/index.js',
-      functions,
-      descriptor,
-      sourceMap: options.sourceMap ?? false,
-      split: options.split,
-      script: options.script,
-    });
-    const files = new Map<string, string>();
-    for (const [name, { code, map }] of linked) {
-      if (options.sourceMap && map !== undefined) {
-        files.set(name, `${code}//# sourceMappingURL=${name}.map\n`);
-        files.set(`${name}.map`, JSON.stringify(map));
-      } else {
-        files.set(name, code);
-      }
+    linker.finish(buildDescriptor(m, names, file));
+    const files = memory ? memory.texts() : new Map<string, string>();
+    if (options.typings) {
+      const typings = buildTypings(m, file);
+      if (memory) files.set('index.d.ts', typings);
+      else sink.write('index.d.ts', typings);
     }
-    if (options.typings) files.set('index.d.ts', buildTypings(m, file));
     return { files, module: m };
   } catch (e) {
     if (e instanceof CompileError) throw e.locate({ file });

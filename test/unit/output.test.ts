@@ -1,6 +1,7 @@
 // Output properties: deterministic bytes, names that cannot inject code, split files that
 // link, and source maps that point at wasm byte offsets.
 
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -58,6 +59,43 @@ describe('split output', () => {
     const { instance } = await mod.instantiate();
     const whole = await load(bytes);
     for (const x of [0, 1, 5, 50, 123]) expect(instance.exports.f0(x)).toBe(whole.exports.f0(x));
+  });
+});
+
+describe('split by size', () => {
+  it('starts a new file past maxFileBytes, links across files, and maps each one', async () => {
+    const bytes = bigModule(200);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'w2js-size-'));
+    const maxFileBytes = 4000;
+    const { files } = compile(bytes, { maxFileBytes, sourceMap: true, runtimeImport: RUNTIME_URL });
+    const chunks = [...files.keys()].filter((n) => /^funcs-\d+\.js$/.test(n));
+    expect(chunks.length).toBeGreaterThan(5);
+    for (const name of chunks) {
+      const text = files.get(name)!;
+      // Functions fill at most maxFileBytes; the header, imports and exports come on top.
+      const functions = text.slice(text.indexOf('\n'), text.search(/^(import|export) \{/m) - 1);
+      expect(functions.length, name).toBeLessThanOrEqual(maxFileBytes);
+      expect(files.has(`${name}.map`), name).toBe(true);
+      expect(text.endsWith(`//# sourceMappingURL=${name}.map\n`), name).toBe(true);
+    }
+    for (const [name, text] of files) fs.writeFileSync(path.join(dir, name), text);
+    const mod = await import(pathToFileURL(path.join(dir, 'index.js')).href);
+    const { instance } = await mod.instantiate();
+    const whole = await load(bytes);
+    for (const x of [0, 1, 5, 50, 123]) expect(instance.exports.f0(x)).toBe(whole.exports.f0(x));
+  });
+
+  it('the CLI writes files as it goes and leaves no staging directory behind', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'w2js-cli-split-'));
+    const input = path.join(dir, 'big.wasm');
+    fs.writeFileSync(input, bigModule(300));
+    const cli = path.join(path.dirname(new URL(import.meta.url).pathname), '../../dist/compiler/cli.js');
+    execFileSync(process.execPath, [cli, 'compile', input, '-o', path.join(dir, 'out'), '--split', '100', '--source-map']);
+    const out = fs.readdirSync(path.join(dir, 'out')).sort();
+    expect(out).toEqual(['funcs-0.js', 'funcs-0.js.map', 'funcs-1.js', 'funcs-1.js.map', 'funcs-2.js', 'funcs-2.js.map', 'index.d.ts', 'index.js', 'index.js.map', 'runtime']);
+    expect(fs.readdirSync(dir).sort()).toEqual(['big.wasm', 'out']);
+    const inMemory = compile(bigModule(300), { filename: input, split: 100, sourceMap: true, typings: true }).files;
+    for (const name of out.filter((n) => n !== 'runtime')) expect(fs.readFileSync(path.join(dir, 'out', name), 'utf8'), name).toBe(inMemory.get(name));
   });
 });
 

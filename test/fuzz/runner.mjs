@@ -124,5 +124,6 @@ export class CaseRunner {
       child.send('exit');
     });
     fs.rmSync(this.statusFile, { force: true });
+    fs.rmSync(`${this.statusFile}.tmp`, { force: true });
   }
 }

@@ -23,8 +23,11 @@ const baseTimeout = Number(process.env.W2JS_FUZZ_TIMEOUT ?? 30_000);
 /** The time limit of a case of `size` bytes: the base, plus 10 s per MB (w2js compiles ~0.3 MB/s). */
 const caseTimeout = (size) => baseTimeout + Math.ceil((size / 1e6) * 10_000);
 
+/** Record the current step; written aside and renamed, so the parent never reads it half-written. */
 function step(id, name) {
-  if (statusFile) fs.writeFileSync(statusFile, `${id}\t${name}`);
+  if (!statusFile) return;
+  fs.writeFileSync(`${statusFile}.tmp`, `${id}\t${name}`);
+  fs.renameSync(`${statusFile}.tmp`, statusFile);
 }
 
 async function runJob(id, job) {

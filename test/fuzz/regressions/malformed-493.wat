@@ -1,0 +1,3 @@
+(module
+  (import "env" "memory" (memory (;0;) 32 4096 shared))
+  (memory (;1;) 2))

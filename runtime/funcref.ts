@@ -187,15 +187,28 @@ function directHostCall(host: (...args: unknown[]) => unknown, params: string[],
   }
 }
 
-/** call_indirect's lookup (spec 4.4.8): bounds, null and signature checks, in that order. */
+/**
+ * call_indirect's lookup (spec 4.4.8). When every check passes it is one load and two compares;
+ * any failure goes to `callTargetTrap`, so the caller's optimized code, where this is inlined, has
+ * one cold branch instead of three (each a deopt point keeping values alive): its frame is
+ * smaller (recursion through call_indirect 9 667 → 10 473 frames deep, bench/README.md D8). An
+ * index past the end reads `undefined` from the elements array.
+ */
 export function call_target(table: Table, index: number, typeKey: string): FuncRef {
+  const f = table.elements[index >>> 0] as FuncRef | null | undefined;
+  if (f == null || f.wasmType !== typeKey) return callTargetTrap(table, index, typeKey);
+  return f;
+}
+
+/** The failing call_indirect: bounds, null and signature checks, in the spec's order. */
+function callTargetTrap(table: Table, index: number, typeKey: string): never {
   const i = index >>> 0;
   const elements = table.elements;
   if (i >= elements.length) trap(TRAP_UNDEFINED_ELEMENT);
   const f = elements[i] as FuncRef | null;
   if (f === null) trap(`${TRAP_UNINITIALIZED_ELEMENT} ${i}`);
   if (f.wasmType !== typeKey) trap(TRAP_INDIRECT_CALL_TYPE);
-  return f;
+  throw new Error(`internal error: call_indirect of element ${i} failed no check`);
 }
 
 /** The instance to call `f` with: the caller's own when both are of one family (threads). */

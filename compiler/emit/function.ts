@@ -69,6 +69,9 @@ class FunctionEmitter {
   private readonly locals: string[];
   private readonly localTypes: ValType[];
   private nextTemp = 0;
+  /** Temporaries by prefix and type, and how many are in use (newTemp). */
+  private readonly temps = new Map<string, string[]>();
+  private readonly tempsUsed = new Map<string, number>();
   private nextLabel = 0;
   /** The instruction being emitted. */
   private current: Instr = { op: 'nop', at: 0 };
@@ -99,6 +102,8 @@ class FunctionEmitter {
     const top: Frame = this.pushFrame('func', { params: [], results: type.results }, [], func.at);
     for (let i = 0; i < body.length; i++) {
       this.pc = i;
+      // Nothing pending reads a temporary: all may be reused (newTemp).
+      if (this.stack.length === 0) this.tempsUsed.clear();
       const instr = body[i]!;
       const frame = this.frames[this.frames.length - 1]!;
       if (frame.unreachable) {
@@ -188,6 +193,25 @@ class FunctionEmitter {
     return name;
   }
 
+  /**
+   * A temporary (prefix t, a or f) that holds a value only while some stack entry reads it. When
+   * the stack is empty nothing reads any, so from there on they are handed out again (per
+   * prefix and type, so V8 keeps one representation per variable). A function of thousands of
+   * spills then needs a few dozen variables: V8 gives every variable a register in each frame,
+   * and huge frames exhaust the stack in a few dozen calls (Go's runtime in esbuild.wasm).
+   */
+  private newTemp(prefix: string, type: ValType): string {
+    const key = `${prefix}:${type}`;
+    const pool = this.temps.get(key) ?? [];
+    this.temps.set(key, pool);
+    const next = this.tempsUsed.get(key) ?? 0;
+    this.tempsUsed.set(key, next + 1);
+    if (next < pool.length) return pool[next]!;
+    const name = this.newVar(prefix, type);
+    pool.push(name);
+    return name;
+  }
+
   /** Spill pending entries that the coming statement could disturb, then append it. */
   private emit(stmt: Stmt, instr: Instr, writesLocals = false): void {
     this.spill(writesLocals ? Kind.ReadsLocals : Kind.Effects);
@@ -221,7 +245,7 @@ class FunctionEmitter {
   /** Evaluate an entry into a fresh temporary now. */
   private toTemp(entry: Entry): Entry {
     if (entry.kind === Kind.Stable && isSimple(entry)) return entry;
-    const name = this.newVar('t', entry.type);
+    const name = this.newTemp('t', entry.type);
     for (const s of this.assignTo(name, entry)) this.out(this.frame).push(s);
     return this.read(name, entry.type, Kind.Stable);
   }
@@ -242,7 +266,7 @@ class FunctionEmitter {
     // Neither half may read the other after it was written (`x = x + y` reads x in its carry).
     if (!readsName(entry.hi!, name)) return [lo, hi];
     if (!readsName(entry.e, hiName(name))) return [hi, lo];
-    const t = this.newVar('t', 'i32');
+    const t = this.newTemp('t', 'i32');
     return [exprStmt(assign(id(t), entry.e)), hi, exprStmt(assign(id(name), id(t)))];
   }
 
@@ -629,7 +653,7 @@ class FunctionEmitter {
       }
     }
     const memory = emitMemoryOp(instr, ctx, {
-      temp: () => this.newVar('a', 'i32'),
+      temp: () => this.newTemp('a', 'i32'),
       // Atomics on i64 take and give BigInts (Atomics on BigInt64Array): join and split here.
       pop: (n) => this.popN(n).map((entry) => (entry.type === 'i64' ? call(ctx.helper('i64_join'), [entry.e, entry.hi!]) : entry.e)),
       push: (e, type) => {
@@ -652,7 +676,7 @@ class FunctionEmitter {
 
   /** An i64 from a helper: `t = e; t_hi = high.bits;`, then (t, t_hi) on the stack. */
   private pushPair(e: Expr, instr: Instr): void {
-    const name = this.newVar('t', 'i64');
+    const name = this.newTemp('t', 'i64');
     this.emit(exprStmt(assign(id(name), e)), instr);
     this.emit(exprStmt(assign(id(hiName(name)), member(this.ctx.helper('high'), 'bits'))), instr);
     this.stack.push(this.read(name, 'i64', Kind.Stable));
@@ -662,7 +686,7 @@ class FunctionEmitter {
     return {
       helper: (name) => this.ctx.helper(name),
       simple: (entry) => this.simple(entry as Entry),
-      newVar: (type) => this.newVar('t', type),
+      newVar: (type) => this.newTemp('t', type),
       statement: (stmt) => this.emit(stmt, instr),
       push: (entry) => this.pushEntry(entry as Entry),
       memory: (i) => {
@@ -734,7 +758,7 @@ class FunctionEmitter {
     for (const a of args) this.stack.push(a);
     this.spill(Kind.Effects);
     const stableArgs = this.popN(type.params.length);
-    const fn = this.newVar('f', 'funcref');
+    const fn = this.newTemp('f', 'funcref');
     const lookup = call(ctx.helper('call_target'), [member(id('inst'), ctx.names.tables[tableIndex]!), idx.e, str(typeKey(type))]);
     this.emit(exprStmt(assign(id(fn), lookup)), instr);
     const e = call(member(id(fn), 'wasmCode'), [call(ctx.helper('callee_inst'), [id('inst'), id(fn)]), ...flatten(stableArgs)]);
@@ -750,7 +774,7 @@ class FunctionEmitter {
       this.pushPair(e, instr);
     } else {
       // Several results come back as one array, i64s as two elements.
-      const tuple = this.newVar('t', 'externref');
+      const tuple = this.newTemp('t', 'externref');
       this.emit(exprStmt(assign(id(tuple), e)), instr);
       let k = 0;
       for (const vt of results) {

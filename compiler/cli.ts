@@ -7,7 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildId } from './build-id.js';
-import { compile, CompileError } from './index.js';
+import { CompileError } from './index.js';
+import { compileParallel } from './parallel.js';
 import { runtimeFiles } from './link/runtime-files.js';
 
 const HELP = `w2js: compile WebAssembly to JavaScript
@@ -31,6 +32,8 @@ Usage:
                            (a factory taking the runtime): kernel hosts load it through
                            V8's code cache, so each worker thread skips parsing (w2js boot
                            compiles with it)
+      --threads <n>        compile on <n> worker threads (default: one per core, for
+                           modules with over 1 MB of code; 1: on the main thread only)
       -q, --quiet          no progress output
 
   w2js run <in.wasm | dir> --invoke <export> [args...]
@@ -61,7 +64,7 @@ interface Args {
   flags: Map<string, string | true>;
 }
 
-const VALUE_FLAGS = new Set(['-o', '--out', '--invoke', '--runtime', '--split', '--exec', '--engine', '--cache']);
+const VALUE_FLAGS = new Set(['-o', '--out', '--invoke', '--runtime', '--split', '--threads', '--exec', '--engine', '--cache']);
 
 function parseArgs(argv: string[]): Args {
   const [command = '', ...rest] = argv;
@@ -92,7 +95,7 @@ function readInput(file: string): Uint8Array {
   }
 }
 
-function compileTo(input: string, outDir: string, options: { sourceMap: boolean; runtime?: string; quiet: boolean; split?: number; script?: boolean; sourceMapTarget?: 'auto' | 'wasm' | 'dwarf' }): void {
+async function compileTo(input: string, outDir: string, options: { sourceMap: boolean; runtime?: string; quiet: boolean; split?: number; script?: boolean; sourceMapTarget?: 'auto' | 'wasm' | 'dwarf'; threads?: number }): Promise<void> {
   const bytes = readInput(input);
   const progress = !options.quiet && process.stderr.isTTY;
   if (progress) process.stderr.write(`w2js: compiling ${input} (${bytes.length} bytes)\n`);
@@ -126,7 +129,7 @@ function compileTo(input: string, outDir: string, options: { sourceMap: boolean;
   };
   let module;
   try {
-    ({ module } = compile(bytes, { onProgress, sink, typings: true, filename: input, sourceMap: options.sourceMap, sourceMapTarget: options.sourceMapTarget, runtimeImport: options.runtime ?? './runtime/index.js', split: options.split, script: options.script }));
+    ({ module } = await compileParallel(bytes, { onProgress, sink, typings: true, filename: input, sourceMap: options.sourceMap, sourceMapTarget: options.sourceMapTarget, runtimeImport: options.runtime ?? './runtime/index.js', split: options.split, script: options.script, threads: options.threads }));
     for (const name of [...buffered.keys()]) flush(name);
     fs.mkdirSync(outDir, { recursive: true });
     // Output files of an earlier compile that this one does not write (funcs-N.js) would be stale.
@@ -156,7 +159,7 @@ async function run(target: string, exportName: string, args: string[]): Promise<
   if (!fs.existsSync(target)) throw new CompileError('E_INPUT', 'cannot read input: ENOENT', { file: target });
   if (fs.statSync(target).isFile()) {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'w2js-run-'));
-    compileTo(target, dir, { sourceMap: false, quiet: true });
+    await compileTo(target, dir, { sourceMap: false, quiet: true });
   }
   const mod = (await import(pathToFileURL(path.join(path.resolve(dir), 'index.js')).href)) as {
     instantiate(imports: object): Promise<{ instance: { exports: Record<string, unknown> } }>;
@@ -234,7 +237,10 @@ async function main(argv: string[]): Promise<number> {
       if (split !== undefined && !(typeof split === 'string' && /^[1-9][0-9]*$/.test(split))) throw new UsageError('--split takes a positive number of functions per file');
       const target = args.flags.get('--source-map-target');
       if (target !== undefined && target !== 'auto' && target !== 'wasm' && target !== 'dwarf') throw new UsageError('--source-map-target is wasm, dwarf or auto');
-      compileTo(input, out, {
+      const threads = args.flags.get('--threads');
+      if (threads !== undefined && !(typeof threads === 'string' && /^[1-9][0-9]*$/.test(threads))) throw new UsageError('--threads takes a positive number');
+      await compileTo(input, out, {
+        threads: typeof threads === 'string' ? Number(threads) : undefined,
         sourceMapTarget: target,
         split: typeof split === 'string' ? Number(split) : undefined,
         sourceMap: args.flags.has('--source-map'),

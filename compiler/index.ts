@@ -2,16 +2,11 @@
 //   read (binary → Module IR) → validate → emit (one JS function per wasm function) → link (ES module).
 
 import { CompileError } from './diagnostics.js';
-import { emitFunction } from './emit/function.js';
+import { compileFunction, prepare, type Prepared } from './compile-function.js';
 import { buildDescriptor } from './link/descriptor.js';
-import { assignNames } from './link/names.js';
 import { buildTypings } from './link/typings.js';
-import { commentSafe, Linker, MemorySink, printFunction, type OutputSink } from './link/output.js';
+import { Linker, MemorySink, type OutputSink } from './link/output.js';
 import type { Module } from './ir/module.js';
-import { readFuncBody, readModule } from './read/module.js';
-import { createValidator } from './validate/index.js';
-import { leadingComment, id, wasmPosition, type Expr, type SourcePosition } from './emit/ast.js';
-import { lookupLine, readLineTable } from './read/dwarf-line.js';
 
 export { CompileError } from './diagnostics.js';
 export type { ErrorCode } from './diagnostics.js';
@@ -56,91 +51,53 @@ export interface CompileOutput {
   module: Module;
 }
 
-/** Larger functions print without indentation (`indent: 'auto'`). */
-const INDENT_MAX_INSTRS = 1000;
-
-const TYPE_TEXT = (types: string[]): string => types.join(' ');
-
-/** How wasm byte offsets become source positions: C lines from DWARF, else the offsets themselves. */
-function sourcePositions(m: Module, file: string, options: CompileOptions): (offset: number) => SourcePosition {
-  const target = options.sourceMapTarget ?? 'auto';
-  const debug = new Map(m.customs.filter((c) => c.name.startsWith('.debug_')).map((c) => [c.name, c.bytes] as const));
-  const table = target !== 'wasm' && debug.has('.debug_line') && m.codeAt !== undefined ? readLineTable(debug) : [];
-  if (table.length === 0) return (offset) => wasmPosition(offset, file);
-  const codeAt = m.codeAt!;
-  return (offset) => {
-    const row = lookupLine(table, offset - codeAt);
-    if (!row) return undefined;
-    const column = Math.max(row.column - 1, 0); // DWARF columns count from 1 (0: unknown)
-    return { start: { line: row.line, column, index: 0 }, end: { line: row.line, column, index: 0 }, filename: row.file, identifierName: undefined };
-  };
-}
-
 /** Compile a wasm binary to an ES module. Throws CompileError on bad input. */
 export function compile(bytes: Uint8Array, options: CompileOptions = {}): CompileOutput {
   const filename = options.filename ?? 'module.wasm';
   const file = filename.split(/[\\/]/).pop()!;
   try {
-    const m = readModule(bytes, { lazyBodies: true });
-    const validateFunc = createValidator(m);
-    const names = assignNames(m);
-    let helpers = new Set<string>();
-    let callees = new Set<string>();
-    const position = sourcePositions(m, file, options);
-    const ctx = {
-      module: m,
-      names,
-      filename: file,
-      position,
-      helper(name: string): Expr {
-        helpers.add(name);
-        return id(name);
-      },
-      callee(name: string): void {
-        callees.add(name);
-      },
-    };
-    const memory = options.sink ? undefined : new MemorySink();
-    const sink = options.sink ?? memory!;
-    const linker = new Linker({
-      filename: file,
-      runtimeImport: options.runtimeImport ?? './runtime/index.js',
-      sourceMap: options.sourceMap ?? false,
-      split: options.split,
-      maxFileBytes: options.maxFileBytes,
-      script: options.script,
-    }, sink);
-    m.funcs.forEach((func, i) => {
-      const funcIndex = m.importedFuncs + i;
-      helpers = new Set();
-      callees = new Set();
-      try {
-        // One function at a time: decode, check, emit, print; then drop its instructions and tree.
-        func.body = readFuncBody(bytes, m, func);
-        validateFunc(funcIndex);
-        const { node } = emitFunction(ctx, funcIndex, func);
-        const indent = options.indent === 'auto' || options.indent === undefined ? func.body.length <= INDENT_MAX_INSTRS : options.indent;
-        func.body = [];
-        const type = m.types[func.typeIndex]!;
-        const sig = `${type.params.length ? ` (param ${TYPE_TEXT(type.params)})` : ''}${type.results.length ? ` (result ${TYPE_TEXT(type.results)})` : ''}`;
-        leadingComment(node, `* func[${funcIndex}] ${commentSafe(names.funcSourceNames[funcIndex]!)}${sig} `);
-        if (options.onProgress && ((i + 1) % 1000 === 0 || i + 1 === m.funcs.length)) options.onProgress(i + 1, m.funcs.length);
-        linker.add({ printed: printFunction(node, options.sourceMap ?? false, indent), name: names.funcs[funcIndex]!, helpers, callees });
-      } catch (e) {
-        if (e instanceof CompileError) e.locate({ funcIndex, funcName: names.funcSourceNames[funcIndex] });
-        throw e;
-      }
-    });
-    linker.finish(buildDescriptor(m, names, file));
-    const files = memory ? memory.texts() : new Map<string, string>();
-    if (options.typings) {
-      const typings = buildTypings(m, file);
-      if (memory) files.set('index.d.ts', typings);
-      else sink.write('index.d.ts', typings);
-    }
-    return { files, module: m };
+    return compileSerial(prepare(bytes, file, options), options);
   } catch (e) {
     if (e instanceof CompileError) throw e.locate({ file });
     throw e;
   }
+}
+
+/** Link already compiled functions in order, then finish: the serial path, and compileParallel's below its threshold. */
+export function compileSerial(p: Prepared, options: CompileOptions): CompileOutput {
+  const linker = newLinker(p.file, options);
+  const n = p.module.funcs.length;
+  for (let i = 0; i < n; i++) {
+    linker.linker.add(compileFunction(p, i));
+    if (options.onProgress && ((i + 1) % 1000 === 0 || i + 1 === n)) options.onProgress(i + 1, n);
+  }
+  return finishOutput(p, linker, options);
+}
+
+/** The linker for an output, writing into options.sink or, without one, into memory. */
+export function newLinker(file: string, options: CompileOptions): { linker: Linker; sink: OutputSink; memory: MemorySink | undefined } {
+  const memory = options.sink ? undefined : new MemorySink();
+  const sink = options.sink ?? memory!;
+  const linker = new Linker({
+    filename: file,
+    runtimeImport: options.runtimeImport ?? './runtime/index.js',
+    sourceMap: options.sourceMap ?? false,
+    split: options.split,
+    maxFileBytes: options.maxFileBytes,
+    script: options.script,
+  }, sink);
+  return { linker, sink, memory };
+}
+
+/** After the last function: index.js, the descriptor, the typings. */
+export function finishOutput(p: Prepared, { linker, sink, memory }: ReturnType<typeof newLinker>, options: CompileOptions): CompileOutput {
+  const m = p.module;
+  linker.finish(buildDescriptor(m, p.names, p.file));
+  const files = memory ? memory.texts() : new Map<string, string>();
+  if (options.typings) {
+    const typings = buildTypings(m, p.file);
+    if (memory) files.set('index.d.ts', typings);
+    else sink.write('index.d.ts', typings);
+  }
+  return { files, module: m };
 }

@@ -1,0 +1,97 @@
+// The per-function half of compile(): the module read and checked once (prepare), then any
+// function compiled on its own (compileFunction): decode, validate, emit, print. compile() runs
+// them in order; compileParallel() hands ranges of functions to worker threads.
+
+import { CompileError } from './diagnostics.js';
+import { emitFunction } from './emit/function.js';
+import { assignNames } from './link/names.js';
+import { commentSafe, printFunction, type LinkedFunction } from './link/output.js';
+import type { Module } from './ir/module.js';
+import { readFuncBody, readModule } from './read/module.js';
+import { createValidator } from './validate/index.js';
+import { leadingComment, id, wasmPosition, type Expr, type SourcePosition } from './emit/ast.js';
+import { lookupLine, readLineTable } from './read/dwarf-line.js';
+
+/** The options that shape each function's output (they travel to worker threads). */
+export interface FunctionOptions {
+  sourceMap?: boolean;
+  sourceMapTarget?: 'auto' | 'wasm' | 'dwarf';
+  indent?: boolean | 'auto';
+}
+
+/** Larger functions print without indentation (`indent: 'auto'`). */
+const INDENT_MAX_INSTRS = 1000;
+
+const TYPE_TEXT = (types: string[]): string => types.join(' ');
+
+/** How wasm byte offsets become source positions: C lines from DWARF, else the offsets themselves. */
+function sourcePositions(m: Module, file: string, options: FunctionOptions): (offset: number) => SourcePosition {
+  const target = options.sourceMapTarget ?? 'auto';
+  const debug = new Map(m.customs.filter((c) => c.name.startsWith('.debug_')).map((c) => [c.name, c.bytes] as const));
+  const table = target !== 'wasm' && debug.has('.debug_line') && m.codeAt !== undefined ? readLineTable(debug) : [];
+  if (table.length === 0) return (offset) => wasmPosition(offset, file);
+  const codeAt = m.codeAt!;
+  return (offset) => {
+    const row = lookupLine(table, offset - codeAt);
+    if (!row) return undefined;
+    const column = Math.max(row.column - 1, 0); // DWARF columns count from 1 (0: unknown)
+    return { start: { line: row.line, column, index: 0 }, end: { line: row.line, column, index: 0 }, filename: row.file, identifierName: undefined };
+  };
+}
+
+/** A module read, with its module-level checks done and its names given. */
+export interface Prepared {
+  bytes: Uint8Array;
+  module: Module;
+  names: ReturnType<typeof assignNames>;
+  file: string;
+  options: FunctionOptions;
+  validateFunc: (funcIndex: number) => void;
+  position: (offset: number) => SourcePosition;
+}
+
+/** Read the module (function bodies stay undecoded) and check everything outside them. */
+export function prepare(bytes: Uint8Array, file: string, options: FunctionOptions): Prepared {
+  const module = readModule(bytes, { lazyBodies: true });
+  const validateFunc = createValidator(module);
+  const names = assignNames(module);
+  return { bytes, module, names, file, options, validateFunc, position: sourcePositions(module, file, options) };
+}
+
+/** Compile defined function `i` (0 is the first non-imported one) to printed JS. */
+export function compileFunction(p: Prepared, i: number): LinkedFunction {
+  const { module: m, names, options } = p;
+  const funcIndex = m.importedFuncs + i;
+  const func = m.funcs[i]!;
+  const helpers = new Set<string>();
+  const callees = new Set<string>();
+  const ctx = {
+    module: m,
+    names,
+    filename: p.file,
+    position: p.position,
+    helper(name: string): Expr {
+      helpers.add(name);
+      return id(name);
+    },
+    callee(name: string): void {
+      callees.add(name);
+    },
+  };
+  try {
+    // Decode, check, emit, print; then drop its instructions and tree.
+    func.body = readFuncBody(p.bytes, m, func);
+    p.validateFunc(funcIndex);
+    const { node } = emitFunction(ctx, funcIndex, func);
+    const indent = options.indent === 'auto' || options.indent === undefined ? func.body.length <= INDENT_MAX_INSTRS : options.indent;
+    func.body = [];
+    const type = m.types[func.typeIndex]!;
+    const sig = `${type.params.length ? ` (param ${TYPE_TEXT(type.params)})` : ''}${type.results.length ? ` (result ${TYPE_TEXT(type.results)})` : ''}`;
+    leadingComment(node, `* func[${funcIndex}] ${commentSafe(names.funcSourceNames[funcIndex]!)}${sig} `);
+    return { printed: printFunction(node, options.sourceMap ?? false, indent), name: names.funcs[funcIndex]!, helpers, callees };
+  } catch (e) {
+    func.body = [];
+    if (e instanceof CompileError) e.locate({ funcIndex, funcName: names.funcSourceNames[funcIndex] });
+    throw e;
+  }
+}

@@ -80,7 +80,7 @@ export class Memory {
   readonly shared: boolean;
   private raw: ArrayBuffer | SharedArrayBuffer;
   /** The WebAssembly.Memory holding the bytes, for the `wasm` backing; `raw` is its buffer. */
-  private host: HostWasmMemory | undefined;
+  private engineMemory: HostWasmMemory | undefined;
   /** For the `resizable` backing: `raw` resizes in place. */
   private resizable = false;
 
@@ -113,8 +113,8 @@ export class Memory {
   private allocate(initial: number, limit: number): ArrayBuffer {
     if (BACKING === 'wasm') {
       try {
-        this.host = new HostMemory!(limit < MAX_PAGES ? { initial, maximum: limit } : { initial });
-        return this.host.buffer;
+        this.engineMemory = new HostMemory!(limit < MAX_PAGES ? { initial, maximum: limit } : { initial });
+        return this.engineMemory.buffer;
       } catch {
         // The engine could not reserve it (address space): try the next backing.
       }
@@ -182,13 +182,13 @@ export class Memory {
     if (this.shared) {
       if (delta === 0) return old;
       (this.raw as SharedArrayBuffer & { grow(n: number): void }).grow(length);
-    } else if (this.host) {
+    } else if (this.engineMemory) {
       try {
-        this.host.grow(delta); // in place, within the engine's reservation; detaches the old buffer
+        this.engineMemory.grow(delta); // in place, within the engine's reservation; detaches the old buffer
       } catch {
         return -1; // the host could not commit it: wasm lets memory.grow fail
       }
-      this.raw = this.host.buffer;
+      this.raw = this.engineMemory.buffer;
     } else if (this.resizable) {
       try {
         (this.raw as ResizableBuffer).resize(length);

@@ -9,7 +9,7 @@
 //    grow sees an out-of-bounds access first, refreshes its views and retries (slow path only).
 
 import { RuntimeError, TRAP_MEMORY_OOB, trap } from './trap.js';
-import { f32FromBits, f32ToBits } from './numeric/bits.js';
+import { NAN_BITS_KEPT, f32FromBits, f32ToBits, signedNan } from './numeric/bits.js';
 
 export const PAGE_SIZE = 65536;
 /** Memories without a declared maximum may grow to 65536 pages (4 GiB) as wasm32 allows. */
@@ -254,7 +254,10 @@ export function f32_load(mem: Memory, addr: number): number {
   return f32FromBits(checked(mem, addr, 4).dv.getUint32(addr, true));
 }
 export function f64_load(mem: Memory, addr: number): number {
-  return checked(mem, addr, 8).dv.getFloat64(addr, true);
+  const dv = checked(mem, addr, 8).dv;
+  const x = dv.getFloat64(addr, true);
+  // JSC canonicalises a NaN read as a float (numeric/bits.ts): take its sign from the high word.
+  return x === x || NAN_BITS_KEPT ? x : signedNan(dv.getInt32(addr + 4, true));
 }
 export function i32_load8_s(mem: Memory, addr: number): number {
   return checked(mem, addr, 1).dv.getInt8(addr);

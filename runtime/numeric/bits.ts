@@ -4,7 +4,13 @@
 // NaN with the same sign whose top 23 mantissa bits are the f32 mantissa and whose low 29 bits are zero
 // (the "contract form"). We never pass an f32 NaN through Float32Array -> number: the hardware widening
 // (cvtss2sd) sets the quiet bit, so signalling NaNs (e.g. 0x7fa00000) would not survive. Instead we
-// build the double's bits ourselves. Float64Array loads and stores keep every payload bit.
+// build the double's bits ourselves. On V8, Float64Array loads and stores keep every payload bit.
+//
+// JavaScriptCore (Bun, Safari) does not: it replaces every NaN read from a Float32Array, Float64Array
+// or DataView by its one canonical NaN 0x7ff8000000000000 before the value becomes a JS number, so a
+// NaN built through a float view loses its payload and its sign there. Integer views are exact on
+// every engine and stores are never changed, so bits are always *read* through integer views; where
+// NAN_BITS_KEPT is false a NaN is made as the JS NaN of the right sign (runtime/README.md "NaN contract").
 
 const scratch = new ArrayBuffer(8);
 /** Scratch views over one 8-byte buffer; internal to runtime/numeric (not re-exported). */
@@ -25,6 +31,29 @@ export const HI = littleEndian ? 1 : 0;
 /** Index of the low 32-bit word of a double in {@link scratchU32}. */
 export const LO = littleEndian ? 0 : 1;
 
+/**
+ * Whether a NaN read from a float view keeps its bits on this engine: true on V8 (Node, Deno); false
+ * on JavaScriptCore, which canonicalises it (cold code always; optimised code only where the value
+ * is boxed, so not reliably either way). Where false, a JS number holds one of two NaNs: +NaN, or
+ * -NaN (0xfff8000000000000), which JSC's negation makes and keeps. Measured by test/engines/nan-probe.mjs.
+ */
+export const NAN_BITS_KEPT: boolean = (() => {
+  scratchU32[HI] = 0xfff40000; // a negative signalling NaN with a payload in both words
+  scratchU32[LO] = 1;
+  const x = scratchF64[0]!;
+  scratchF64[0] = x;
+  return scratchU32[HI] === 0xfff40000 && scratchU32[LO] === 1;
+})();
+
+const negate = (x: number): number => -x;
+/** -NaN (0xfff8000000000000). Made by negation at run time: JSC folds the literal `-NaN` to +NaN. */
+const NEGATIVE_NAN = negate(NaN);
+
+/** The canonical NaN with the sign of `signWord`'s bit 31 (a double's or an f32's high word): where NAN_BITS_KEPT is false. */
+export function signedNan(signWord: number): number {
+  return signWord < 0 || signWord >= 0x80000000 ? NEGATIVE_NAN : NaN;
+}
+
 /** The f32 with bit pattern `bits` (uint32 or int32), in contract form: f32.reinterpret_i32. */
 export function f32FromBits(bits: number): number {
   const mantissa = bits & 0x7fffff;
@@ -33,6 +62,7 @@ export function f32FromBits(bits: number): number {
     scratchU32[0] = bits;
     return scratchF32[0]!;
   }
+  if (!NAN_BITS_KEPT) return signedNan(bits);
   // NaN: the 23 mantissa bits go to the top of the double's 52 (20 in the high word, 3 in the low).
   scratchU32[HI] = (bits & 0x80000000) | 0x7ff00000 | (mantissa >>> 3);
   scratchU32[LO] = (mantissa & 7) << 29;
@@ -56,7 +86,8 @@ export function f32ToBits(x: number): number {
 /** The f64 with bit pattern `bits` (signed or unsigned 64-bit): f64.reinterpret_i64. */
 export function f64FromBits(bits: bigint): number {
   scratchI64[0] = bits;
-  return scratchF64[0]!;
+  const x = scratchF64[0]!;
+  return x === x || NAN_BITS_KEPT ? x : signedNan(scratchI32[HI]!);
 }
 
 /** The bit pattern of an f64 as a signed i64: i64.reinterpret_f64. */
@@ -68,6 +99,7 @@ export function f64ToBits(x: number): bigint {
 /** The NaN `x` with its quiet bit set, keeping sign and payload (what hardware arithmetic does to a NaN). */
 export function f64QuietNan(x: number): number {
   scratchF64[0] = x;
+  if (!NAN_BITS_KEPT) return signedNan(scratchI32[HI]!);
   scratchU32[HI] = scratchU32[HI]! | 0x00080000;
   return scratchF64[0]!;
 }
@@ -75,6 +107,7 @@ export function f64QuietNan(x: number): number {
 /** A double NaN in f32 contract form with the quiet bit set, keeping its sign and top 23 payload bits. */
 export function f32QuietNan(x: number): number {
   scratchF64[0] = x;
+  if (!NAN_BITS_KEPT) return signedNan(scratchI32[HI]!);
   // Bit 51 is the double's quiet bit and the f32's (bit 22) once the payload is moved to the top.
   scratchU32[HI] = scratchU32[HI]! | 0x00080000;
   scratchU32[LO] = scratchU32[LO]! & 0xe0000000;

@@ -2,7 +2,7 @@
 // f32 values are numbers in contract form (runtime/README.md), so most f32 helpers share the f64 logic:
 // every f32 value, NaNs included, is a double whose sign bit is the f32's sign bit.
 
-import { HI, f32QuietNan, f64QuietNan, scratchF64, scratchU32 } from './bits.js';
+import { HI, NAN_BITS_KEPT, f32QuietNan, f64QuietNan, scratchF64, scratchI32, scratchU32, signedNan } from './bits.js';
 
 const SIGN = 0x80000000;
 const TWO_52 = 4503599627370496;
@@ -82,23 +82,25 @@ export function f32_sqrt(x: number): number {
   return x === x ? Math.fround(Math.sqrt(x)) : f32QuietNan(x);
 }
 
-/** f64.abs: clear the sign bit; a NaN keeps its payload bit for bit (spec: abs is not arithmetic). */
+/** f64.abs: clear the sign bit; a NaN keeps its payload bit for bit (spec: abs is not arithmetic; on JSC only the sign is exact). */
 export function f64_abs(x: number): number {
   if (x === x) return Math.abs(x);
+  if (!NAN_BITS_KEPT) return NaN; // JSC: the positive NaN (see bits.ts)
   scratchF64[0] = x;
   scratchU32[HI] = scratchU32[HI]! & ~SIGN;
   return scratchF64[0]!;
 }
 
-/** f64.neg: flip the sign bit; a NaN keeps its payload bit for bit. */
+/** f64.neg: flip the sign bit; a NaN keeps its payload bit for bit (on JSC: its sign is flipped exactly). */
 export function f64_neg(x: number): number {
   if (x === x) return -x;
   scratchF64[0] = x;
+  if (!NAN_BITS_KEPT) return signedNan(~scratchI32[HI]!);
   scratchU32[HI] = scratchU32[HI]! ^ SIGN;
   return scratchF64[0]!;
 }
 
-/** f64.copysign: x's magnitude with y's sign bit; NaN payloads in x are kept and NaN signs in y are read. */
+/** f64.copysign: x's magnitude with y's sign bit; NaN payloads in x are kept (on JSC: the sign only) and NaN signs in y are read. */
 export function f64_copysign(x: number, y: number): number {
   let negative: boolean;
   if (y === y) {
@@ -108,6 +110,7 @@ export function f64_copysign(x: number, y: number): number {
     negative = (scratchU32[HI]! & SIGN) !== 0;
   }
   if (x === x) return negative ? -Math.abs(x) : Math.abs(x);
+  if (!NAN_BITS_KEPT) return signedNan(negative ? -1 : 0);
   scratchF64[0] = x;
   scratchU32[HI] = negative ? scratchU32[HI]! | SIGN : scratchU32[HI]! & ~SIGN;
   return scratchF64[0]!;

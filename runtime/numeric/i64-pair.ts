@@ -6,7 +6,7 @@
 
 import { checked, type Memory } from '../memory.js';
 import { TRAP_DIV_ZERO, TRAP_INT_OVERFLOW, TRAP_INVALID_CONVERSION, trap } from '../trap.js';
-import { HI, LO, scratchF64, scratchI32, scratchI64 } from './bits.js';
+import { HI, LO, NAN_BITS_KEPT, scratchF64, scratchI32, scratchI64, signedNan } from './bits.js';
 import { f32_convert_i64_s as f32FromBigS, f32_convert_i64_u as f32FromBigU } from './convert.js';
 
 /** The high half of the last i64 a helper returned. */
@@ -293,10 +293,18 @@ export function i64_reinterpret_f64(x: number): number {
   high.bits = scratchI32[HI]!;
   return scratchI32[LO]!;
 }
-export function f64_reinterpret_i64(lo: number, hi: number): number {
+/** f64.reinterpret_i64: the double with these bits; where NaN bits are not kept (JSC), a NaN keeps its sign only. */
+export const f64_reinterpret_i64: (lo: number, hi: number) => number = NAN_BITS_KEPT ? f64FromHalves : f64FromHalvesSigned;
+function f64FromHalves(lo: number, hi: number): number {
   scratchI32[LO] = lo;
   scratchI32[HI] = hi;
   return scratchF64[0]!;
+}
+function f64FromHalvesSigned(lo: number, hi: number): number {
+  scratchI32[LO] = lo;
+  scratchI32[HI] = hi;
+  const x = scratchF64[0]!;
+  return x === x ? x : signedNan(hi);
 }
 
 // ---- memory ----

@@ -128,13 +128,24 @@ function writeCacheDir(dir, files) {
     mkdirSync(path.dirname(p), { recursive: true });
     writeFileSync(p, text);
   }
-  rmSync(dir, { recursive: true, force: true });
-  try {
-    renameSync(tmp, dir);
-  } catch (e) {
-    // Another run wrote the same module meanwhile: same input, same compiler, so keep theirs.
-    rmSync(tmp, { recursive: true, force: true });
-    if (!existsSync(dir)) throw e;
+  // Another run (the spec suite, the cross-runtime suite, a developer) may replace the same entry
+  // meanwhile: removing the old entry then fails (ENOTEMPTY: theirs moved in) or the rename does.
+  // Same input and same compiler give the same files, so a complete entry of theirs is kept.
+  const stampPath = path.join(dir, 'stamp');
+  const stamp = files.find(([name]) => name === 'stamp')?.[1];
+  const theirs = () => existsSync(stampPath) && readFileSync(stampPath, 'utf8') === stamp;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      rmSync(dir, { recursive: true, force: true });
+      renameSync(tmp, dir);
+      return;
+    } catch (e) {
+      if (theirs() || attempt === 2) {
+        rmSync(tmp, { recursive: true, force: true });
+        if (!theirs()) throw e;
+        return;
+      }
+    }
   }
 }
 

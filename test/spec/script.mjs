@@ -19,6 +19,21 @@ export function readSkips(file) {
   return skips;
 }
 
+/**
+ * Read engine-differences.tsv: `runtime<TAB>path<TAB>line<TAB>category`; only `runtime`'s rows.
+ * Returns a Map from `path:line` to the category.
+ */
+export function readDifferences(file, runtime) {
+  const differences = new Map();
+  for (const raw of readFileSync(file, 'utf8').split('\n')) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) continue;
+    const [rt, p, l, category] = line.split('\t');
+    if (rt === runtime) differences.set(`${p}:${Number(l)}`, category || 'no category given');
+  }
+  return differences;
+}
+
 /** A failure the harness reports as-is (no module, no such export, ...). */
 class CommandFailure extends Error {}
 
@@ -219,11 +234,13 @@ function newTally() {
 
 /**
  * Run the commands of one converted script. `rel` names it in skips.tsv and in reports;
+ * `differences` (optional, from readDifferences) lists commands known to fail on this runtime:
+ * such a failure counts as skipped and in `differences`, and such a command passing is a failure;
  * `progress`, if given, is an Int32Array (usually shared with a supervising thread) kept up to
  * date as [line, passed, failed, skipped, total] *before* each command runs, so a script that hangs
  * can still be reported; `onFailure(failure)` hears of each failure as it happens.
  */
-export async function runScript({ jsonPath, rel, engine, skips, textRejects, progress, onFailure }) {
+export async function runScript({ jsonPath, rel, engine, skips, differences, textRejects, progress, onFailure }) {
   const { commands } = JSON.parse(readFileSync(jsonPath, 'utf8'));
   const s = new ScriptState(engine, path.dirname(jsonPath), textRejects, rel);
   const result = {
@@ -234,6 +251,7 @@ export async function runScript({ jsonPath, rel, engine, skips, textRejects, pro
     skipped: 0,
     boundary: 0,
     unsupportedRejections: 0,
+    differences: 0,
     kinds: {},
     failures: [],
   };
@@ -258,6 +276,17 @@ export async function runScript({ jsonPath, rel, engine, skips, textRejects, pro
       outcome = handler ? await handler(cmd, s) : fail(`unknown command ${cmd.type}`);
     } catch (e) {
       outcome = fail(e instanceof CommandFailure ? e.message : `harness: ${describeError(e)}`);
+    }
+    const difference = differences?.get(`${rel}:${cmd.line}`);
+    if (difference !== undefined) {
+      if (outcome.ok) {
+        outcome = fail(`listed in engine-differences.tsv (${difference}) but passed: remove the line`);
+      } else {
+        tally.skipped++;
+        result.skipped++;
+        result.differences++;
+        continue;
+      }
     }
     if (outcome.ok) {
       tally.passed++;

@@ -42,7 +42,12 @@ export async function checkModule(bytes, onStep = () => {}, options = { denan: t
   // reinterpret or memory; if the module with every NaN turned into 0 (binaryen --denan) agrees,
   // the difference came from NaN bits: counted, not a failure.
   onStep('denan');
-  const denanned = await wasmOpt(bytes, ['--denan', '-q', ...FEATURE_SETS.threads]);
+  let denanned;
+  try {
+    denanned = await wasmOpt(bytes, ['--denan', '-q', ...FEATURE_SETS.threads]);
+  } catch {
+    return first; // binaryen cannot process it (a module outside its features): as it is
+  }
   const second = await runBoth(denanned, (s) => onStep(`denan ${s}`));
   if (second.status === 'ok') return { ...first, status: 'nan-divergence' };
   return { ...second, first: first.mismatches, reproducer: 'denan' };
@@ -79,7 +84,13 @@ async function runBoth(bytes, onStep) {
 /** Generate case `seed` (generate.mjs) and check it. */
 export async function differentialCase(seed, onStep) {
   onStep?.('generate');
-  const { bytes, features } = await generateModule(seed);
+  let generated;
+  try {
+    generated = await generateModule(seed);
+  } catch (e) {
+    return { status: 'generator-error', detail: String(e?.message ?? e).slice(0, 500), exportsCalled: 0, allowances: {}, mismatches: [] };
+  }
+  const { bytes, features } = generated;
   const result = await checkModule(bytes, onStep);
   return { ...result, features, size: bytes.length };
 }

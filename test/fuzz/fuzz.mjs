@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { FEATURE_SETS, cleanScratch, toText, wasmOpt } from './binaryen-tools.mjs';
 import { generateModule, parseArgs } from './generate.mjs';
 import { malformedInput } from './malformed.mjs';
-import { reduceCase, signature } from './reduce.mjs';
+import { isNativeStep, reduceCase, signature } from './reduce.mjs';
 import { CaseRunner } from './runner.mjs';
 import { loadRegressions } from './regressions.mjs';
 
@@ -22,13 +22,13 @@ const regressionsDir = path.join(root, 'test/fuzz/regressions');
 
 /** Statuses that are not failures, per fuzzer. */
 const PASSING = {
-  differential: ['ok', 'unsupported', 'invalid', 'nan-divergence', 'native-hang'],
-  malformed: ['rejected', 'valid', 'unsupported', 'v8-limit', 'native-hang'],
+  differential: ['ok', 'unsupported', 'invalid', 'nan-divergence', 'native-hang', 'generator-error'],
+  malformed: ['rejected', 'valid', 'unsupported', 'v8-limit', 'native-hang', 'generator-error'],
 };
 
 /** A hang while native V8 ran (or binaryen generated) is not w2js's: counted apart. */
 function settle(result) {
-  if (result.status === 'hang' && /^(native|denan native|generate|denan$)/.test(result.step ?? '')) return { ...result, status: 'native-hang' };
+  if (result.status === 'hang' && isNativeStep(result.step)) return { ...result, status: 'native-hang' };
   return result;
 }
 

@@ -19,9 +19,13 @@ import { CaseRunner } from './runner.mjs';
 
 const normalize = (s) => String(s ?? '').replace(/0x[0-9a-f]+|\d+/gi, 'N').replace(/\s+/g, ' ').slice(0, 160);
 
+/** Steps where only V8 or binaryen runs: a hang there is not w2js's (worker.mjs steps). */
+export const isNativeStep = (step = '') => /^(native|denan native|generate|denan$|v8 validate)/.test(step);
+
 /** What kind of failure a result is, coarse enough to survive reduction; undefined = passes. */
 export function signature(kind, result) {
   const s = result.status;
+  if (s === 'generator-error' || s === 'native-hang' || (s === 'hang' && isNativeStep(result.step))) return undefined;
   if (s === 'hang') return `hang in ${normalize(result.step).replace(/^(native|w2js|denan \w+) (call) .*/, '$1 $2')}`;
   if (s === 'crash' || s === 'harness-error') return `${s}: ${normalize(String(result.detail).split('\n')[0])}`;
   if (kind === 'differential') {
@@ -217,14 +221,18 @@ function simplest(b, m, type) {
   return m.unreachable();
 }
 
-/** Run `f` with console output dropped (binaryen's validator prints every error it finds). */
+/**
+ * Run `f` with this process's output dropped: binaryen's validator prints every error it finds,
+ * through a console.error it bound when it loaded, so the streams themselves are muted.
+ */
 function quietly(f) {
-  const saved = [console.log, console.error, console.warn];
-  console.log = console.error = console.warn = () => {};
+  const { stdout, stderr } = process;
+  const saved = [stdout.write, stderr.write];
+  stdout.write = stderr.write = () => true;
   try {
     return f();
   } finally {
-    [console.log, console.error, console.warn] = saved;
+    [stdout.write, stderr.write] = saved;
   }
 }
 

@@ -35,7 +35,12 @@ async function runJob(id, job) {
   if (job.kind === 'differential') return differentialCase(job.seed, onStep);
   if (job.kind === 'malformed') {
     onStep('generate');
-    const input = await malformedInput(job.seed);
+    let input;
+    try {
+      input = await malformedInput(job.seed);
+    } catch (e) {
+      return { status: 'generator-error', detail: String(e?.message ?? e).slice(0, 500) };
+    }
     process.send({ id, extend: caseTimeout(input.bytes.length) });
     const result = await checkMalformed(input.bytes, { differential: input.ttf, onStep });
     return { ...result, source: input.source, mutations: input.mutations, size: input.bytes.length };

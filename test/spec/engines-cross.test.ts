@@ -1,0 +1,65 @@
+// The spec suite on the other JS runtimes: 2022/core and the threads proposal compiled by w2js under
+// Node (into test/.cache/spec/w2js) and run on Bun (JavaScriptCore) and on Deno (a newer V8), through
+// `run.mjs --runtime`. Zero failures; the commands engine-differences.tsv lists for a runtime must fail
+// there (each is explained in test/spec/README.md, "Engine differences"), and count as skipped.
+
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, test } from 'vitest';
+import { findRuntime } from '../engines/runtimes.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const cli = path.join(here, 'run.mjs');
+const specRoot = path.resolve(process.env.W2JS_SPEC_DIR ?? path.join(here, '../../../shared/spec'));
+const suites = ['2022/core', '2022/proposals/threads'];
+
+interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runCli(args: string[]): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** How many commands engine-differences.tsv lists for `runtime` in these suites. */
+function listedDifferences(runtime: string): number {
+  return readFileSync(path.join(here, 'engine-differences.tsv'), 'utf8')
+    .split('\n')
+    .filter((l) => !l.startsWith('#') && l.trim())
+    .map((l) => l.split('\t'))
+    .filter(([rt, p]) => rt === runtime && suites.some((s) => p!.startsWith(`${s}/`)) && !p!.slice(0, -5).includes('/simd/')).length;
+}
+
+describe('spec suite on other runtimes', () => {
+  for (const runtime of ['bun', 'deno']) {
+    test(`2022/core and threads compiled by w2js, run on ${runtime}`, async () => {
+      const rt = findRuntime(runtime);
+      expect(rt, `${runtime} is not installed: npm install puts it in node_modules (devDependency "${runtime}")`).not.toBeNull();
+      const run = await runCli(['--engine', 'w2js', '--runtime', runtime, ...suites.map((s) => path.join(specRoot, s))]);
+      const at = run.stdout.lastIndexOf('\nengine ');
+      console.log(`--- ${runtime} (${rt!.version})\n${(at >= 0 ? run.stdout.slice(at + 1) : run.stdout.slice(-3000)).trimEnd()}`);
+      const totals = [...run.stdout.matchAll(/^(\d+) passed, (\d+) failed, (\d+) skipped$/gm)].at(-1);
+      expect(totals, `no total line\n${run.stdout.slice(-2000)}\n${run.stderr.slice(-2000)}`).toBeDefined();
+      const failing = run.stdout.split('\n').filter((l) => /^ {2}line \d+:/.test(l) || /: \d+ passed, [1-9]\d* failed/.test(l));
+      expect(Number(totals![2]), `failures on ${runtime}\n${failing.slice(0, 60).join('\n')}\n${run.stderr.slice(-2000)}`).toBe(0);
+      expect(run.code).toBe(0);
+      // Every listed difference showed up (a listed command that passes is already a failure above).
+      const differences = Number(/^engine differences: (\d+) /m.exec(run.stdout)?.[1] ?? 0);
+      expect(differences).toBe(listedDifferences(runtime));
+      // The suites really ran: 27 923 core commands and 619 threads commands, less the skips.
+      expect(Number(totals![1]) + Number(totals![3])).toBe(28542);
+    }, 10 * 60_000);
+  }
+});

@@ -20,6 +20,7 @@ import { OPS_BY_NAME } from './op-signatures.js';
 import { constPair, emitI64Memory, emitI64Numeric, hiName, type PairHooks } from './i64.js';
 import { Dispatch, FLAT_ABOVE, nestingDepths, PC, type SegmentRef } from './dispatch.js';
 import { exprDepth, MAX_EXPR_DEPTH } from './depth.js';
+import { VarPool } from './var-pool.js';
 import { asCondition, entryReads, flatten, isSimple, Kind, readsName, zero, type Entry } from './stack.js';
 
 interface Frame {
@@ -64,14 +65,9 @@ export function emitFunction(ctx: EmitContext, funcIndex: number, func: Func): E
 class FunctionEmitter {
   private readonly stack: Entry[] = [];
   private readonly frames: Frame[] = [];
-  /** Declared JS variables beyond params: name and wasm type. */
-  private readonly vars: [string, ValType][] = [];
   private readonly locals: string[];
   private readonly localTypes: ValType[];
-  private nextTemp = 0;
-  /** Temporaries by prefix and type, and how many are in use (newTemp). */
-  private readonly temps = new Map<string, string[]>();
-  private readonly tempsUsed = new Map<string, number>();
+  private readonly pool = new VarPool();
   private nextLabel = 0;
   /** The instruction being emitted. */
   private current: Instr = { op: 'nop', at: 0 };
@@ -103,7 +99,7 @@ class FunctionEmitter {
     for (let i = 0; i < body.length; i++) {
       this.pc = i;
       // Nothing pending reads a temporary: all may be reused (newTemp).
-      if (this.stack.length === 0) this.tempsUsed.clear();
+      if (this.stack.length === 0) this.pool.release();
       const instr = body[i]!;
       const frame = this.frames[this.frames.length - 1]!;
       if (frame.unreachable) {
@@ -121,7 +117,7 @@ class FunctionEmitter {
       if (vt === 'i64') decls.push([hiName(name), num(0)]);
     };
     for (let i = type.params.length; i < this.localTypes.length; i++) declare(this.locals[i]!, this.localTypes[i]!);
-    for (const [name, vt] of this.vars) declare(name, vt);
+    for (const [name, vt] of this.pool.vars) declare(name, vt);
     if (this.dispatch) decls.push([PC, num(0)]);
     if (this.usesMemory) stmts.push(letDecl([['mem', member(id('inst'), this.ctx.names.memories[0]!)]], 'const'));
     if (decls.length) stmts.push(letDecl(decls));
@@ -187,31 +183,6 @@ class FunctionEmitter {
     return this.frames[this.frames.length - 1]!;
   }
 
-  private newVar(prefix: string, type: ValType): string {
-    const name = `${prefix}${this.nextTemp++}`;
-    this.vars.push([name, type]);
-    return name;
-  }
-
-  /**
-   * A temporary (prefix t, a or f) that holds a value only while some stack entry reads it. When
-   * the stack is empty nothing reads any, so from there on they are handed out again (per
-   * prefix and type, so V8 keeps one representation per variable). A function of thousands of
-   * spills then needs a few dozen variables: V8 gives every variable a register in each frame,
-   * and huge frames exhaust the stack in a few dozen calls (Go's runtime in esbuild.wasm).
-   */
-  private newTemp(prefix: string, type: ValType): string {
-    const key = `${prefix}:${type}`;
-    const pool = this.temps.get(key) ?? [];
-    this.temps.set(key, pool);
-    const next = this.tempsUsed.get(key) ?? 0;
-    this.tempsUsed.set(key, next + 1);
-    if (next < pool.length) return pool[next]!;
-    const name = this.newVar(prefix, type);
-    pool.push(name);
-    return name;
-  }
-
   /** Spill pending entries that the coming statement could disturb, then append it. */
   private emit(stmt: Stmt, instr: Instr, writesLocals = false): void {
     this.spill(writesLocals ? Kind.ReadsLocals : Kind.Effects);
@@ -245,7 +216,7 @@ class FunctionEmitter {
   /** Evaluate an entry into a fresh temporary now. */
   private toTemp(entry: Entry): Entry {
     if (entry.kind === Kind.Stable && isSimple(entry)) return entry;
-    const name = this.newTemp('t', entry.type);
+    const name = this.pool.temp('t', entry.type);
     for (const s of this.assignTo(name, entry)) this.out(this.frame).push(s);
     return this.read(name, entry.type, Kind.Stable);
   }
@@ -266,7 +237,7 @@ class FunctionEmitter {
     // Neither half may read the other after it was written (`x = x + y` reads x in its carry).
     if (!readsName(entry.hi!, name)) return [lo, hi];
     if (!readsName(entry.e, hiName(name))) return [hi, lo];
-    const t = this.newTemp('t', 'i32');
+    const t = this.pool.temp('t', 'i32');
     return [exprStmt(assign(id(t), entry.e)), hi, exprStmt(assign(id(name), id(t)))];
   }
 
@@ -284,8 +255,8 @@ class FunctionEmitter {
       targeted: false,
       flat: false,
       type,
-      resultVars: op === 'func' ? [] : type.results.map((vt) => this.newVar('r', vt)),
-      loopVars: op === 'loop' ? type.params.map((vt) => this.newVar('v', vt)) : [],
+      resultVars: op === 'func' ? [] : type.results.map((vt) => this.pool.temp('r', vt, false)),
+      loopVars: op === 'loop' ? type.params.map((vt) => this.pool.temp('v', vt, false)) : [],
       params,
       height: this.stack.length,
       body: [],
@@ -455,6 +426,8 @@ class FunctionEmitter {
   }
 
   private afterFrame(frame: Frame, reachable: boolean): void {
+    frame.resultVars.forEach((name, i) => this.pool.hold('r', frame.type.results[i]!, name));
+    frame.loopVars.forEach((name, i) => this.pool.hold('v', frame.type.params[i]!, name));
     if (!reachable) {
       this.frame.unreachable = true;
       return;
@@ -653,7 +626,7 @@ class FunctionEmitter {
       }
     }
     const memory = emitMemoryOp(instr, ctx, {
-      temp: () => this.newTemp('a', 'i32'),
+      temp: () => this.pool.temp('a', 'i32'),
       // Atomics on i64 take and give BigInts (Atomics on BigInt64Array): join and split here.
       pop: (n) => this.popN(n).map((entry) => (entry.type === 'i64' ? call(ctx.helper('i64_join'), [entry.e, entry.hi!]) : entry.e)),
       push: (e, type) => {
@@ -676,7 +649,7 @@ class FunctionEmitter {
 
   /** An i64 from a helper: `t = e; t_hi = high.bits;`, then (t, t_hi) on the stack. */
   private pushPair(e: Expr, instr: Instr): void {
-    const name = this.newTemp('t', 'i64');
+    const name = this.pool.temp('t', 'i64');
     this.emit(exprStmt(assign(id(name), e)), instr);
     this.emit(exprStmt(assign(id(hiName(name)), member(this.ctx.helper('high'), 'bits'))), instr);
     this.stack.push(this.read(name, 'i64', Kind.Stable));
@@ -686,7 +659,7 @@ class FunctionEmitter {
     return {
       helper: (name) => this.ctx.helper(name),
       simple: (entry) => this.simple(entry as Entry),
-      newVar: (type) => this.newTemp('t', type),
+      newVar: (type) => this.pool.temp('t', type),
       statement: (stmt) => this.emit(stmt, instr),
       push: (entry) => this.pushEntry(entry as Entry),
       memory: (i) => {
@@ -758,7 +731,7 @@ class FunctionEmitter {
     for (const a of args) this.stack.push(a);
     this.spill(Kind.Effects);
     const stableArgs = this.popN(type.params.length);
-    const fn = this.newTemp('f', 'funcref');
+    const fn = this.pool.temp('f', 'funcref');
     const lookup = call(ctx.helper('call_target'), [member(id('inst'), ctx.names.tables[tableIndex]!), idx.e, str(typeKey(type))]);
     this.emit(exprStmt(assign(id(fn), lookup)), instr);
     const e = call(member(id(fn), 'wasmCode'), [call(ctx.helper('callee_inst'), [id('inst'), id(fn)]), ...flatten(stableArgs)]);
@@ -774,7 +747,7 @@ class FunctionEmitter {
       this.pushPair(e, instr);
     } else {
       // Several results come back as one array, i64s as two elements.
-      const tuple = this.newTemp('t', 'externref');
+      const tuple = this.pool.temp('t', 'externref');
       this.emit(exprStmt(assign(id(tuple), e)), instr);
       let k = 0;
       for (const vt of results) {

@@ -25,6 +25,7 @@ export const memoryExportName = (i) => `__fuzz_memory${i}`;
 /** A JS value as a string, bit-exact for numbers (NaN payloads and -0 included). */
 export function encodeValue(v, hostObjects) {
   if (typeof v === 'number') {
+    if (Number.isInteger(v) && !Object.is(v, -0)) return `${v}`; // readable; exact all the same
     f64[0] = v;
     return `${Number.isNaN(v) ? 'nan' : 'f64'}:${u64[0].toString(16)}`;
   }

@@ -4,6 +4,7 @@
 import { describe, expect, test } from 'vitest';
 import { addExports, readModuleInfo, readSections, sectionEntries } from './binary.mjs';
 import { compareTraces, errorKind, quietNaNsOnly } from './compare.mjs';
+import { encodeValue } from './harness.mjs';
 import { deepNesting, MUTATIONS, paddedLeb } from './mutate.mjs';
 import { signature } from './reduce.mjs';
 import { wat } from '../helpers/wasm.js';
@@ -43,6 +44,18 @@ describe('compareTraces', () => {
     const a = trace([call({ error: 'trap:call stack exhausted' }), call({ name: 'g', result: 'f64:1' })]);
     const b = trace([call(), call({ name: 'g', result: 'f64:2' })]);
     expect(compareTraces(a, b)).toEqual({ mismatches: [], allowances: { 'stack-overflow': 1 } });
+  });
+});
+
+describe('encodeValue', () => {
+  test('is exact: -0, NaN payloads, i64 as unsigned hex', () => {
+    expect(encodeValue(1)).toBe('1');
+    expect(encodeValue(-0)).toBe('f64:8000000000000000');
+    expect(encodeValue(1.5)).toBe('f64:3ff8000000000000');
+    const nan = new Float64Array(new BigUint64Array([0x7ff4000000000001n]).buffer)[0];
+    expect(encodeValue(nan)).toBe('nan:7ff4000000000001');
+    expect(encodeValue(-1n)).toBe('i64:ffffffffffffffff');
+    expect(encodeValue([1, null, 2n])).toBe('[1,null,i64:2]');
   });
 });
 

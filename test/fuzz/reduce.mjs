@@ -31,7 +31,7 @@ export function signature(kind, result) {
   if (kind === 'differential') {
     if (s !== 'mismatch') return undefined;
     const m = result.mismatches[0];
-    const where = m.where.replace(/^call #\d+ [^:]*: /, '').replace(/\[\d+\]/g, '[]').replace(/ \(length\)/, '');
+    const where = m.where.replace(/^call #\d+ [^:]*: /, '').replace(/\[\d+\]/g, '').replace(/ \(length\)/, '');
     if (where === 'outcome') return `mismatch outcome ${errorKind(m.native) ?? m.native}≠${errorKind(m.w2js) ?? m.w2js}`.replace(/returned \S+/g, 'returned');
     if (where === 'compile' || where === 'validation') return `mismatch ${where}: ${normalize(m.w2js)}`;
     return `mismatch ${where.split(' ')[0]}`;

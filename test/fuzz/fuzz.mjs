@@ -3,7 +3,8 @@
 // of failure (signature, reduce.mjs) is reduced and saved under test/fuzz/regressions/, every
 // failing case's original bytes under out/fuzz/.
 //
-// Options: --timeout ms (per case, default 30000; more for big modules), --no-reduce,
+// Options: --timeout ms (per case, default 30000; more for big modules), --call-timeout ms (per
+// instantiation or export call, default 10000), --no-reduce,
 // --budget n (reduction tests per failure, default 800), --max-saved n (reduced cases saved per
 // run, default 20).
 
@@ -51,17 +52,18 @@ function main() {
     seed: Number(args.seed ?? 1),
     count: Number(args.count ?? 100),
     timeoutMs: Number(args.timeout ?? 30_000),
+    callTimeoutMs: Number(args['call-timeout'] ?? 10_000),
     reduce: !args['no-reduce'],
     budget: Number(args.budget ?? 800),
     maxSaved: Number(args['max-saved'] ?? 20),
   });
 }
 
-async function run({ kind, seed, count, timeoutMs, reduce, budget, maxSaved }) {
+async function run({ kind, seed, count, timeoutMs, callTimeoutMs, reduce, budget, maxSaved }) {
   const runName = `${kind}-${seed}-${count}`;
   const outDir = path.join(root, 'out/fuzz', runName);
   fs.mkdirSync(outDir, { recursive: true });
-  const runner = new CaseRunner({ timeoutMs, recycle: kind === 'differential' ? 150 : 1000 });
+  const runner = new CaseRunner({ timeoutMs, callTimeoutMs, recycle: kind === 'differential' ? 150 : 1000 });
   const known = new Map(loadRegressions().map((r) => [r.signature, r.name]));
   const summary = { kind, seed, count, node: process.version, started: new Date().toISOString(), cases: 0, exportsCalled: 0, statuses: {}, allowances: {}, failures: {} };
   const started = Date.now();

@@ -1,6 +1,7 @@
 // The parent side of worker.mjs: one child process at a time runs cases; a case that exceeds its
-// time limit gets the child killed (result `hang`, with the step it was in), a child that dies
-// mid-case gives `crash`. The child is replaced after `recycle` cases to bound its memory (every
+// time limit, or an instantiation or export call that exceeds the per-call limit (the worker's
+// status file says which step it is in), gets the child killed (result `hang`, with the step); a
+// child that dies mid-case gives `crash`. The child is replaced after `recycle` cases to bound its memory (every
 // loaded output stays in its module cache).
 
 import { fork } from 'node:child_process';
@@ -13,8 +14,9 @@ const workerPath = path.join(path.dirname(fileURLToPath(import.meta.url)), 'work
 
 /** Runs jobs in a child process with a time limit each. */
 export class CaseRunner {
-  constructor({ timeoutMs = 30_000, recycle = 200 } = {}) {
+  constructor({ timeoutMs = 30_000, callTimeoutMs = 10_000, recycle = 200 } = {}) {
     this.timeoutMs = timeoutMs;
+    this.callTimeoutMs = callTimeoutMs;
     this.recycle = recycle;
     this.child = undefined;
     this.jobs = 0;
@@ -76,6 +78,7 @@ export class CaseRunner {
     return new Promise((resolve) => {
       const finish = (value) => {
         clearTimeout(timer);
+        clearInterval(watch);
         child.removeListener('message', onMessage);
         child.removeListener('exit', onExit);
         resolve(value);
@@ -95,12 +98,20 @@ export class CaseRunner {
         this.child = undefined;
         finish({ status: 'crash', detail: `worker died (${signal ?? code}) in step "${this.lastStep()}": ${child.stderrTail.slice(-1500)}` });
       };
-      const onTimeout = () => {
+      const onTimeout = (what = 'no answer in time') => {
         const step = this.lastStep();
         this.kill();
-        finish({ status: 'hang', step, detail: `no answer in time, in step "${step}"` });
+        finish({ status: 'hang', step, detail: `${what}, in step "${step}"` });
       };
       let timer = setTimeout(onTimeout, timeoutMs);
+      // The per-call limit: instantiation and each export call must finish in callTimeoutMs.
+      let seen = '';
+      let since = Date.now();
+      const watch = setInterval(() => {
+        const step = this.lastStep();
+        if (step !== seen) [seen, since] = [step, Date.now()];
+        else if (/\b(call|instantiate)\b/.test(step) && Date.now() - since > this.callTimeoutMs) onTimeout(`a call ran over ${this.callTimeoutMs} ms`);
+      }, 250);
       child.on('message', onMessage);
       child.on('exit', onExit);
       child.send({ id, job });

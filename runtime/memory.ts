@@ -9,7 +9,7 @@
 //    grow sees an out-of-bounds access first, refreshes its views and retries (slow path only).
 
 import { RuntimeError, TRAP_MEMORY_OOB, trap } from './trap.js';
-import { NAN_BITS_KEPT, f32FromBits, f32ToBits, signedNan } from './numeric/bits.js';
+import { HI, LO, NAN_BITS_KEPT, f32FromBits, f32ToBits, scratchF64, scratchI32, signedNan } from './numeric/bits.js';
 
 export const PAGE_SIZE = 65536;
 /** Memories without a declared maximum may grow to 65536 pages (4 GiB) as wasm32 allows. */
@@ -280,7 +280,16 @@ export function f32_store(mem: Memory, addr: number, value: number): void {
   checked(mem, addr, 4).dv.setInt32(addr, f32ToBits(value), true);
 }
 export function f64_store(mem: Memory, addr: number, value: number): void {
-  checked(mem, addr, 8).dv.setFloat64(addr, value, true);
+  const dv = checked(mem, addr, 8).dv;
+  if (value === value) {
+    dv.setFloat64(addr, value, true);
+    return;
+  }
+  // A NaN goes in as its two words: V8 15 (Deno 2.9) sets a signalling NaN's quiet bit in an
+  // optimised DataView.setFloat64 (test/engines/nan-probe.mjs, f64_store_unaligned).
+  scratchF64[0] = value;
+  dv.setInt32(addr, scratchI32[LO]!, true);
+  dv.setInt32(addr + 4, scratchI32[HI]!, true);
 }
 export function i32_store8(mem: Memory, addr: number, value: number): void {
   checked(mem, addr, 1).u8[addr] = value;

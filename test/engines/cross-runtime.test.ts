@@ -106,12 +106,6 @@ describe('runtime unit tests on other runtimes', () => {
  * a NaN's sign as well; the compiler change that fixes it is in runtime/README.md "NaN contract".
  */
 const INLINE_F64_LOADS = new Set(['f64_load', 'f64_load_dynamic', 'f64_load_store_copy']);
-/**
- * Deno 2.9 (V8 15) sets the quiet bit of a signalling NaN in the first store into an object field
- * that held a small integer (a float global's first store) and in DataView.setFloat64 once optimised
- * (the unaligned f64 store helper); test/spec/README.md "Engine differences".
- */
-const DENO_QUIETS = new Set(['f32_global', 'f64_global', 'f64_store_unaligned']);
 
 describe('NaN probe (runtime/README.md "NaN contract")', () => {
   test('every check exact on Node and Deno (V8); every NaN sign exact on Bun (JavaScriptCore)', async () => {
@@ -124,7 +118,6 @@ describe('NaN probe (runtime/README.md "NaN contract")', () => {
       // The classes each probe may show here: exact, except where this runtime's NaN contract says otherwise.
       const allowed = (probe: string): string[] => {
         if (runtime === 'bun') return ['exact', 'payload', ...(INLINE_F64_LOADS.has(probe) ? ['sign'] : [])];
-        if (runtime === 'deno' && DENO_QUIETS.has(probe)) return ['exact', 'payload'];
         return ['exact'];
       };
       const bad = run.checks

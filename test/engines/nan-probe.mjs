@@ -64,6 +64,7 @@ function probesOf(t) {
     ['load_store_copy', `(${i}.store (i32.const 8) (local.get $p)) (${t}.store (i32.const 16) (${t}.load (i32.const 8))) (${i}.load (i32.const 16))`, same],
     ['const', bits(`(${t}.const ${nanPayload})`), () => nanPayloadBits, []],
     ['const_minus', bits(`(${t}.const -nan)`), () => u(t === 'f32' ? 0xffc00000 : 0xfff8000000000000n), []],
+    ['global_init', bits(`(global.get $c_${t})`), () => nanPayloadBits, []],
     ['const_store', `(${t}.store (i32.const 8) (${t}.const ${nanPayload})) (${i}.load (i32.const 8))`, () => nanPayloadBits, []],
   ].map(([name, body, expected, inputs]) => ({ name: `${t}_${name}`, type: t, body, expected, inputs: inputs ?? (t === 'f32' ? F32_INPUTS : F64_INPUTS) }));
 }
@@ -86,6 +87,8 @@ function probeWat(list) {
   (memory 1)
   (global $g_f32 (mut f32) (f32.const 0))
   (global $g_f64 (mut f64) (f64.const 0))
+  (global $c_f32 f32 (f32.const nan:0x200000))
+  (global $c_f64 f64 (f64.const nan:0x4000000000000))
   (func $id_f32 (param f32) (result f32) (local.get 0))
   (func $id_f64 (param f64) (result f64) (local.get 0))
 ${funcs.join('\n')}

@@ -52,8 +52,9 @@ export interface BootOptions {
    */
   sourceMaps?: boolean;
   /**
-   * JS stack of each kernel worker in MB (Node's resourceLimits.stackSizeMb, default 4): deep
-   * kernel call chains on the w2js engine recurse on the JS stack.
+   * JS stack of each kernel worker in MB (Node's resourceLimits.stackSizeMb; default
+   * WORKER_STACK_MB of runtime/threads/worker-adapter.ts, 16): deep kernel call chains on the
+   * w2js engine recurse on the JS stack.
    */
   workerStackSizeMb?: number;
   /**

@@ -35,6 +35,14 @@ export interface WorkerSide {
 
 const isNode = (): boolean => typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 
+/**
+ * The JS stack of each worker, in MB, unless resourceLimits says otherwise: Node's default is 4.
+ * Compiled wasm recurses on the JS stack, whose frames are about twice native wasm's; at 16 our
+ * workers go deeper than V8's wasm does in a default worker (bench/README.md, D8). It is
+ * reserved address space, not memory in use.
+ */
+export const WORKER_STACK_MB = 16;
+
 /** Workers from Node's `worker_threads`. */
 export const nodeWorkerAdapter: WorkerAdapter = {
   async spawn(script, data, options) {
@@ -42,7 +50,7 @@ export const nodeWorkerAdapter: WorkerAdapter = {
     const worker = new Worker(script, {
       workerData: data,
       name: options.name,
-      resourceLimits: options.resourceLimits,
+      resourceLimits: { stackSizeMb: WORKER_STACK_MB, ...options.resourceLimits },
       // The worker writes to the parent's stdout/stderr as usual; nothing is piped.
     });
     return {

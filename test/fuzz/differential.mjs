@@ -20,7 +20,8 @@ export function instrument(bytes) {
  *   ok | mismatch | crash (w2js threw something other than CompileError, or its output failed to
  *   load) | unsupported (w2js: E_UNSUPPORTED) | invalid (V8 rejects; then w2js must reject too,
  *   else mismatch).
- *   | nan-divergence (a mismatch that disappears when NaNs are made 0, see below).
+ *   | nan-divergence (a mismatch that disappears when NaNs are made 0, see below)
+ *   | native-slow (a call took V8 over a second: not run through w2js).
  * `onStep(step)` is called before each step, so a hang can be placed.
  */
 export async function checkModule(bytes, onStep = () => {}, options = { denan: true }) {
@@ -59,7 +60,10 @@ async function runBoth(bytes, onStep) {
   const base = { exportsCalled: 0, allowances: {}, mismatches: [] };
   const instrumented = instrument(bytes);
   const info = readModuleInfo(instrumented);
-  const native = await runModule(nativeEngine, instrumented, info, (s) => onStep(`native ${s}`));
+  // ttf's hang limit keeps calls short; a mutant without it may loop for seconds natively and
+  // minutes through w2js: not run further (status native-slow).
+  const native = await runModule(nativeEngine, instrumented, info, (s) => onStep(`native ${s}`), { maxCallMs: 1000 });
+  if (native.slow) return { ...base, status: 'native-slow', detail: native.slow };
   onStep('w2js compile');
   let w2js;
   try {

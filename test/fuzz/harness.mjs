@@ -79,9 +79,10 @@ const NULL_ARGS = new Array(64).fill(null);
 /**
  * Run `bytes` on `engine` ({ name, instantiate(bytes, imports) → exports, Global, Memory, Table })
  * and return the trace: the instantiation outcome, then per export call its outcome, the host
- * calls it made, every memory's hash, every exported global and table.
+ * calls it made, every memory's hash, every exported global and table. A call slower than
+ * `maxCallMs` ends the run (`trace.slow` says which).
  */
-export async function runModule(engine, bytes, info, onStep = () => {}) {
+export async function runModule(engine, bytes, info, onStep = () => {}, { maxCallMs = Infinity } = {}) {
   const externs = new Map();
   const log = [];
   let exports;
@@ -220,6 +221,7 @@ export async function runModule(engine, bytes, info, onStep = () => {}) {
     const params = info.types[info.funcTypes[e.index]].params;
     onStep(`call ${e.name}`);
     const call = { name: e.name };
+    const started = performance.now();
     try {
       call.result = encodeValue(exports[e.name](...params.map((t) => ZERO[t])), externs);
     } catch (err) {
@@ -229,6 +231,11 @@ export async function runModule(engine, bytes, info, onStep = () => {}) {
     call.log = log.splice(0);
     Object.assign(call, snapshot());
     trace.calls.push(call);
+    const took = performance.now() - started;
+    if (took > maxCallMs) {
+      trace.slow = `${e.name} took ${Math.round(took)} ms`;
+      break;
+    }
   }
   onStep('done');
   return trace;

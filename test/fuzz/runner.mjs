@@ -1,7 +1,7 @@
-// The parent side of worker.mjs: one child process at a time runs cases; a case that exceeds its
-// time limit, or an instantiation or export call that exceeds the per-call limit (the worker's
-// status file says which step it is in), gets the child killed (result `hang`, with the step); a
-// child that dies mid-case gives `crash`. The child is replaced after `recycle` cases to bound its memory (every
+// The parent side of worker.mjs: one child process at a time runs cases; a step of a case that
+// exceeds its time limit (the worker's status file says which step it is in: compile, or which
+// call) gets the child killed (result `hang`, with the step); a child that dies mid-case gives
+// `crash`. The child is replaced after `recycle` cases to bound its memory (every
 // loaded output stays in its module cache).
 
 import { fork } from 'node:child_process';
@@ -77,18 +77,17 @@ export class CaseRunner {
     fs.writeFileSync(this.statusFile, `${id}\tsent`);
     return new Promise((resolve) => {
       const finish = (value) => {
-        clearTimeout(timer);
+        clearTimeout(guard);
         clearInterval(watch);
         child.removeListener('message', onMessage);
         child.removeListener('exit', onExit);
         resolve(value);
       };
+      let stepLimit = timeoutMs;
       const onMessage = (m) => {
         if (m.id !== id) return;
         if (m.extend !== undefined) {
-          // The worker knows the case's size now: a big module gets more time.
-          clearTimeout(timer);
-          timer = setTimeout(onTimeout, m.extend);
+          stepLimit = m.extend; // the worker knows the case's size now: a big module gets more time
           return;
         }
         if (m.error) finish({ status: 'harness-error', detail: m.error });
@@ -98,20 +97,32 @@ export class CaseRunner {
         this.child = undefined;
         finish({ status: 'crash', detail: `worker died (${signal ?? code}) in step "${this.lastStep()}": ${child.stderrTail.slice(-1500)}` });
       };
-      const onTimeout = (what = 'no answer in time') => {
+      const onTimeout = (what) => {
         const step = this.lastStep();
         this.kill();
         finish({ status: 'hang', step, detail: `${what}, in step "${step}"` });
       };
-      let timer = setTimeout(onTimeout, timeoutMs);
-      // The per-call limit: instantiation and each export call must finish in callTimeoutMs.
+      // Limits per step (worker.mjs writes the step it is in): an instantiation or export call
+      // gets callTimeoutMs, and through w2js also 50 times what the same call took natively (a
+      // mutant without its hang limit may loop for seconds, and w2js is slower); any other step
+      // (generate, validate, compile) gets the case limit. The whole case gets ten times that.
+      const nativeTime = new Map();
       let seen = '';
       let since = Date.now();
       const watch = setInterval(() => {
+        const now = Date.now();
         const step = this.lastStep();
-        if (step !== seen) [seen, since] = [step, Date.now()];
-        else if (/\b(call|instantiate)\b/.test(step) && Date.now() - since > this.callTimeoutMs) onTimeout(`a call ran over ${this.callTimeoutMs} ms`);
+        if (step !== seen) {
+          if (/^(denan )?native (call|instantiate)/.test(seen)) nativeTime.set(seen.replace(/^(denan )?native /, ''), now - since);
+          [seen, since] = [step, now];
+          return;
+        }
+        const call = /\b(call|instantiate)\b/.test(step);
+        const native = nativeTime.get(step.replace(/^(denan )?\w+ /, '')) ?? 0;
+        const limit = call ? Math.max(this.callTimeoutMs, /\bw2js\b/.test(step) ? 50 * native : 0) : stepLimit;
+        if (now - since > limit) onTimeout(`step over ${limit} ms`);
       }, 250);
+      const guard = setTimeout(() => onTimeout(`case over ${10 * timeoutMs} ms`), 10 * timeoutMs);
       child.on('message', onMessage);
       child.on('exit', onExit);
       child.send({ id, job });

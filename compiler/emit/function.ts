@@ -223,7 +223,21 @@ class FunctionEmitter {
 
   /** The entry with every half an identifier or literal, so it may be used more than once. */
   private simple(entry: Entry): Entry {
-    return isSimple(entry) ? entry : this.toTemp(entry);
+    if (isSimple(entry)) return entry;
+    // Evaluated now, so effects still pending below it must go first.
+    if (entry.kind === Kind.Effects) this.spill(Kind.Effects);
+    return this.toTemp(entry);
+  }
+
+  /**
+   * Operands of an i64 lowering, which may evaluate any of them early (into a temporary) and the
+   * others later: with effects among them, pending effects and these operands are evaluated now,
+   * in wasm order (fuzzer regression differential-108687: a call in the stored value ran first).
+   */
+  private inOrder(operands: Entry[]): Entry[] {
+    if (!operands.some((o) => o.kind === Kind.Effects)) return operands;
+    this.spill(Kind.Effects);
+    return operands.map((o) => (o.kind === Kind.Effects ? this.toTemp(o) : o));
   }
 
   /** `name = value` (and `name_hi = hi` for an i64). */
@@ -595,7 +609,7 @@ class FunctionEmitter {
     const sig = OPS_BY_NAME.get(op)?.sig;
     const hasI64 = sig !== undefined && (sig[0].includes('i64') || sig[1].includes('i64'));
     if (sig && hasI64 && !instr.memarg) {
-      const args = this.popN(sig[0].length);
+      const args = this.inOrder(this.popN(sig[0].length));
       if (emitI64Numeric(op, args, this.pairHooks(instr))) return;
       throw new Error(`internal compiler error: no i64 lowering for ${op}`);
     }
@@ -612,8 +626,7 @@ class FunctionEmitter {
       return;
     }
     if (instr.memarg && op.startsWith('i64.') && !op.includes('atomic')) {
-      const value = op.includes('store') ? this.pop() : undefined;
-      const addr = this.pop();
+      const [addr, value] = this.inOrder(this.popN(op.includes('store') ? 2 : 1)) as [Entry, Entry?];
       if (emitI64Memory(instr, effectiveAddress(addr.e, instr.memarg.offset), value, this.pairHooks(instr))) return;
     }
     if (sig && !instr.memarg && !op.startsWith('memory.') && !op.startsWith('atomic.')) {

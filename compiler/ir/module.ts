@@ -25,6 +25,8 @@ export interface TableType {
 
 export interface MemoryType {
   limits: Limits;
+  /** Byte offset of the memory type in the input (for errors). */
+  at?: number;
 }
 
 export interface GlobalType {

@@ -45,7 +45,8 @@ export function readTableType(c: Cursor): TableType {
 }
 
 export function readMemoryType(c: Cursor): MemoryType {
-  return { limits: readLimits(c, true) };
+  const at = c.pos;
+  return { limits: readLimits(c, true), at };
 }
 
 export function readGlobalType(c: Cursor): GlobalType {

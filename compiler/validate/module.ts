@@ -65,8 +65,7 @@ export function validateModuleFields(m: Module): Uint8Array {
   for (let i = m.importedMemories; i < m.memories.length; i++) validateMemoryLimits(m.memories[i]!.limits, undefined);
   // Wasm 2.0 has one memory at most (multi-memory is a later proposal).
   if (m.memories.length > 1) {
-    const second = m.imports.filter((imp) => imp.kind === 'memory')[1];
-    throw invalidAt('multiple memories', second?.offset);
+    throw invalidAt('multiple memories', m.memories[1]!.at);
   }
 
   for (const g of m.definedGlobals) validateConstExpr(m, g.init, g.type.type, refs);

@@ -21,6 +21,8 @@ export interface Limits {
 export interface TableType {
   elem: RefType;
   limits: Limits;
+  /** Byte offset of the table type in the input (for errors). */
+  at?: number;
 }
 
 export interface MemoryType {
@@ -166,6 +168,8 @@ export interface Module {
   definedGlobals: Global[];
   exports: Export[];
   start: number | undefined;
+  /** Byte offset of the start section's function index (for errors). */
+  startAt?: number;
   elems: Elem[];
   datas: Data[];
   dataCount: number | undefined;

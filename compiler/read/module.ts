@@ -173,6 +173,7 @@ export function readModule(bytes: Uint8Array, options: ReadOptions = {}): Module
         });
         break;
       case 8:
+        m.startAt = s.pos;
         m.start = s.u32();
         break;
       case 9:

@@ -40,8 +40,9 @@ export function readLimits(c: Cursor, allowShared: boolean): Limits {
 }
 
 export function readTableType(c: Cursor): TableType {
+  const at = c.pos;
   const elem = readRefType(c);
-  return { elem, limits: readLimits(c, false) };
+  return { elem, limits: readLimits(c, false), at };
 }
 
 export function readMemoryType(c: Cursor): MemoryType {

@@ -61,8 +61,8 @@ export function validateModuleFields(m: Module): Uint8Array {
     const typeIndex = m.funcTypes[i]!;
     if (typeIndex >= m.types.length) throw invalidAt(`unknown type ${typeIndex}`, m.funcs[i - m.importedFuncs]?.at);
   }
-  for (let i = m.importedTables; i < m.tables.length; i++) validateTableLimits(m.tables[i]!.limits, undefined);
-  for (let i = m.importedMemories; i < m.memories.length; i++) validateMemoryLimits(m.memories[i]!.limits, undefined);
+  for (let i = m.importedTables; i < m.tables.length; i++) validateTableLimits(m.tables[i]!.limits, m.tables[i]!.at);
+  for (let i = m.importedMemories; i < m.memories.length; i++) validateMemoryLimits(m.memories[i]!.limits, m.memories[i]!.at);
   // Wasm 2.0 has one memory at most (multi-memory is a later proposal).
   if (m.memories.length > 1) {
     throw invalidAt('multiple memories', m.memories[1]!.at);
@@ -89,9 +89,9 @@ export function validateModuleFields(m: Module): Uint8Array {
 
   if (m.start !== undefined) {
     const typeIndex = m.funcTypes[m.start];
-    if (typeIndex === undefined) throw invalidAt(`unknown function ${m.start}`, undefined);
+    if (typeIndex === undefined) throw invalidAt(`unknown function ${m.start}`, m.startAt);
     const type = m.types[typeIndex]!;
-    if (type.params.length !== 0 || type.results.length !== 0) throw invalidAt('start function', undefined);
+    if (type.params.length !== 0 || type.results.length !== 0) throw invalidAt('start function', m.startAt);
   }
 
   const names = new Set<string>();

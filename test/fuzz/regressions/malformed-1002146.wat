@@ -1,0 +1,2 @@
+(module
+  (table 14 6 funcref))

@@ -1,0 +1,3 @@
+(module
+  (func $f (param i32))
+  (start $f))

@@ -48,17 +48,22 @@ describe('determinism', () => {
   });
 });
 
+/** Write split output files to `dir`, load them, and compare f0 with the module compiled whole. */
+async function expectSameAsOneFile(files: Map<string, string>, dir: string, bytes: Uint8Array): Promise<void> {
+  for (const [name, text] of files) fs.writeFileSync(path.join(dir, name), text);
+  const mod = await import(pathToFileURL(path.join(dir, 'index.js')).href);
+  const { instance } = await mod.instantiate();
+  const whole = await load(bytes);
+  for (const x of [0, 1, 5, 50, 123]) expect(instance.exports.f0(x)).toBe(whole.exports.f0(x));
+}
+
 describe('split output', () => {
   it('links across files and computes the same results', async () => {
     const bytes = bigModule(200);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'w2js-split-'));
     const { files } = compile(bytes, { split: 37, runtimeImport: RUNTIME_URL });
     expect(files.size).toBe(1 + Math.ceil(200 / 37));
-    for (const [name, text] of files) fs.writeFileSync(path.join(dir, name), text);
-    const mod = await import(pathToFileURL(path.join(dir, 'index.js')).href);
-    const { instance } = await mod.instantiate();
-    const whole = await load(bytes);
-    for (const x of [0, 1, 5, 50, 123]) expect(instance.exports.f0(x)).toBe(whole.exports.f0(x));
+    await expectSameAsOneFile(files, dir, bytes);
   });
 });
 
@@ -78,11 +83,7 @@ describe('split by size', () => {
       expect(files.has(`${name}.map`), name).toBe(true);
       expect(text.endsWith(`//# sourceMappingURL=${name}.map\n`), name).toBe(true);
     }
-    for (const [name, text] of files) fs.writeFileSync(path.join(dir, name), text);
-    const mod = await import(pathToFileURL(path.join(dir, 'index.js')).href);
-    const { instance } = await mod.instantiate();
-    const whole = await load(bytes);
-    for (const x of [0, 1, 5, 50, 123]) expect(instance.exports.f0(x)).toBe(whole.exports.f0(x));
+    await expectSameAsOneFile(files, dir, bytes);
   });
 
   it('the CLI writes files as it goes and leaves no staging directory behind', () => {

@@ -90,12 +90,12 @@ export function newLinker(file: string, options: CompileOptions): { linker: Link
 }
 
 /** After the last function: index.js, the descriptor, the typings. */
-export function finishOutput(p: Prepared, { linker, sink, memory }: ReturnType<typeof newLinker>, options: CompileOptions): CompileOutput {
+export function finishOutput(p: Prepared, { linker, sink, memory }: ReturnType<typeof newLinker>, options: CompileOptions, typingsText?: string): CompileOutput {
   const m = p.module;
   linker.finish(buildDescriptor(m, p.names, p.file));
   const files = memory ? memory.texts() : new Map<string, string>();
   if (options.typings) {
-    const typings = buildTypings(m, p.file);
+    const typings = typingsText ?? buildTypings(m, p.file);
     if (memory) files.set('index.d.ts', typings);
     else sink.write('index.d.ts', typings);
   }

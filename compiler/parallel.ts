@@ -10,8 +10,9 @@ import { CompileError, type ErrorCode } from './diagnostics.js';
 import { prepare } from './compile-function.js';
 import { compileSerial, finishOutput, newLinker, type CompileOptions, type CompileOutput } from './index.js';
 import type { PrintedFunction } from './link/output.js';
+import { buildTypings } from './link/typings.js';
 
-/** Code section bytes from which workers pay for their start (about 80 ms each). */
+/** Code bytes from which workers pay for their start (about 80 ms each; bench/README C6). */
 export const PARALLEL_MIN_CODE = 1 << 20;
 
 /** A printed function as it crosses threads (sets as arrays). */
@@ -75,6 +76,7 @@ async function runWorkers(p: ReturnType<typeof prepare>, bytes: Uint8Array, file
   let nextToLink = 0;
   let linkedFunctions = 0;
   const workers: Worker[] = [];
+  let typings: string | undefined;
   try {
     await new Promise<void>((resolve, reject) => {
       const send = (w: Worker) => {
@@ -118,9 +120,16 @@ async function runWorkers(p: ReturnType<typeof prepare>, bytes: Uint8Array, file
           if (nextToLink < work.length) reject(new Error(`internal compiler error: a compile worker exited (${code}) before its work was done`));
         });
       }
+      // The typings need only the module: written while the workers start and compile (loading
+      // ts-morph alone is half a second).
+      try {
+        if (options.typings) typings = buildTypings(p.module, file);
+      } catch (e) {
+        reject(e);
+      }
     });
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
-  return finishOutput(p, linker, options);
+  return finishOutput(p, linker, options, typings);
 }

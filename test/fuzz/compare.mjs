@@ -13,7 +13,7 @@
 /** Trap messages of V8 and of w2js (runtime/README.md) → one kind. */
 const TRAP_KINDS = [
   [/^unreachable/, 'unreachable'],
-  [/memory access out of bounds|out of bounds memory access/, 'memory-oob'],
+  [/memory access out of bounds|out of bounds memory access|data segment is out of bounds/, 'memory-oob'],
   [/null function or function signature mismatch/, 'indirect-null-or-sig'],
   [/table index is out of bounds|out of bounds table access|table access out of bounds|undefined element/, 'table-oob'],
   [/divide by zero|remainder by zero/, 'div-zero'],

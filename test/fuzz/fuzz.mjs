@@ -25,7 +25,7 @@ const regressionsDir = path.join(root, 'test/fuzz/regressions');
 /** Statuses that are not failures, per fuzzer. */
 const PASSING = {
   differential: ['ok', 'unsupported', 'invalid', 'nan-divergence', 'native-hang', 'native-slow', 'generator-error'],
-  malformed: ['rejected', 'valid', 'unsupported', 'v8-limit', 'native-hang', 'generator-error'],
+  malformed: ['rejected', 'valid', 'unsupported', 'v8-limit', 'v8-lax', 'native-hang', 'generator-error'],
 };
 
 /** A hang while native V8 ran (or binaryen generated) is not w2js's: counted apart. */

@@ -36,7 +36,7 @@ export function signature(kind, result) {
     if (where === 'compile' || where === 'validation') return `mismatch ${where}: ${normalize(m.w2js)}`;
     return `mismatch ${where.split(' ')[0]}`;
   }
-  if (['rejected', 'valid', 'unsupported', 'v8-limit'].includes(s)) return undefined;
+  if (['rejected', 'valid', 'unsupported', 'v8-limit', 'v8-lax'].includes(s)) return undefined;
   if (s === 'mismatch') return signature('differential', result);
   return `${s}: ${normalize(result.detail).replace(/mutant\.wasm: (func\[N\] \S+ )?/, '')}`;
 }

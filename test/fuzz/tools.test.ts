@@ -38,6 +38,8 @@ describe('compareTraces', () => {
     expect(compareTraces(div, trace([call({ error: 'trap:integer overflow' })])).mismatches).toHaveLength(1);
     expect(errorKind('trap:null function or function signature mismatch')).toBe('trap:indirect-null-or-sig');
     expect(errorKind('trap:indirect call type mismatch')).toBe('trap:indirect-sig');
+    // An active data segment out of bounds at instantiation: the spec's "out of bounds memory access".
+    expect(errorKind('trap:WebAssembly.Instance(): data segment is out of bounds')).toBe('trap:memory-oob');
   });
 
   test('a stack overflow on one side ends the comparison', () => {

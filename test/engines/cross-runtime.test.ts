@@ -108,7 +108,7 @@ describe('runtime unit tests on other runtimes', () => {
 const INLINE_F64_LOADS = new Set(['f64_load', 'f64_load_dynamic', 'f64_load_store_copy']);
 
 describe('NaN probe (runtime/README.md "NaN contract")', () => {
-  test('every check exact on Node and Deno (V8); every NaN sign exact on Bun (JavaScriptCore)', async () => {
+  test('every check exact on Node, and on Deno before optimisation; every NaN sign exact on Bun (JavaScriptCore) and in Deno\'s optimised code', async () => {
     const compiled = await compileProbe();
     for (const runtime of ['node', 'deno', 'bun']) {
       const run = runProbe(runtime, compiled);
@@ -116,12 +116,15 @@ describe('NaN probe (runtime/README.md "NaN contract")', () => {
       const hot = tally(run.checks, 'hotClass');
       console.log(`--- ${runtime} ${run.version}: cold ${JSON.stringify(cold)}, hot ${JSON.stringify(hot)}`);
       // The classes each probe may show here: exact, except where this runtime's NaN contract says otherwise.
-      const allowed = (probe: string): string[] => {
+      // Deno's V8 15 sometimes quietens a signalling NaN in optimised code, depending on when the
+      // optimiser runs (seen under load: 3 of 232 hot checks); its sign is always kept.
+      const allowed = (probe: string, hot: boolean): string[] => {
         if (runtime === 'bun') return ['exact', 'payload', ...(INLINE_F64_LOADS.has(probe) ? ['sign'] : [])];
+        if (runtime === 'deno' && hot) return ['exact', 'payload'];
         return ['exact'];
       };
       const bad = run.checks
-        .filter((c) => !allowed(c.probe).includes(c.coldClass) || !allowed(c.probe).includes(c.hotClass))
+        .filter((c) => !allowed(c.probe, false).includes(c.coldClass) || !allowed(c.probe, true).includes(c.hotClass))
         .map((c) => `${c.probe}(${c.input}): expected ${c.expected}, cold ${c.cold}, hot ${c.hot}`);
       expect(bad, runtime).toEqual([]);
     }

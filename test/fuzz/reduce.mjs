@@ -1,9 +1,11 @@
 // Reducing a failing case to a small one that fails the same way (same signature()). Binaryen's
 // wasm-reduce is shipped in the npm package but aborts under Node, so there are two reducers here:
 //   - reduceModule (valid modules, differential failures): on binaryen.js's IR, drop exports,
-//     replace function bodies by `unreachable`, drop block items, replace subtrees by constants,
-//     then tidy up with binaryen passes. Every candidate must still validate.
-//   - reduceBytes (malformed cases): delete byte ranges, halving their length (ddmin-like).
+//     replace function bodies by `unreachable`, replace subtrees by the simplest expression of
+//     their type or by a child of the same type, then tidy up with binaryen passes. Every
+//     candidate must still validate.
+//   - reduceBytes (malformed cases): drop sections, make bodies `unreachable`, drop vector
+//     entries, then delete byte ranges of halving length (ddmin-like).
 // The test of a candidate runs in the worker (runner.mjs), so a candidate that hangs is just
 // "not the same failure".
 //
@@ -17,7 +19,8 @@ import { errorKind } from './compare.mjs';
 import { parseArgs } from './generate.mjs';
 import { CaseRunner } from './runner.mjs';
 
-const normalize = (s) => String(s ?? '').replace(/0x[0-9a-f]+|\d+/gi, 'N').replace(/\s+/g, ' ').slice(0, 160);
+/** Numbers, offsets and indices masked (but not the 2 of w2js), whitespace folded. */
+const normalize = (s) => String(s ?? '').replace(/0x[0-9a-f]+|(?<!w)\d+/gi, 'N').replace(/\s+/g, ' ').slice(0, 160);
 
 /** Steps where only V8 or binaryen runs: a hang there is not w2js's (worker.mjs steps). */
 export const isNativeStep = (step = '') => /^(native|denan native|generate|denan$|v8 validate)/.test(step);
@@ -26,7 +29,7 @@ export const isNativeStep = (step = '') => /^(native|denan native|generate|denan
 export function signature(kind, result) {
   const s = result.status;
   if (s === 'generator-error' || s === 'native-hang' || (s === 'hang' && isNativeStep(result.step))) return undefined;
-  if (s === 'hang') return `hang in ${normalize(result.step).replace(/^(native|w2js|denan \w+) (call) .*/, '$1 $2')}`;
+  if (s === 'hang') return `hang in ${normalize(String(result.step).replace(/^((?:denan )?w2js) call .*/, '$1 call'))}`;
   if (s === 'crash' || s === 'harness-error') return `${s}: ${normalize(String(result.detail).split('\n')[0])}`;
   if (kind === 'differential') {
     if (s !== 'mismatch') return undefined;

@@ -118,6 +118,8 @@ describe('signature', () => {
     expect(a).toBe(b);
     expect(a).toBe('mismatch outcome trap:memory-oob≠returned');
     expect(signature('malformed', { status: 'rejected' })).toBeUndefined();
+    expect(signature('differential', { status: 'hang', step: 'w2js call func_21' })).toBe('hang in w2js call');
+    expect(signature('differential', { status: 'hang', step: 'native call func_21' })).toBeUndefined();
     expect(signature('malformed', { status: 'bad-diagnostic', detail: 'offset undefined not in [0, 41] (mutant.wasm: error E_INVALID: multiple memories)' })).toBe(
       'bad-diagnostic: offset undefined not in [N, N] (error E_INVALID: multiple memories)',
     );

@@ -98,7 +98,7 @@ class FunctionEmitter {
     const top: Frame = this.pushFrame('func', { params: [], results: type.results }, [], func.at);
     for (let i = 0; i < body.length; i++) {
       this.pc = i;
-      // Nothing pending reads a temporary: all may be reused (newTemp).
+      // Nothing pending reads a temporary: all may be handed out again (emit/var-pool.ts).
       if (this.stack.length === 0) this.pool.release();
       const instr = body[i]!;
       const frame = this.frames[this.frames.length - 1]!;

@@ -3,30 +3,23 @@
 // what it gives on V8's wasm (issue 11). Before: the printer overflowed its stack on Go's nesting,
 // one output file went past V8's string limit, and Go's runtime exhausted the JS stack.
 
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runNode } from '../helpers/run-node.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const pkg = path.join(root, 'node_modules/esbuild-wasm');
 const cli = path.join(root, 'dist/compiler/cli.js');
 const goRun = path.join(root, 'bench/lib/go-run.cjs');
 
-/** Run node with `args`, `input` on stdin; resolve stdout (async: a blocked worker loses vitest's RPC). */
-function node(args: string[], input = ''): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`node ${args.join(' ')} exited ${code}: ${err.slice(-2000)}`))));
-    child.stdin.end(input);
-  });
+/** Run node with `args`, `input` on stdin; resolve stdout, reject on a non-zero exit. */
+async function node(args: string[], input?: string): Promise<string> {
+  const run = await runNode(args, input);
+  if (run.code !== 0) throw new Error(`node ${args.join(' ')} exited ${run.code}: ${run.stderr.slice(-2000)}`);
+  return run.stdout;
 }
 
 describe('esbuild.wasm (Go, 14 MB)', () => {

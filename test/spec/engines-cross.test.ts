@@ -3,10 +3,10 @@
 // `run.mjs --runtime`. Zero failures; the commands engine-differences.tsv lists for a runtime must fail
 // there (each is explained in test/spec/README.md, "Engine differences"), and count as skipped.
 
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runNode, type NodeRun } from '../helpers/run-node.js';
 import { describe, expect, test } from 'vitest';
 import { findRuntime } from '../engines/runtimes.mjs';
 
@@ -15,22 +15,10 @@ const cli = path.join(here, 'run.mjs');
 const specRoot = path.resolve(process.env.W2JS_SPEC_DIR ?? path.join(here, '../../../shared/spec'));
 const suites = ['2022/core', '2022/proposals/threads'];
 
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+type CliRun = NodeRun;
 
 function runCli(args: string[]): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runNode([cli, ...args]);
 }
 
 /** How many commands engine-differences.tsv lists for `runtime` in these suites. */

@@ -3,10 +3,10 @@
 // test/.cache/spec/w2js, then under `node --jitless` (no WebAssembly at all) from that cache alone.
 // A first test runs the harness on V8's own WebAssembly to show the harness itself is sound.
 
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
+import { runNode, type NodeRun } from '../helpers/run-node.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const cli = path.join(here, 'run.mjs');
@@ -21,23 +21,11 @@ interface Totals {
   skipped: number;
 }
 
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+type CliRun = NodeRun;
 
 /** Run the CLI in a child process (async, so vitest stays responsive). */
 function runCli(nodeFlags: string[], args: string[]): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeFlags, cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runNode([...nodeFlags, cli, ...args]);
 }
 
 /** The CLI's last line of the form `N passed, N failed, N skipped`. */

@@ -43,13 +43,7 @@ export function nestingDepths(body: Instr[]): Int32Array {
       else return depths; // the function's own end
     }
   }
-  // A body without its final `end` (the reader rejects it; kept total): close what is open.
-  while (open.length) {
-    const levels = deepest.pop()! + 1;
-    depths[open.pop()!] = levels;
-    if (deepest.length) deepest[deepest.length - 1] = Math.max(deepest[deepest.length - 1]!, levels);
-  }
-  return depths;
+  return depths; // no final `end`: the reader rejects such a body before emit sees it
 }
 
 /** A segment's number, filled in when the loop is finished (segments are numbered in order). */

@@ -5,7 +5,8 @@
 import { CompileError } from './diagnostics.js';
 import { emitFunction } from './emit/function.js';
 import { assignNames } from './link/names.js';
-import { commentSafe, printFunction, type LinkedFunction } from './link/output.js';
+import { commentSafe, type LinkedFunction } from './link/output.js';
+import { printFunctionNode } from './link/print-js.js';
 import type { Module } from './ir/module.js';
 import { readFuncBody, readModule } from './read/module.js';
 import { createValidator } from './validate/index.js';
@@ -88,7 +89,7 @@ export function compileFunction(p: Prepared, i: number): LinkedFunction {
     const type = m.types[func.typeIndex]!;
     const sig = `${type.params.length ? ` (param ${TYPE_TEXT(type.params)})` : ''}${type.results.length ? ` (result ${TYPE_TEXT(type.results)})` : ''}`;
     leadingComment(node, `* func[${funcIndex}] ${commentSafe(names.funcSourceNames[funcIndex]!)}${sig} `);
-    return { printed: printFunction(node, options.sourceMap ?? false, indent), name: names.funcs[funcIndex]!, helpers, callees };
+    return { printed: printFunctionNode(node, { sourceMap: options.sourceMap ?? false, indent }), name: names.funcs[funcIndex]!, helpers, callees };
   } catch (e) {
     func.body = [];
     if (e instanceof CompileError) e.locate({ funcIndex, funcName: names.funcSourceNames[funcIndex] });

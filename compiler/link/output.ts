@@ -1,6 +1,6 @@
 // link/: assemble the output ES modules: header, runtime import of the helpers used, one
 // function per wasm function in index order, the descriptor, and `instantiate(imports)`.
-// Functions are printed one at a time as they are emitted (printFunction), so a module of tens
+// Functions are printed one at a time as they are emitted (print-js.ts), so a module of tens
 // of thousands of functions never holds all their syntax trees at once; the files are then
 // concatenated here, with their source maps merged line by line (@jridgewell/gen-mapping).
 // With `split`, functions go into `funcs-N.js` files of at most `split` functions each, which
@@ -12,7 +12,7 @@ import type * as t from '@babel/types';
 import { GenMapping, maybeAddSegment, toEncodedMap } from '@jridgewell/gen-mapping';
 import { array, big, bool, id, leadingComment, nul, num, str, type Expr, type Stmt } from '../emit/ast.js';
 import type { DescValue } from './descriptor.js';
-import { printFunctionNode, type Decoded } from './print-js.js';
+import type { Decoded } from './print-js.js';
 
 // @babel/generator is CommonJS; its default export arrives wrapped under Node's ESM loader.
 type Generate = typeof import('@babel/generator').default;
@@ -55,11 +55,6 @@ const PRINT_OPTIONS = { comments: true, jsescOption: { minimal: true, isScriptCo
 
 function program(body: Stmt[]): t.File {
   return { type: 'File', program: { type: 'Program', body, directives: [], sourceType: 'module' } } as unknown as t.File;
-}
-
-/** Print one function now (its syntax tree can then be dropped); `indent` for readable small ones. */
-export function printFunction(node: t.FunctionDeclaration, sourceMap: boolean, indent: boolean): PrintedFunction {
-  return printFunctionNode(node, { sourceMap, indent });
 }
 
 function printStatements(body: Stmt[]): string {

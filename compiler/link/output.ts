@@ -12,7 +12,7 @@ import type * as t from '@babel/types';
 import { GenMapping, maybeAddSegment, toEncodedMap } from '@jridgewell/gen-mapping';
 import { array, big, bool, id, leadingComment, nul, num, str, type Expr, type Stmt } from '../emit/ast.js';
 import type { DescValue } from './descriptor.js';
-import type { Decoded } from './print-js.js';
+import type { Printed } from './print-js.js';
 
 // @babel/generator is CommonJS; its default export arrives wrapped under Node's ESM loader.
 type Generate = typeof import('@babel/generator').default;
@@ -20,16 +20,8 @@ const generate = ((_generate as unknown as { default?: Generate }).default ?? _g
 
 export const VERSION = '0.1.0';
 
-
-/** A function printed to text, with its mappings relative to its first line. */
-export interface PrintedFunction {
-  code: string;
-  /** Line breaks in `code`. */
-  breaks: number;
-  mappings: Decoded | undefined;
-  /** The sources the mappings' source indices refer to (the wasm, or C files from DWARF). */
-  sources: string[];
-}
+/** A function printed to text, with its mappings relative to its first line (print-js.ts). */
+export type PrintedFunction = Printed;
 
 /** One emitted function with what it needs from elsewhere. */
 export interface LinkedFunction {

@@ -34,6 +34,8 @@ Usage:
                            compiles with it)
       --threads <n>        compile on <n> worker threads (default: one per core, for
                            modules with over 1 MB of code; 1: on the main thread only)
+      --asyncify           first apply Binaryen's Asyncify pass, so calls of the kernel ABI's
+                           env.nccc_call64 can suspend (green threads: boot --single-thread)
       -q, --quiet          no progress output
 
   w2js run <in.wasm | dir> --invoke <export> [args...]
@@ -41,13 +43,15 @@ Usage:
       imports, call <export> with the arguments (i64 parameters take integers, f32/f64 decimals)
       and print the result. A trap prints its message and exits 1.
 
-  w2js boot <kernel.wasm | dir> [--exec <script.mjs>] [--engine w2js|native] [--cache <dir>] [--source-map]
+  w2js boot <kernel.wasm | dir> [--exec <script.mjs>] [--engine w2js|native] [--cache <dir>] [--source-map] [--single-thread]
       Boot a kernel of the WasmLinux host ABI (kernel/README.md): compile it once into a cache
       directory (default <tmpdir>/w2js-kernel-cache) unless given one compiled by boot, run its
       init() with its threads on workers, print its log as it comes, run the default export
       \`async (kernel) => ...\` of the script (see runtime/boot.ts: syscall, alloc, strings, log),
       and halt. --engine native runs the .wasm on this host's WebAssembly with the same host.
       --source-map compiles with source maps and maps traps through them (C lines for -g).
+      --single-thread compiles with --asyncify and runs every kernel thread as a green thread
+      on this JS thread (no workers; runtime/host/single-thread.ts).
       Exits 0; a panic or a trap prints the error and where it happened, and exits 1.
 
   w2js --help | -h      this text
@@ -95,8 +99,9 @@ function readInput(file: string): Uint8Array {
   }
 }
 
-async function compileTo(input: string, outDir: string, options: { sourceMap: boolean; runtime?: string; quiet: boolean; split?: number; script?: boolean; sourceMapTarget?: 'auto' | 'wasm' | 'dwarf'; threads?: number }): Promise<void> {
-  const bytes = readInput(input);
+async function compileTo(input: string, outDir: string, options: { sourceMap: boolean; runtime?: string; quiet: boolean; split?: number; script?: boolean; sourceMapTarget?: 'auto' | 'wasm' | 'dwarf'; threads?: number; asyncify?: boolean }): Promise<void> {
+  let bytes = readInput(input);
+  if (options.asyncify) bytes = await asyncifyInput(input, bytes);
   const progress = !options.quiet && process.stderr.isTTY;
   if (progress) process.stderr.write(`w2js: compiling ${input} (${bytes.length} bytes)\n`);
   const started = Date.now();
@@ -148,6 +153,16 @@ async function compileTo(input: string, outDir: string, options: { sourceMap: bo
   if (progress) process.stderr.write(`\rw2js: ${module.funcs.length} functions → ${outDir} in ${Date.now() - started} ms\n`);
 }
 
+/** The input after Binaryen's Asyncify (compiler/asyncify/); its errors are the input's. */
+async function asyncifyInput(input: string, bytes: Uint8Array): Promise<Uint8Array> {
+  const { asyncifyWasm } = await import('./asyncify/asyncify.js');
+  try {
+    return (await asyncifyWasm(bytes)).bytes;
+  } catch (e) {
+    throw new CompileError('E_MALFORMED', `asyncify: ${(e as Error).message}`, { file: input });
+  }
+}
+
 function parseArg(type: string, text: string): unknown {
   if (type === 'i64') return BigInt(text);
   if (type === 'i32') return Number(text) | 0;
@@ -174,7 +189,7 @@ async function run(target: string, exportName: string, args: string[]): Promise<
 }
 
 /** `w2js boot`: boot, run the script, halt. A kernel that stops on its own exits 1. */
-async function boot(target: string, options: { exec?: string; engine: 'w2js' | 'native'; cacheDir?: string; sourceMap: boolean }): Promise<number> {
+async function boot(target: string, options: { exec?: string; engine: 'w2js' | 'native'; cacheDir?: string; sourceMap: boolean; singleThread: boolean }): Promise<number> {
   const { bootKernel } = await import('../runtime/host/boot.js');
   const failed = (what: string, e: unknown): number => {
     const err = e as Error;
@@ -190,8 +205,9 @@ async function boot(target: string, options: { exec?: string; engine: 'w2js' | '
       cacheDir: options.cacheDir,
       logFd: 1,
       sourceMaps: options.sourceMap,
-      compilerId: `${buildId(path.dirname(path.dirname(new URL(import.meta.url).pathname)))}\n${options.sourceMap ? 'source-map' : ''}`,
-      compileTo: (wasm, out) => compileTo(wasm, out, { sourceMap: options.sourceMap, quiet: true, script: !options.sourceMap }),
+      singleThread: options.singleThread,
+      compilerId: `${buildId(path.dirname(path.dirname(new URL(import.meta.url).pathname)))}\n${options.sourceMap ? 'source-map' : ''}${options.singleThread ? '\nasyncify' : ''}`,
+      compileTo: (wasm, out) => compileTo(wasm, out, { sourceMap: options.sourceMap, quiet: true, script: !options.sourceMap, asyncify: options.singleThread }),
     });
   } catch (e) {
     if (e instanceof CompileError) throw e;
@@ -247,6 +263,7 @@ async function main(argv: string[]): Promise<number> {
         runtime: typeof runtime === 'string' ? runtime : undefined,
         quiet: args.flags.has('-q') || args.flags.has('--quiet'),
         script: args.flags.has('--script'),
+        asyncify: args.flags.has('--asyncify'),
       });
       return 0;
     }
@@ -264,7 +281,7 @@ async function main(argv: string[]): Promise<number> {
       const cache = args.flags.get('--cache');
       if (!target || extra !== undefined) throw new UsageError('usage: w2js boot <kernel.wasm|dir> [--exec script.mjs] [--engine w2js|native] [--cache dir]');
       if (engine !== 'w2js' && engine !== 'native') throw new UsageError('--engine is w2js or native');
-      return boot(target, { exec: typeof exec === 'string' ? exec : undefined, engine, cacheDir: typeof cache === 'string' ? cache : undefined, sourceMap: args.flags.has('--source-map') });
+      return boot(target, { exec: typeof exec === 'string' ? exec : undefined, engine, cacheDir: typeof cache === 'string' ? cache : undefined, sourceMap: args.flags.has('--source-map'), singleThread: args.flags.has('--single-thread') });
     }
     default:
       throw new UsageError(`unknown command "${args.command}" (see w2js --help)`);

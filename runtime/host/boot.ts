@@ -66,14 +66,25 @@ export interface BootOptions {
   prestartWorkers?: number;
   /** Wait for the prestarted workers to be ready before init() (default false). */
   awaitPrestart?: boolean;
+  /**
+   * Run every kernel thread as a green thread on this JS thread, no workers (single-thread-node.ts):
+   * the kernel is compiled with --asyncify (`compileTo` must do so). w2js engine only.
+   */
+  singleThread?: boolean;
+  /** Single-thread only: bytes of each thread's asyncify buffer (default 64 KiB). */
+  asyncifyDataSize?: number;
 }
 
-const INFO_FILE = 'w2js-kernel.json';
+export const INFO_FILE = 'w2js-kernel.json';
 const DEFAULT_PRESTART = 4;
 
 /** Boot `target` (a kernel .wasm, or a directory compiled from one) and run its init(). */
 export async function bootKernel(target: string, options: BootOptions = {}): Promise<Kernel> {
   const engine = options.engine ?? 'w2js';
+  if (options.singleThread) {
+    if (engine !== 'w2js') throw new BootError('--single-thread runs the w2js engine only');
+    return (await import('./single-thread-node.js')).bootSingleThread(target, options);
+  }
   const t0 = performance.now();
   const { info, spec, memory } = await prepare(target, engine, options);
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
@@ -144,7 +155,7 @@ async function prepare(target: string, engine: 'w2js' | 'native', options: BootO
   return { info, memory, spec: { engine, moduleUrl, memory: { buffer: memory.buffer as SharedArrayBuffer, maximum: info.memory.max! }, memoryImport: info.memory.import, script } };
 }
 
-function readInfo(bytes: Uint8Array, where: string): KernelWasmInfo {
+export function readInfo(bytes: Uint8Array, where: string): KernelWasmInfo {
   try {
     return readKernelWasm(bytes);
   } catch (e) {
@@ -152,7 +163,7 @@ function readInfo(bytes: Uint8Array, where: string): KernelWasmInfo {
   }
 }
 
-function checkInfo(info: KernelWasmInfo, where: string): KernelWasmInfo {
+export function checkInfo(info: KernelWasmInfo, where: string): KernelWasmInfo {
   if (!info.memory.shared || info.memory.max === null) throw new BootError(`${where}: the kernel's memory is not shared (link with --shared-memory and --max-memory): its threads run on workers`);
   for (const f of info.funcImports) {
     if (f.module !== 'env' || f.name !== 'nccc_call64') throw new BootError(`${where}: the kernel imports ${f.module}.${f.name}; the host ABI provides only env.nccc_call64`);
@@ -165,7 +176,7 @@ function checkInfo(info: KernelWasmInfo, where: string): KernelWasmInfo {
 }
 
 /** Compile `wasmPath` once per (content, compiler) into the cache; the directory. */
-async function compileCached(wasmPath: string, bytes: Uint8Array, info: KernelWasmInfo, options: BootOptions): Promise<string> {
+export async function compileCached(wasmPath: string, bytes: Uint8Array, info: KernelWasmInfo, options: BootOptions): Promise<string> {
   const key = createHash('sha256').update(bytes).update(`\0${options.compilerId ?? ''}`).digest('hex').slice(0, 24);
   const root = options.cacheDir ?? path.join(os.tmpdir(), 'w2js-kernel-cache');
   const dir = path.join(root, `${path.basename(wasmPath, '.wasm')}-${key}`);

@@ -1,0 +1,186 @@
+// runtime/host/: one kernel thread as a green thread on the single JS thread (single-thread.ts).
+// It is an instance of the kernel that shares memory and table with every other and has its own
+// globals: its own __stack_pointer and Binaryen's asyncify state, with its own asyncify data
+// buffer in linear memory. A blocking host op suspends it by unwinding its wasm stack into that
+// buffer (asyncify_start_unwind; the op's nccc_call64 returns and every instrumented frame saves
+// itself and returns); resuming it calls the same entry again in rewind state, which replays the
+// frames down to that nccc_call64, which then completes the op (`compiler/asyncify/`).
+//
+// JS frames between wasm frames cannot be unwound by asyncify, so each is made replayable:
+// the thread's top-level calls are generator steps (callKernel), and jmp_buf_set, the one host
+// op that calls back into the kernel, records its frame when unwound and re-enters it on rewind.
+
+import { createThreadInstance, type ThreadInstance } from '../instance-thread.js';
+import type { FuncRef } from '../funcref.js';
+import type { HostThread } from './host-thread.js';
+import { LongJump } from './unwind.js';
+
+/** What a suspended thread waits for: `ready()` turning true, or the `deadline` (performance.now() ms). */
+export interface Wait {
+  ready(): boolean;
+  deadline?: number;
+}
+
+/** A thread's body: yields a Wait each time it suspends; returns when the thread is done. */
+export type ThreadBody = Generator<Wait, unknown, void>;
+
+type Code = (...args: number[]) => unknown;
+
+/** Binaryen's asyncify exports (compiler/asyncify/asyncify.ts). */
+interface AsyncifyControl {
+  startUnwind: Code;
+  stopUnwind: Code;
+  startRewind: Code;
+  stopRewind: Code;
+}
+
+/** Bytes of the asyncify data buffer header: [current, end] (Binaryen's layout). */
+const DATA_HEADER = 8;
+
+export class GreenThread {
+  /** What it waits for; null when runnable. */
+  wait: Wait | null = null;
+  /** The running body; null when the thread has nothing to run (the boot thread between calls). */
+  body: ThreadBody | null = null;
+  /** The boot thread: its calls' results and failures go to the caller (single-thread.ts), not to the fault text. */
+  boot = false;
+  /** The last body's return value, or what it threw. */
+  result: unknown;
+  failure: unknown;
+  /** Set by a blocking op that started unwinding; cleared once the stack is unwound. */
+  unwinding = false;
+  /** Set while the stack is being rewound to the op that suspended. */
+  rewinding = false;
+  private jmpTokens = 0;
+  /** Tokens of this thread's jmp_buf_set frames on the stack, innermost last. */
+  private readonly liveTokens: number[] = [];
+  /** jmp_buf_set frames taken off by an unwind, innermost first: re-entered on rewind. */
+  private readonly unwoundJmpFrames: { token: number; sp: number }[] = [];
+  private readonly control: AsyncifyControl;
+
+  constructor(
+    readonly host: HostThread,
+    readonly instance: ThreadInstance,
+    private readonly table: { get(i: number): unknown },
+    /** The asyncify data buffer in linear memory: DATA_HEADER bytes, then saved frames. */
+    readonly dataPtr: number,
+    readonly dataSize: number,
+  ) {
+    const direct = (name: string): Code => {
+      const ref = instance.exports[name] as FuncRef | undefined;
+      if (typeof ref !== 'function') throw new Error(`the kernel has no ${name} export: compile it with --asyncify`);
+      return (...args: number[]) => (ref.wasmCode as Code).call(null, ref.wasmInst as never, ...args);
+    };
+    this.control = {
+      startUnwind: direct('asyncify_start_unwind'),
+      stopUnwind: direct('asyncify_stop_unwind'),
+      startRewind: direct('asyncify_start_rewind'),
+      stopRewind: direct('asyncify_stop_rewind'),
+    };
+  }
+
+  get slot(): number {
+    return this.host.slot;
+  }
+
+  /** Call table function `func` on this thread's instance (its globals); the i32 result. */
+  call(func: number, ...args: number[]): number {
+    let f: unknown;
+    try {
+      f = this.table.get(func);
+    } catch {
+      f = undefined;
+    }
+    if (typeof f !== 'function') throw new Error(`function pointer ${func} is not a function in the kernel's table`);
+    const ref = f as FuncRef;
+    return toI32((ref.wasmCode as Code).call(null, this.instance.inst as never, ...args));
+  }
+
+  /** Call export `name` on this thread's instance. */
+  callExport(name: string, ...args: number[]): number {
+    const ref = this.instance.exports[name] as FuncRef | undefined;
+    if (typeof ref !== 'function') throw new Error(`the kernel does not export ${name}()`);
+    return toI32((ref.wasmCode as Code).call(null, ref.wasmInst as never, ...args));
+  }
+
+  /**
+   * Run `entry` (a call into the kernel) to its end, suspending as often as the kernel blocks:
+   * after each unwind it yields the thread's Wait, and when resumed calls `entry` again to rewind.
+   */
+  *callKernel(entry: () => unknown): Generator<Wait, unknown, void> {
+    let result = entry();
+    while (this.unwinding) {
+      this.control.stopUnwind();
+      this.unwinding = false;
+      const wait = this.wait;
+      if (!wait) throw new Error('internal error: a green thread unwound without saying what it waits for');
+      yield wait;
+      this.rewinding = true;
+      this.control.startRewind(this.dataPtr);
+      result = entry();
+      if (this.rewinding) throw new Error('internal error: a green thread rewound without reaching the host op that suspended it');
+    }
+    return result;
+  }
+
+  /**
+   * In a blocking op: finish a rewind that ends here. Then, if the op cannot complete now,
+   * suspend: record `wait` and start unwinding (the op returns; the kernel's frames unwind).
+   * Returns true when the op may complete now.
+   */
+  blockUnless(canProceed: boolean, wait: () => Wait): boolean {
+    if (this.rewinding) {
+      this.rewinding = false;
+      this.control.stopRewind();
+    }
+    if (canProceed) return true;
+    this.wait = wait();
+    const v = this.host.mem(this.dataPtr, DATA_HEADER);
+    v.setUint32(this.dataPtr, this.dataPtr + DATA_HEADER, true);
+    v.setUint32(this.dataPtr + 4, this.dataPtr + this.dataSize, true);
+    this.unwinding = true;
+    this.control.startUnwind(this.dataPtr);
+    return false;
+  }
+
+  /**
+   * jmp_buf_set(jmpbuf, func) as host-thread.ts has it, made replayable: when func's frames
+   * unwind (a suspension below), this frame is recorded and returns; the rewind calls
+   * nccc_call64 here again, which re-enters func with the same token and stack pointer.
+   */
+  jmpBufSet(jmpbuf: number, func: number): void {
+    let token: number;
+    let sp: number;
+    if (this.rewinding) {
+      const frame = this.unwoundJmpFrames.pop();
+      if (!frame) throw new Error('internal error: rewinding into a jmp_buf_set frame that was never unwound');
+      ({ token, sp } = frame);
+    } else {
+      do {
+        this.jmpTokens = (this.jmpTokens + 1) & 0xfffff || 1;
+        token = (((this.slot & 0x7ff) << 20) | this.jmpTokens) >>> 0;
+      } while (this.liveTokens.includes(token) || this.unwoundJmpFrames.some((f) => f.token === token));
+      this.host.mem(jmpbuf, 4).setUint32(jmpbuf, token, true);
+      sp = this.instance.getStackPointer()!;
+    }
+    this.liveTokens.push(token);
+    try {
+      this.call(func);
+    } catch (e) {
+      if (!(e instanceof LongJump) || e.token !== token) throw e;
+      this.instance.setStackPointer(sp);
+    } finally {
+      this.liveTokens.pop();
+    }
+    if (this.unwinding) this.unwoundJmpFrames.push({ token, sp });
+  }
+}
+
+/** A kernel thread's instance: a sibling of `root` with its own globals and stack pointer. */
+export function threadInstance(root: object, stackPointer: number): ThreadInstance {
+  return createThreadInstance(root, { stackPointer });
+}
+
+function toI32(r: unknown): number {
+  return typeof r === 'number' ? r | 0 : typeof r === 'bigint' ? Number(BigInt.asIntN(32, r)) : 0;
+}

@@ -207,7 +207,7 @@ async function boot(target: string, options: { exec?: string; engine: 'w2js' | '
       sourceMaps: options.sourceMap,
       singleThread: options.singleThread,
       compilerId: `${buildId(path.dirname(path.dirname(new URL(import.meta.url).pathname)))}\n${options.sourceMap ? 'source-map' : ''}${options.singleThread ? '\nasyncify' : ''}`,
-      compileTo: (wasm, out) => compileTo(wasm, out, { sourceMap: options.sourceMap, quiet: true, script: !options.sourceMap, asyncify: options.singleThread }),
+      compileTo: (wasm, out) => compileTo(wasm, out, { sourceMap: options.sourceMap, quiet: true, script: !options.sourceMap && !options.singleThread, asyncify: options.singleThread }),
     });
   } catch (e) {
     if (e instanceof CompileError) throw e;

@@ -5,8 +5,9 @@
 // a host op that suspends a green thread is listed. Dropped: indirect calls are narrowed by
 // signature (a call_indirect of type T reaches only table functions of type T), and calls of
 // the blocking import from the ABI's non-blocking wrappers (host_print, host_sem_up, ...: known
-// by their name-section names) are not suspension points. A function that calls the import and
-// is not a known non-blocking wrapper (an inlined one) is assumed to block.
+// by their name-section names) are not suspension points, nor are the helpers they share with
+// blocking wrappers when called from them. A function that calls the import and is not a known
+// non-blocking wrapper (a helper, or a wrapper inlined into its caller) is assumed to block.
 
 import { readFuncBody, readModule } from '../read/module.js';
 import type { FuncType, Module } from '../ir/module.js';
@@ -79,10 +80,13 @@ export function findBlockingFunctions(bytes: Uint8Array, blockingImports: readon
     }
   }
   const work = [...blocking];
+  // A non-blocking wrapper reaches the import only with its own op, whatever helpers it shares
+  // with blocking ones (host_sem_up and host_sem_down both call clang's outlined call1).
+  const isWrapper = (f: number): boolean => nonBlocking.has(m.names.funcs.get(f) ?? '');
   while (work.length > 0) {
     const f = work.pop()!;
     for (const c of callers.get(f) ?? []) {
-      if (!blocking.has(c)) {
+      if (!blocking.has(c) && !isWrapper(c)) {
         blocking.add(c);
         work.push(c);
       }

@@ -1,0 +1,248 @@
+// test/kernel/: the test kernel on one JS thread (issue 13): compiled with --asyncify, every
+// kernel thread a green thread (runtime/host/single-thread.ts), no workers. Its boot log and
+// syscall results must equal the threaded boot's; a blocked call must suspend its green thread
+// (other threads, timers and the event loop go on); failures surface as on the threaded host.
+
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { BootOptions, Kernel } from '../../runtime/host/boot.js';
+import type { SingleThreadKernel } from '../../runtime/host/single-thread.js';
+import { boot, BOOT_LOG, bootOptions, kstats, NR, repo, testKernel, THREADS_AFTER_BOOT } from './helpers.js';
+
+const cli = path.join(repo, 'dist/compiler/cli.js');
+const runtimeUrl = pathToFileURL(path.join(repo, 'dist/runtime/index.js')).href;
+
+/** Boot options for one JS thread: the kernel compiled with --asyncify (cached like the threaded one). */
+function singleThreadOptions(extra: BootOptions = {}): BootOptions {
+  return bootOptions('w2js', {
+    singleThread: true,
+    compileTo: (wasm, out) => void execFileSync(process.execPath, [cli, 'compile', wasm, '-o', out, '-q', '--asyncify', '--runtime', runtimeUrl]),
+    ...extra,
+  });
+}
+
+async function bootSingleThread(extra: BootOptions = {}): Promise<SingleThreadKernel> {
+  const { bootKernel } = (await import(path.join(repo, 'dist/runtime/host/boot.js'))) as typeof import('../../runtime/host/boot.js');
+  return (await bootKernel(testKernel, singleThreadOptions(extra))) as SingleThreadKernel;
+}
+
+/** Syscalls whose results do not depend on timing, in order, as text: the same on every host. */
+function transcript(kernel: Kernel): string[] {
+  const out: string[] = [];
+  const say = (what: string, v: unknown): void => void out.push(`${what} = ${String(v)}`);
+  say('getpid', kernel.syscall(NR.getpid));
+  say('getppid', kernel.syscall(NR.getppid));
+  say('gettid', kernel.syscall(NR.gettid));
+  const uts = kernel.alloc(6 * 65);
+  say('uname', kernel.syscall(NR.uname, [uts]));
+  say('uname fields', [0, 1, 2, 3, 4, 5].map((i) => kernel.readString(uts + 65 * i, 65)).join(' | '));
+  kernel.free(uts);
+  say('unknown syscall', kernel.syscall(999));
+  say('getpid with an argument', kernel.syscall(NR.getpid, [1]));
+  say('close(42)', kernel.syscall(NR.close, [42]));
+
+  const fds = kernel.alloc(16);
+  const buf = kernel.alloc(512);
+  say('pipe2', kernel.syscall(NR.pipe2, [fds, 0]));
+  say('pipe2 again', kernel.syscall(NR.pipe2, [fds + 8, 0]));
+  const [inR, inW, outR, outW] = [0, 4, 8, 12].map((o) => kernel.readU32(fds + o));
+  say('fds', [inR, inW, outR, outW].join(','));
+  say('pipe_echo', kernel.syscall(NR.pipe_echo, [inR, outW])); // a kernel thread: in → upper case → out
+  for (const word of ['ping', 'hello from the host', 'w2js']) {
+    kernel.writeString(buf, word);
+    say(`write ${word}`, kernel.syscall(NR.write, [inW, buf, word.length]));
+    let got = '';
+    while (got.length < word.length) {
+      const n = kernel.syscall(NR.read, [outR, buf, 256]);
+      if (n <= 0) {
+        say('read failed', n);
+        break;
+      }
+      got += kernel.readString(buf, n);
+    }
+    say('echoed', got);
+  }
+  say('close in', kernel.syscall(NR.close, [inW]));
+  say('read at end of file', kernel.syscall(NR.read, [outR, buf, 256]));
+  say('close out', kernel.syscall(NR.close, [outR]));
+
+  for (const file of ['/proc/version', '/proc/meminfo', '/proc/nope']) {
+    const p = kernel.allocString(file);
+    const fd = kernel.syscall(NR.openat, [-100, p, 0, 0]);
+    kernel.free(p);
+    say(`open ${file}`, fd);
+    if (fd < 0) continue;
+    const n = kernel.syscall(NR.read, [fd, buf, 100]);
+    say(`read ${file}`, kernel.readString(buf, n).split('\n')[0]);
+    say(`close ${file}`, kernel.syscall(NR.close, [fd]));
+  }
+  const msg = kernel.allocString('hello from the host\n');
+  say('write(1)', kernel.syscall(NR.write, [1, msg, 20]));
+  say('last log line', kernel.logLines().at(-1));
+  [fds, buf, msg].forEach((p) => kernel.free(p));
+  const k = kstats(kernel);
+  say('kstat', JSON.stringify({ tlsDestructors: k.tlsDestructors, longjmps: k.longjmps, firedAll: k.timersFired === k.timersArmed }));
+  return out;
+}
+
+describe('the test kernel on one JS thread', () => {
+  let single: SingleThreadKernel;
+  let threaded: Kernel;
+
+  beforeAll(async () => {
+    single = await bootSingleThread();
+    threaded = await boot(testKernel, 'w2js');
+  });
+
+  afterAll(async () => {
+    await single?.halt();
+    await threaded?.halt();
+  });
+
+  test('boots: init() returns 0 and the log is the threaded boot\'s, line by line', () => {
+    expect(single.initResult).toBe(0);
+    expect(single.logLines()).toEqual(BOOT_LOG);
+    expect(single.logLines()).toEqual(threaded.logLines());
+  });
+
+  test('the same syscall results as the threaded boot', () => {
+    const mine = transcript(single);
+    expect(mine).toEqual(transcript(threaded));
+    expect(mine).toContain('echoed = HELLO FROM THE HOST');
+  });
+
+  test('no workers; the host counted the same threads, timers and destructors', () => {
+    const s = single.stats();
+    const t = threaded.stats();
+    expect(s.workersSpawned).toBe(0);
+    expect(s.workersAlive).toBe(0);
+    expect(s.threadsRunning).toBe(THREADS_AFTER_BOOT);
+    expect(s.tlsDestructors).toBe(10);
+    expect(s.threadsCreated).toBe(t.threadsCreated);
+  });
+
+  // The boot thread blocks in one host op for ~300 ms while a timer or another green thread
+  // holds it up. If a blocking op did not suspend the green thread, nothing else could run:
+  // the call would never return (the kernel reports a deadlock or the host would hang).
+  test.each([
+    [1, 'sem_down (woken by a timer callback)'],
+    [2, 'mutex_lock (held by another thread)'],
+    [4, 'mutex_lock on a recursive mutex held twice'],
+    [3, 'thread_join (of a thread sleeping on a timer)'],
+  ])('block test %i: %s suspends, the others run, and it burns no CPU', (kind) => {
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    const ms = single.syscall(NR.block_test, [kind, 300]);
+    const wall = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    expect(ms).toBeGreaterThanOrEqual(290); // as the kernel measured it
+    expect(ms).toBeLessThan(2000);
+    expect(wall).toBeGreaterThanOrEqual(290);
+    expect((cpu.user + cpu.system) / 1000).toBeLessThan(100); // the scheduler sleeps until the timer, it does not poll
+  });
+
+  test('syscallAsync: while the kernel waits for a timer, the event loop runs', async () => {
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 10);
+    try {
+      const ms = await single.syscallAsync(NR.block_test, [1, 300]);
+      expect(ms).toBeGreaterThanOrEqual(290);
+    } finally {
+      clearInterval(timer);
+    }
+    expect(ticks).toBeGreaterThanOrEqual(10);
+  });
+
+  test('nanosleep on a green thread sleeps on the clock event', () => {
+    const ts = single.alloc(32);
+    single.writeBytes(ts, new Uint8Array(new BigInt64Array([0n, 30_000_000n]).buffer));
+    const t0 = performance.now();
+    expect(single.syscall(NR.nanosleep, [ts, 0])).toBe(0);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(29);
+    single.free(ts);
+  });
+
+  test('halt: every kernel thread ends as on the threaded host', async () => {
+    const report = await single.halt();
+    expect(report).toEqual({ result: 0, threadsStopped: 0, workersLeft: 0 });
+    expect(single.stats().threadsRunning).toBe(0);
+    const lines = single.logLines();
+    expect(lines.at(-3)).toBe('cpu: 23 tasks started, 23 exited');
+    expect(lines.at(-1)).toBe('reboot: System halted');
+    expect(() => single.syscall(NR.getpid)).toThrow(/the kernel has halted/);
+  });
+});
+
+describe('single-thread failures', () => {
+  test('a trap on another green thread stops the kernel: KernelError fault, with the trap', async () => {
+    const kernel = await bootSingleThread();
+    try {
+      let error: { reason?: string; message?: string } = {};
+      try {
+        kernel.syscall(NR.crash, [2]);
+      } catch (e) {
+        error = e as typeof error;
+      }
+      expect(error.reason).toBe('fault');
+      expect(error.message).toMatch(/crash_deep/);
+      expect(kernel.halted).toBe(true);
+    } finally {
+      await kernel.halt();
+    }
+  });
+
+  test('an asyncify buffer too small for a suspended stack is a fault, not a hang', async () => {
+    await expect(bootSingleThread({ asyncifyDataSize: 64 })).rejects.toThrow(/init\(\)/);
+  });
+
+  test('a kernel compiled without --asyncify is refused with a clear error', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'w2js-no-asyncify-'));
+    try {
+      execFileSync(process.execPath, [cli, 'compile', testKernel, '-o', dir, '-q', '--runtime', runtimeUrl]);
+      const { readKernelWasm } = (await import(path.join(repo, 'dist/runtime/host/wasm-info.js'))) as typeof import('../../runtime/host/wasm-info.js');
+      fs.writeFileSync(path.join(dir, 'w2js-kernel.json'), JSON.stringify(readKernelWasm(new Uint8Array(fs.readFileSync(testKernel)))));
+      const { bootKernel } = (await import(path.join(repo, 'dist/runtime/host/boot.js'))) as typeof import('../../runtime/host/boot.js');
+      await expect(bootKernel(dir, { singleThread: true })).rejects.toThrow(/not compiled with --asyncify/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('the single-thread core imports no Node module (it is to run in a browser page)', () => {
+    const seen = new Set<string>();
+    const visit = (file: string): void => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const text = fs.readFileSync(file, 'utf8');
+      for (const m of text.matchAll(/(?:from|import\()\s*'([^']+)'/g)) {
+        const spec = m[1]!;
+        expect(spec.startsWith('.'), `${path.relative(repo, file)} imports ${spec}`).toBe(true);
+        visit(path.resolve(path.dirname(file), spec));
+      }
+    };
+    visit(path.join(repo, 'dist/runtime/host/single-thread.js'));
+    expect(seen.size).toBeGreaterThan(5);
+  });
+});
+
+describe('compile --asyncify', () => {
+  test('instruments only the functions that may reach a blocking host op', async () => {
+    const { asyncifyWasm } = (await import(path.join(repo, 'dist/compiler/asyncify/asyncify.js'))) as typeof import('../../compiler/asyncify/asyncify.js');
+    const { findBlockingFunctions } = (await import(path.join(repo, 'dist/compiler/asyncify/blocking-set.js'))) as typeof import('../../compiler/asyncify/blocking-set.js');
+    const bytes = new Uint8Array(fs.readFileSync(testKernel));
+    const { blocking, defined } = findBlockingFunctions(bytes, ['env.nccc_call64']);
+    const { readModule } = (await import(path.join(repo, 'dist/compiler/read/module.js'))) as typeof import('../../compiler/read/module.js');
+    const names = readModule(bytes).names.funcs;
+    const blockingNames = new Set([...blocking].map((i) => names.get(i)));
+    for (const n of ['host_sem_down', 'host_mutex_lock', 'host_thread_join', 'host_jmp_buf_set', 'kernel_init', 'kernel_syscall']) expect(blockingNames).toContain(n);
+    for (const n of ['host_print', 'host_sem_up', 'host_mutex_unlock', 'host_time', 'memcpy']) expect(blockingNames).not.toContain(n);
+    const result = await asyncifyWasm(bytes);
+    expect(result.instrumented).toBe(blocking.size - 1); // the import is not instrumented
+    expect(result.instrumented).toBeLessThan(defined * 0.7);
+    expect(result.bytes.length).toBeLessThan(bytes.length * 1.6);
+  });
+});

@@ -18,6 +18,8 @@ export interface FunctionOptions {
   sourceMap?: boolean;
   sourceMapTarget?: 'auto' | 'wasm' | 'dwarf';
   indent?: boolean | 'auto';
+  /** TypeScript output: typed functions (link/ writes index.ts). */
+  ts?: boolean;
 }
 
 /** Larger functions print without indentation (`indent: 'auto'`). */
@@ -78,6 +80,7 @@ export function compileFunction(p: Prepared, i: number): LinkedFunction {
     callee(name: string): void {
       callees.add(name);
     },
+    ts: options.ts === true,
   };
   try {
     // Decode, check, emit, print; then drop its instructions and tree.
@@ -89,7 +92,7 @@ export function compileFunction(p: Prepared, i: number): LinkedFunction {
     const type = m.types[func.typeIndex]!;
     const sig = `${type.params.length ? ` (param ${TYPE_TEXT(type.params)})` : ''}${type.results.length ? ` (result ${TYPE_TEXT(type.results)})` : ''}`;
     leadingComment(node, `* func[${funcIndex}] ${commentSafe(names.funcSourceNames[funcIndex]!)}${sig} `);
-    return { printed: printFunctionNode(node, { sourceMap: options.sourceMap ?? false, indent }), name: names.funcs[funcIndex]!, helpers, callees };
+    return { printed: printFunctionNode(node, { sourceMap: options.sourceMap ?? false, indent, ts: options.ts === true }), name: names.funcs[funcIndex]!, helpers, callees };
   } catch (e) {
     func.body = [];
     if (e instanceof CompileError) e.locate({ funcIndex, funcName: names.funcSourceNames[funcIndex] });

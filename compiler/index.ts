@@ -4,7 +4,8 @@
 import { CompileError } from './diagnostics.js';
 import { compileFunction, prepare, type Prepared } from './compile-function.js';
 import { buildDescriptor } from './link/descriptor.js';
-import { buildTypings } from './link/typings.js';
+import { buildInterfaces, buildTypings } from './link/typings.js';
+import { instanceInterface, typedInstantiate } from './link/ts-output.js';
 import { Linker, MemorySink, type OutputSink } from './link/output.js';
 import type { Module } from './ir/module.js';
 
@@ -31,6 +32,11 @@ export interface CompileOptions {
   script?: boolean;
   /** Also produce `index.d.ts`: the imports and exports typed as the JS API converts them. */
   typings?: boolean;
+  /**
+   * Write TypeScript (`index.ts`, `funcs-N.ts`) instead: every function typed, an interface for
+   * the instance. It carries its own types, so no `index.d.ts` is written.
+   */
+  ts?: boolean;
   /**
    * Indent the output: `auto` (the default) indents functions of up to 1 000 instructions and
    * prints larger ones flush left, where indentation would be a third of their bytes.
@@ -85,6 +91,7 @@ export function newLinker(file: string, options: CompileOptions): { linker: Link
     split: options.split,
     maxFileBytes: options.maxFileBytes,
     script: options.script,
+    ts: options.ts,
   }, sink);
   return { linker, sink, memory };
 }
@@ -92,10 +99,11 @@ export function newLinker(file: string, options: CompileOptions): { linker: Link
 /** After the last function: index.js, the descriptor, the typings. */
 export function finishOutput(p: Prepared, { linker, sink, memory }: ReturnType<typeof newLinker>, options: CompileOptions, typingsText?: string): CompileOutput {
   const m = p.module;
-  linker.finish(buildDescriptor(m, p.names, p.file));
+  const ts = options.ts ? { interfaces: `${instanceInterface(m, p.names)}\n${buildInterfaces(m)}`, instantiate: typedInstantiate(m) } : undefined;
+  linker.finish(buildDescriptor(m, p.names, p.file), ts);
   const files = memory ? memory.texts() : new Map<string, string>();
-  if (options.typings) {
-    const typings = typingsText ?? buildTypings(m, p.file);
+  if (options.typings && !options.ts) {
+    const typings = typingsText ?? buildTypings(m, p.file, options.runtimeImport);
     if (memory) files.set('index.d.ts', typings);
     else sink.write('index.d.ts', typings);
   }

@@ -67,7 +67,7 @@ function batches(funcs: { bodyAt: number; end: number }[], threads: number): [nu
 async function runWorkers(p: ReturnType<typeof prepare>, bytes: Uint8Array, file: string, threads: number, options: ParallelOptions): Promise<CompileOutput> {
   const shared = new SharedArrayBuffer(bytes.length);
   new Uint8Array(shared).set(bytes);
-  const functionOptions = { sourceMap: options.sourceMap, sourceMapTarget: options.sourceMapTarget, indent: options.indent };
+  const functionOptions = { sourceMap: options.sourceMap, sourceMapTarget: options.sourceMapTarget, indent: options.indent, ts: options.ts };
   const work = batches(p.module.funcs, threads);
   const linker = newLinker(file, options);
   const done = new Map<number, BatchResult>();
@@ -123,7 +123,7 @@ async function runWorkers(p: ReturnType<typeof prepare>, bytes: Uint8Array, file
       // The typings need only the module: written while the workers start and compile (loading
       // ts-morph alone is half a second).
       try {
-        if (options.typings) typings = buildTypings(p.module, file);
+        if (options.typings && !options.ts) typings = buildTypings(p.module, file, options.runtimeImport);
       } catch (e) {
         reject(e);
       }

@@ -49,12 +49,17 @@ export const ret = (argument: Expr | null): Stmt => ({ type: 'ReturnStatement', 
 export const forever = (body: t.BlockStatement): Stmt => ({ type: 'ForStatement', init: null, test: null, update: null, body }) as t.ForStatement;
 export const switchStmt = (discriminant: Expr, cases: t.SwitchCase[]): Stmt => ({ type: 'SwitchStatement', discriminant, cases }) as t.SwitchStatement;
 export const switchCase = (test: Expr | null, consequent: Stmt[]): t.SwitchCase => ({ type: 'SwitchCase', test, consequent }) as t.SwitchCase;
-export const letDecl = (names: [string, Expr | null][], kind: 'let' | 'const' = 'let'): Stmt =>
+/** `let a = x, b = y;`; a third element gives a variable's TypeScript type. */
+export const letDecl = (names: [string, Expr | null, string?][], kind: 'let' | 'const' = 'let'): Stmt =>
   ({
     type: 'VariableDeclaration',
     kind,
-    declarations: names.map(([name, init]) => ({ type: 'VariableDeclarator', id: id(name), init })),
+    declarations: names.map(([name, init, type]) => ({ type: 'VariableDeclarator', id: typedId(name, type), init })),
   }) as t.VariableDeclaration;
+
+/** An identifier, with a TypeScript type when `type` is given. */
+export const typedId = (name: string, type?: string): t.Identifier =>
+  type === undefined ? id(name) : ({ type: 'Identifier', name, typeAnnotation: tsType(type) } as t.Identifier);
 
 /** A position in the original: the wasm (line 1, column = byte offset) or a C file from DWARF. */
 export type SourcePosition = t.SourceLocation | undefined;
@@ -76,3 +81,21 @@ export function leadingComment<T extends t.Node>(node: T, text: string, block = 
   node.leadingComments = [...(node.leadingComments ?? []), comment];
   return node;
 }
+
+// TypeScript output (`ts` option). A type is kept as its text: emit/ writes only a few simple
+// types (`number`, `FuncRef | null`, tuples), and the function printer prints them verbatim.
+// Babel's own printer never sees these nodes.
+
+/** A type written as text, in the shape of Babel's `TSTypeAnnotation`. */
+export const tsType = (text: string): t.TSTypeAnnotation =>
+  ({ type: 'TSTypeAnnotation', typeAnnotation: { type: 'TSTypeReference', typeName: id(text) } }) as t.TSTypeAnnotation;
+/** `e as T`: where a value's type is known only at run time (a table's function, a tuple's element). */
+export const tsAs = (expression: Expr, text: string): Expr =>
+  ({ type: 'TSAsExpression', expression, typeAnnotation: tsType(text).typeAnnotation }) as t.TSAsExpression;
+/** `e!`: a value the control flow makes non-null that TypeScript cannot follow (a dispatch loop's segments). */
+export const tsNonNull = (expression: Expr): Expr => ({ type: 'TSNonNullExpression', expression }) as t.TSNonNullExpression;
+/** The text of a type made by tsType. */
+export const tsTypeText = (node: t.Node | null | undefined): string | undefined => {
+  const ref = node?.type === 'TSTypeAnnotation' ? node.typeAnnotation : node;
+  return ref?.type === 'TSTypeReference' && ref.typeName.type === 'Identifier' ? ref.typeName.name : undefined;
+};

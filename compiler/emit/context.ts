@@ -29,6 +29,8 @@ export interface EmitContext {
   helper(name: string): Expr;
   /** Record a call of a defined function (link/ needs it to split output into files). */
   callee(name: string): void;
+  /** Emit TypeScript: typed signatures, and casts where a type is known only at run time. */
+  ts?: boolean;
 }
 
 /** The signature string used for call_indirect checks and funcref types: `i32,i64->f32`. */

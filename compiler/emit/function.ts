@@ -11,9 +11,10 @@ import { unsupported } from '../diagnostics.js';
 import type { BlockType, Func, Instr, ValType } from '../ir/module.js';
 import {
   array, assign, at, big, bin, block, brk, call, cond, cont, exprStmt, forever, id, ifStmt, index,
-  labeled, letDecl, member, nul, num, ret, str, switchCase, switchStmt, unary, type Expr, type Stmt,
+  labeled, letDecl, member, nul, num, ret, str, switchCase, switchStmt, tsAs, tsNonNull, tsType, typedId, unary, type Expr, type Stmt,
 } from './ast.js';
-import { typeKey, type EmitContext } from './context.js';
+import { typeKey, zeroValueKind, type EmitContext } from './context.js';
+import { functionTypeText, hasNullTail, INSTANCE_TYPE, resultTypeText, valueTypeText } from './ts-types.js';
 import { effectiveAddress, emitMemoryOp } from './memory.js';
 import { emitConst, emitNumeric } from './numeric.js';
 import { OPS_BY_NAME } from './op-signatures.js';
@@ -110,10 +111,13 @@ class FunctionEmitter {
     }
     // The function's final `end` returned or fell off; `top` holds the whole body.
     const stmts: Stmt[] = [];
-    const params = type.params.flatMap((vt, i) => (vt === 'i64' ? [id(this.locals[i]!), id(hiName(this.locals[i]!))] : [id(this.locals[i]!)]));
-    const decls: [string, Expr | null][] = [];
+    // TypeScript: params and the result typed; variables typed where `= 0` would not say it.
+    const ts = ctx.ts === true;
+    const param = (name: string, vt: ValType) => typedId(name, ts ? valueTypeText(vt) : undefined);
+    const params = type.params.flatMap((vt, i) => (vt === 'i64' ? [param(this.locals[i]!, vt), param(hiName(this.locals[i]!), vt)] : [param(this.locals[i]!, vt)]));
+    const decls: [string, Expr | null, string?][] = [];
     const declare = (name: string, vt: ValType) => {
-      decls.push([name, zero(vt)]);
+      decls.push(ts && zeroValueKind(vt) === 'null' ? [name, zero(vt), valueTypeText(vt)] : [name, zero(vt)]);
       if (vt === 'i64') decls.push([hiName(name), num(0)]);
     };
     for (let i = type.params.length; i < this.localTypes.length; i++) declare(this.locals[i]!, this.localTypes[i]!);
@@ -126,7 +130,8 @@ class FunctionEmitter {
     const node = {
       type: 'FunctionDeclaration',
       id: id(ctx.names.funcs[this.funcIndex]!),
-      params: [id('inst'), ...params],
+      params: [typedId('inst', ts ? INSTANCE_TYPE : undefined), ...params],
+      returnType: ts ? tsType(resultTypeText(type.results)) : null,
       body: block(stmts),
       generator: false,
       async: false,
@@ -312,10 +317,9 @@ class FunctionEmitter {
       if (v.type !== 'i64') return [ret(v.e)];
       return [exprStmt(assign(member(this.ctx.helper('high'), 'bits') as t.LVal, v.hi!)), ret(v.e)];
     }
-    // Several results travel in one array. A trailing null keeps V8 from making it an array of
-    // doubles, whose stores quieten signalling NaNs; boxed numbers keep every NaN bit.
+    // Several results travel in one array (ending in null where it holds floats: emit/ts-types.ts).
     const flat = values.flatMap((v) => (v.type === 'i64' ? [v.e, v.hi!] : [v.e]));
-    return [ret(array(values.some((v) => v.type === 'f32' || v.type === 'f64') ? [...flat, nul()] : flat))];
+    return [ret(array(hasNullTail(values.map((v) => v.type)) ? [...flat, nul()] : flat))];
   }
 
   /** Values for a branch, made safe to assign in sequence and to keep on the stack afterwards. */
@@ -643,6 +647,8 @@ class FunctionEmitter {
       // Atomics on i64 take and give BigInts (Atomics on BigInt64Array): join and split here.
       pop: (n) => this.popN(n).map((entry) => (entry.type === 'i64' ? call(ctx.helper('i64_join'), [entry.e, entry.hi!]) : entry.e)),
       push: (e, type) => {
+        // TypeScript: a table's element comes back `unknown` from the runtime; its type is the table's.
+        if (type === 'funcref' && ctx.ts) return this.push(tsAs(e, valueTypeText(type)), type, Kind.Effects);
         if (type !== 'i64') return this.push(e, type, Kind.Effects);
         this.pushPair(call(ctx.helper('i64_split'), [e]), instr);
       },
@@ -675,6 +681,7 @@ class FunctionEmitter {
       newVar: (type) => this.pool.temp('t', type),
       statement: (stmt) => this.emit(stmt, instr),
       push: (entry) => this.pushEntry(entry as Entry),
+      ts: this.ctx.ts,
       memory: (i) => {
         if (i === 0) {
           this.usesMemory = true;
@@ -747,7 +754,10 @@ class FunctionEmitter {
     const fn = this.pool.temp('f', 'funcref');
     const lookup = call(ctx.helper('call_target'), [member(id('inst'), ctx.names.tables[tableIndex]!), idx.e, str(typeKey(type))]);
     this.emit(exprStmt(assign(id(fn), lookup)), instr);
-    const e = call(member(id(fn), 'wasmCode'), [call(ctx.helper('callee_inst'), [id('inst'), id(fn)]), ...flatten(stableArgs)]);
+    // TypeScript: the table's function has the type call_target just checked at run time.
+    const target = ctx.ts ? tsNonNull(id(fn)) : id(fn);
+    const code = member(target, 'wasmCode');
+    const e = call(ctx.ts ? tsAs(code, functionTypeText(type, 'InstanceBase')) : code, [call(ctx.helper('callee_inst'), [id('inst'), target]), ...flatten(stableArgs)]);
     this.pushCallResult(e, type.results, instr);
   }
 
@@ -762,13 +772,16 @@ class FunctionEmitter {
       // Several results come back as one array, i64s as two elements.
       const tuple = this.pool.temp('t', 'externref');
       this.emit(exprStmt(assign(id(tuple), e)), instr);
+      // TypeScript: the tuple variable is `unknown` (it is shared by tuples of every shape).
+      const element = (k: number, vt: ValType) =>
+        this.ctx.ts ? tsAs(index(tsAs(id(tuple), 'readonly unknown[]'), num(k)), valueTypeText(vt)) : index(id(tuple), num(k));
       let k = 0;
       for (const vt of results) {
         if (vt === 'i64') {
-          this.stack.push({ e: index(id(tuple), num(k)), hi: index(id(tuple), num(k + 1)), type: vt, kind: Kind.Stable });
+          this.stack.push({ e: element(k, vt), hi: element(k + 1, vt), type: vt, kind: Kind.Stable });
           k += 2;
         } else {
-          this.push(index(id(tuple), num(k++)), vt, Kind.Stable);
+          this.push(element(k++, vt), vt, Kind.Stable);
         }
       }
     }

@@ -6,7 +6,7 @@
 // Why pairs and not BigInt: see bench/README.md (BigInt allocates per operation).
 
 import type { Instr, ValType } from '../ir/module.js';
-import { assign, bin, call, cond, exprStmt, id, member, num, type Expr, type Stmt } from './ast.js';
+import { assign, bin, call, cond, exprStmt, id, member, num, tsAs, type Expr, type Stmt } from './ast.js';
 import { literalValue } from './numeric.js';
 import { fastPathTest } from './memory.js';
 
@@ -29,6 +29,8 @@ export interface PairHooks {
   statement(stmt: Stmt): void;
   push(entry: PairEntry): void;
   memory(index: number): Expr;
+  /** TypeScript output (emit/ts-types.ts). */
+  ts?: boolean;
 }
 
 const or0 = (e: Expr): Expr => bin('|', e, num(0));
@@ -217,7 +219,12 @@ export function emitI64Memory(instr: Instr, addr: Expr, value: PairEntry | undef
     case 'i64.load': {
       // Inline like the i32 accesses (bench D2): two i32 view reads when aligned and in bounds.
       const a = hooks.newVar('i32');
-      const fast = { type: 'SequenceExpression', expressions: [assign(member(hooks.helper('high'), 'bits') as never, i32Slot(mem, a, 1)), i32Slot(mem, a, 0)] } as Expr;
+      // TypeScript: the assignment goes through a cast, which tsc does not follow as an assignment
+      // to `high.bits`. Else each later read of `high.bits` makes tsc walk back through every such
+      // conditional assignment, and a function of a thousand i64 loads is "too large for control
+      // flow analysis" (TS2563).
+      const high = hooks.ts ? tsAs(hooks.helper('high'), '{ bits: number }') : hooks.helper('high');
+      const fast = { type: 'SequenceExpression', expressions: [assign(member(high, 'bits') as never, i32Slot(mem, a, 1)), i32Slot(mem, a, 0)] } as Expr;
       const e = { type: 'SequenceExpression', expressions: [assign(id(a), addr), cond(fastPathTest(mem, a, 8, 4), fast, call(hooks.helper('i64_load'), [mem, id(a)]))] } as Expr;
       helperPairOf(hooks, e);
       return true;

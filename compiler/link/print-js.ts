@@ -7,6 +7,7 @@
 // (expressions deeper than a bound are spilled, deep control flow becomes a dispatch loop).
 
 import type * as t from '@babel/types';
+import { tsTypeText } from '../emit/ast.js';
 import { jsString } from './js-string.js';
 
 /** Decoded source map lines: per generated line, segments [column, source, line, column]. */
@@ -25,6 +26,12 @@ export interface PrintOptions {
   indent: boolean;
   /** Record source-map segments for nodes with a position. */
   sourceMap: boolean;
+  /**
+   * TypeScript: print type annotations, `as` and `!`, and mark every typed-array read `!`
+   * (under `noUncheckedIndexedAccess` an element read is `number | undefined`; the fast path
+   * reads only inside the bounds it has just checked).
+   */
+  ts?: boolean;
 }
 
 // Binding power of each operator: a child printed below its parent's power gets parentheses.
@@ -32,6 +39,8 @@ const enum P {
   Sequence = 1,
   Assign = 2,
   Conditional = 3,
+  /** `x as T` binds like a relational operator. */
+  As = 10,
   Unary = 16,
   Call = 19,
   Primary = 20,
@@ -51,11 +60,17 @@ function precedence(e: t.Node): number {
     case 'BinaryExpression':
     case 'LogicalExpression': return BINARY[e.operator]!;
     case 'UnaryExpression': return P.Unary;
+    case 'TSAsExpression': return P.As;
     case 'CallExpression':
-    case 'MemberExpression': return P.Call;
+    case 'MemberExpression':
+    case 'TSNonNullExpression': return P.Call;
     default: return P.Primary;
   }
 }
+
+const EQUALITY = new Set(['===', '!==', '==', '!=']);
+const isLiteral = (e: t.Expression): boolean =>
+  e.type === 'NumericLiteral' || (e.type === 'UnaryExpression' && e.operator === '-' && e.argument.type === 'NumericLiteral');
 
 const INDENTS = Array.from({ length: 64 }, (_, i) => '  '.repeat(i));
 
@@ -115,8 +130,16 @@ class Printer {
       this.newline();
     }
     this.mark(node);
-    this.w(`function ${node.id!.name}(${node.params.map((p) => (p as t.Identifier).name).join(', ')}) `);
+    const params = node.params.map((p) => this.typed(p as t.Identifier)).join(', ');
+    const returns = this.options.ts ? tsTypeText(node.returnType as t.Node | null) : undefined;
+    this.w(`function ${node.id!.name}(${params})${returns ? `: ${returns}` : ''} `);
     this.block(node.body.body);
+  }
+
+  /** `name` or, in TypeScript, `name: type` when it has a type. */
+  private typed(node: t.Identifier): string {
+    const type = this.options.ts ? tsTypeText(node.typeAnnotation as t.Node | null) : undefined;
+    return type ? `${node.name}: ${type}` : node.name;
   }
 
   /** `{ ... }` with each statement on its own line. */
@@ -150,7 +173,7 @@ class Printer {
         return;
       case 'IfStatement':
         this.w('if (');
-        this.expr(s.test, P.Sequence);
+        this.test(s.test, P.Sequence);
         this.w(') ');
         this.body(s.consequent);
         if (s.alternate) {
@@ -189,7 +212,7 @@ class Printer {
         this.w(`${s.kind} `);
         s.declarations.forEach((d, i) => {
           if (i > 0) this.w(', ');
-          this.w((d.id as t.Identifier).name);
+          this.w(this.typed(d.id as t.Identifier));
           if (d.init) {
             this.w(' = ');
             this.expr(d.init, P.Assign);
@@ -266,7 +289,14 @@ class Printer {
         // Left-associative: the right operand needs parentheses at equal power (`a - (b - c)`).
         // `**` is right-associative, and a unary operand on its left is a syntax error.
         const right = e.operator === '**';
-        this.expr(e.left as t.Expression, right ? own + 1 : own);
+        if (this.options.ts && EQUALITY.has(e.operator) && isLiteral(e.left as t.Expression) && isLiteral(e.right)) {
+          // TypeScript rejects comparing two literal types that cannot be equal (`10 === 1`, TS2367).
+          this.w('(');
+          this.expr(e.left as t.Expression, P.As + 1);
+          this.w(' as number)');
+        } else {
+          this.expr(e.left as t.Expression, right ? own + 1 : own);
+        }
         this.w(` ${e.operator} `);
         this.expr(e.right, right ? own : own + 1);
         return;
@@ -285,14 +315,19 @@ class Printer {
         return;
       }
       case 'ConditionalExpression':
-        this.expr(e.test, P.Conditional + 1);
+        this.test(e.test, P.Conditional + 1);
         this.w(' ? ');
         this.expr(e.consequent, P.Assign);
         this.w(' : ');
         this.expr(e.alternate, P.Assign);
         return;
       case 'AssignmentExpression':
-        this.expr(e.left as t.Expression, P.Call);
+        if (e.left.type === 'MemberExpression') {
+          this.mark(e.left);
+          this.member(e.left, false);
+        } else {
+          this.expr(e.left as t.Expression, P.Call);
+        }
         this.w(` ${e.operator} `);
         this.expr(e.right, P.Assign);
         return;
@@ -309,21 +344,21 @@ class Printer {
         this.w(')');
         return;
       case 'MemberExpression':
-        // `1.5.x` would read as a number: a literal object gets parentheses.
-        if (e.object.type === 'NumericLiteral') {
-          this.w('(');
-          this.exprBare(e.object, P.Primary);
-          this.w(')');
+        this.member(e, true);
+        return;
+      case 'TSAsExpression':
+        // The operand of `as` is itself a typed read: no `!` on it.
+        if (e.expression.type === 'MemberExpression') {
+          this.mark(e.expression);
+          this.member(e.expression, false);
         } else {
-          this.expr(e.object, P.Call);
+          this.expr(e.expression, P.As + 1);
         }
-        if (e.computed) {
-          this.w('[');
-          this.expr(e.property as t.Expression, P.Sequence);
-          this.w(']');
-        } else {
-          this.w(`.${(e.property as t.Identifier).name}`);
-        }
+        this.w(` as ${tsTypeText(e.typeAnnotation)!}`);
+        return;
+      case 'TSNonNullExpression':
+        this.expr(e.expression, P.Call);
+        this.w('!');
         return;
       case 'ArrayExpression':
         this.w('[');
@@ -332,6 +367,48 @@ class Printer {
         return;
       default:
         throw new Error(`internal compiler error: cannot print expression ${e.type}`);
+    }
+  }
+
+  /**
+   * A condition. TypeScript rejects a constant one other than 0 and 1 as "always truthy" (TS2872):
+   * wasm has them (`select` and `br_if` on a constant), so a non-zero literal prints as 1 there.
+   */
+  private test(e: t.Expression, min: number): void {
+    if (this.options.ts && isLiteral(e)) {
+      this.mark(e);
+      this.w(e.type === 'NumericLiteral' && e.value === 0 ? '0' : '1');
+    } else if (this.options.ts && e.type === 'ConditionalExpression') {
+      // Its branches are conditions too (`if (p ? 2 : 3)` is "always truthy" to tsc).
+      this.mark(e);
+      if (P.Conditional < min) this.w('(');
+      this.test(e.test, P.Conditional + 1);
+      this.w(' ? ');
+      this.test(e.consequent, P.Assign);
+      this.w(' : ');
+      this.test(e.alternate, P.Assign);
+      if (P.Conditional < min) this.w(')');
+    } else {
+      this.expr(e, min);
+    }
+  }
+
+  /** `o.p` or `o[i]`; an element read (`read`) in TypeScript gets `!`. */
+  private member(e: t.MemberExpression, read: boolean): void {
+    // `1.5.x` would read as a number: a literal object gets parentheses.
+    if (e.object.type === 'NumericLiteral') {
+      this.w('(');
+      this.exprBare(e.object, P.Primary);
+      this.w(')');
+    } else {
+      this.expr(e.object, P.Call);
+    }
+    if (e.computed) {
+      this.w('[');
+      this.expr(e.property as t.Expression, P.Sequence);
+      this.w(read && this.options.ts ? ']!' : ']');
+    } else {
+      this.w(`.${(e.property as t.Identifier).name}`);
     }
   }
 

@@ -155,20 +155,25 @@ function writeCacheDir(dir, files) {
  * With `noCompile`, only that cache is used: `node --jitless` then runs exactly the code the
  * compiling run produced, whatever the compiler itself needs to run.
  */
-export async function createW2jsEngine({ noCompile = false } = {}) {
+export async function createW2jsEngine({ noCompile = false, ts = false } = {}) {
   // $W2JS_DIST points the harness at another build (the harness's own tests use a stand-in compiler).
   const distDir = path.resolve(process.env.W2JS_DIST ?? path.join(repoRoot, 'dist'));
   const runtimePath = path.join(distDir, 'runtime/index.js');
   const compilerDir = path.join(distDir, 'compiler');
   const runtimeImport = pathToFileURL(runtimePath).href;
   const rt = await import(runtimeImport);
-  const stamp = existsSync(compilerDir) ? hashCompiler(compilerDir, runtimeImport) : null;
+  // TypeScript output lives in its own cache (test/.cache/spec/w2js-ts) and imports the runtime by
+  // a relative path, which tsc resolves to the runtime's .d.ts files.
+  const cacheName = ts ? 'w2js-ts' : 'w2js';
+  const tsRuntimeImport = (dir) => path.relative(dir, runtimePath).split(path.sep).join('/');
+  const stamp = existsSync(compilerDir) ? hashCompiler(compilerDir, ts ? `ts:${tsRuntimeImport(path.join(cacheRoot, cacheName, 'x'))}` : runtimeImport) : null;
+  const typescript = ts ? (await import('typescript')).default : null;
   let compilerApi = null;
   const modules = new Map();
 
   async function compileUncached(bytes) {
     const sha1 = createHash('sha1').update(bytes).digest('hex');
-    const dir = path.join(cacheRoot, 'w2js', sha1);
+    const dir = path.join(cacheRoot, cacheName, sha1);
     const stampPath = path.join(dir, 'stamp');
     const cachedStamp = existsSync(stampPath) ? readFileSync(stampPath, 'utf8') : null;
     const fresh = cachedStamp !== null && (stamp === null || cachedStamp === stamp);
@@ -181,7 +186,9 @@ export async function createW2jsEngine({ noCompile = false } = {}) {
       compilerApi ??= await import(pathToFileURL(path.join(compilerDir, 'index.js')).href);
       let files;
       try {
-        ({ files } = compilerApi.compile(bytes, { filename: `${sha1}.wasm`, runtimeImport }));
+        ({ files } = compilerApi.compile(bytes, { filename: `${sha1}.wasm`, runtimeImport: ts ? tsRuntimeImport(dir) : runtimeImport, ts }));
+        // TypeScript output runs as its types stripped (what tsc, esbuild or Node's type stripping do).
+        if (ts) files = new Map([...files, ...[...files].map(([name, text]) => [name.replace(/\.ts$/, '.js'), stripTypes(typescript, text)])]);
       } catch (e) {
         // Only the compiler's own rejections are cached; an internal error is reported afresh every run.
         if (!(e && compileErrorCodes.has(e.code))) throw e;
@@ -237,6 +244,12 @@ export async function createW2jsEngine({ noCompile = false } = {}) {
   };
 }
 
+/** TypeScript → JavaScript by erasing the types only (transpileModule does no type checking). */
+function stripTypes(typescript, text) {
+  const { ModuleKind, ScriptTarget } = typescript;
+  return typescript.transpileModule(text, { compilerOptions: { module: ModuleKind.ESNext, target: ScriptTarget.ES2022, verbatimModuleSyntax: true } }).outputText;
+}
+
 /** An engine that could not be set up: every compile fails with the reason, so every command reports it. */
 export function createBrokenEngine(name, reason) {
   class Unavailable extends Error {}
@@ -264,5 +277,6 @@ export function createBrokenEngine(name, reason) {
 export async function createEngine(name, options = {}) {
   if (name === 'native') return createNativeEngine();
   if (name === 'w2js') return createW2jsEngine(options);
-  throw new Error(`unknown engine ${name} (native | w2js)`);
+  if (name === 'w2js-ts') return createW2jsEngine({ ...options, ts: true });
+  throw new Error(`unknown engine ${name} (native | w2js | w2js-ts)`);
 }

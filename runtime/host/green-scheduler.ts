@@ -9,6 +9,7 @@
 // a blocking sleep (runSync, where the host allows one) waits for the earliest deadline when no
 // thread can run. No Node modules here: this runs in a browser page too.
 
+import { getMayBlock, setMayBlock } from '../atomics.js';
 import { HostAbiError } from './abi.js';
 import { GreenThread, threadInstance, type ThreadBody, type Wait } from './green-thread.js';
 import { HostThread } from './host-thread.js';
@@ -46,7 +47,6 @@ export class GreenScheduler {
   readonly threads: GreenThread[] = [];
   current: GreenThread | null = null;
   private nextIndex = 0;
-  private readonly fallback = new Map<GreenThread, (input: number, output: number) => void>();
 
   constructor(
     readonly state: HostState,
@@ -82,7 +82,7 @@ export class GreenScheduler {
     const data = allocData(size, host);
     if (!data) throw new HostAbiError(`thread_create: no room for a ${size}-byte asyncify buffer in linear memory`);
     const green = new GreenThread(host, instance, this.table, data, size);
-    this.fallback.set(green, createNccc(host));
+    green.hostOps = createNccc(host);
     return green;
   }
 
@@ -273,10 +273,26 @@ export class GreenScheduler {
       case 0x44: return timerFree(this.state, a0);
       case 0x51: return g.jmpBufSet(a0, g.host.mem(p + 24, 8).getUint32(p + 24, true));
     }
-    return this.fallback.get(g)!(input, output);
+    return g.hostOps(input, output);
   };
 
   // ---- running ----
+
+  /**
+   * Run `body` as thread `g`. Meanwhile a host wait that would really block (Atomics.wait: a
+   * blocking op that failed to suspend) throws instead (wait.ts), so it cannot hang the one thread.
+   */
+  runAs<T>(g: GreenThread, body: () => T): T {
+    const mayBlock = getMayBlock();
+    setMayBlock(false);
+    this.current = g;
+    try {
+      return body();
+    } finally {
+      this.current = null;
+      setMayBlock(mayBlock);
+    }
+  }
 
   /**
    * Run one runnable thread until it blocks or ends. Returns 0 if one ran, else the earliest
@@ -307,18 +323,15 @@ export class GreenScheduler {
 
   private resume(g: GreenThread): void {
     g.wait = null;
-    this.current = g;
     let r: IteratorResult<Wait, unknown>;
     try {
-      r = g.body!.next();
+      r = this.runAs(g, () => g.body!.next());
     } catch (e) {
       this.finish(g);
       g.failure = e;
       // A kernel thread's failure stops the kernel; the boot thread's goes to its caller.
       if (!g.boot) g.host.fault(e);
       return;
-    } finally {
-      this.current = null;
     }
     if (r.done) {
       this.finish(g);

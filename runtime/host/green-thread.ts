@@ -38,12 +38,18 @@ interface AsyncifyControl {
 const DATA_HEADER = 8;
 
 export class GreenThread {
-  /** What it waits for; null when runnable. */
+  /** What it waits for; null when runnable (the scheduler's). */
   wait: Wait | null = null;
+  /** What the blocking op that unwound this thread waits for, until callKernel yields it. */
+  private suspendedOn: Wait | null = null;
   /** The running body; null when the thread has nothing to run (the boot thread between calls). */
   body: ThreadBody | null = null;
   /** The boot thread: its calls' results and failures go to the caller (single-thread.ts), not to the fault text. */
   boot = false;
+  /** host-ops.ts's nccc_call64 for this thread: every op that neither blocks nor creates threads. */
+  hostOps: (input: number, output: number) => void = () => {
+    throw new Error('internal error: a green thread without host ops');
+  };
   /** The last body's return value, or what it threw. */
   result: unknown;
   failure: unknown;
@@ -96,11 +102,18 @@ export class GreenThread {
     return toI32((ref.wasmCode as Code).call(null, this.instance.inst as never, ...args));
   }
 
-  /** Call export `name` on this thread's instance. */
-  callExport(name: string, ...args: number[]): number {
+  /** Export `name` on this thread's instance, as a plain function (no JS API conversions). */
+  exportCode(name: string): Code {
     const ref = this.instance.exports[name] as FuncRef | undefined;
     if (typeof ref !== 'function') throw new Error(`the kernel does not export ${name}()`);
-    return toI32((ref.wasmCode as Code).call(null, ref.wasmInst as never, ...args));
+    const code = ref.wasmCode as (inst: unknown, ...args: number[]) => unknown;
+    const inst = ref.wasmInst;
+    return (...args: number[]) => toI32(code(inst, ...args));
+  }
+
+  /** Call export `name` on this thread's instance. */
+  callExport(name: string, ...args: number[]): number {
+    return this.exportCode(name)(...args) as number;
   }
 
   /**
@@ -108,12 +121,17 @@ export class GreenThread {
    * after each unwind it yields the thread's Wait, and when resumed calls `entry` again to rewind.
    */
   *callKernel(entry: () => unknown): Generator<Wait, unknown, void> {
-    let result = entry();
+    return yield* this.continueKernel(entry, entry());
+  }
+
+  /** callKernel after its first call of `entry` returned `result` (unwound, or done). */
+  *continueKernel(entry: () => unknown, result: unknown): Generator<Wait, unknown, void> {
     while (this.unwinding) {
-      this.control.stopUnwind();
+      this.stopUnwind();
       this.unwinding = false;
-      const wait = this.wait;
+      const wait = this.suspendedOn;
       if (!wait) throw new Error('internal error: a green thread unwound without saying what it waits for');
+      this.suspendedOn = null;
       yield wait;
       this.rewinding = true;
       this.control.startRewind(this.dataPtr);
@@ -122,6 +140,20 @@ export class GreenThread {
     }
     return result;
   }
+
+  /** Binaryen's stop_unwind traps if the frames overflowed the buffer: say so. Records the peak use. */
+  private stopUnwind(): void {
+    try {
+      this.control.stopUnwind();
+    } catch (e) {
+      throw new Error(`a suspended kernel thread's wasm frames need more than its ${this.dataSize}-byte asyncify buffer (asyncifyDataSize): ${(e as Error).message}`);
+    }
+    const used = this.host.mem(this.dataPtr, 4).getUint32(this.dataPtr, true) - this.dataPtr;
+    if (used > GreenThread.peakDataBytes) GreenThread.peakDataBytes = used;
+  }
+
+  /** The most asyncify buffer any green thread used so far (bench/README.md measures it). */
+  static peakDataBytes = 0;
 
   /**
    * In a blocking op: finish a rewind that ends here. Then, if the op cannot complete now,
@@ -134,7 +166,7 @@ export class GreenThread {
       this.control.stopRewind();
     }
     if (canProceed) return true;
-    this.wait = wait();
+    this.suspendedOn = wait();
     const v = this.host.mem(this.dataPtr, DATA_HEADER);
     v.setUint32(this.dataPtr, this.dataPtr + DATA_HEADER, true);
     v.setUint32(this.dataPtr + 4, this.dataPtr + this.dataSize, true);

@@ -216,8 +216,14 @@ class GreenKernel implements SingleThreadKernel {
   }
 
   /** Run `entry` on the boot thread without returning to the event loop. */
-  callSync(what: string, entry: () => number): number {
-    this.begin(what, entry);
+  callSync(what: string, entry: () => number, unwound?: number): number {
+    // Fast path: most calls never block; only one that suspends needs the scheduler.
+    let result = unwound;
+    if (result === undefined) {
+      result = this.tryDirect(what, entry);
+      if (!this.boot.unwinding) return result;
+    }
+    this.scheduler.start(this.boot, this.boot.continueKernel(entry, result) as ThreadBody);
     while (this.boot.body && this.state.halted === 0) {
       const next = this.step(what);
       if (next === 0) continue;
@@ -228,6 +234,19 @@ class GreenKernel implements SingleThreadKernel {
       this.sleepSync(Math.max(0, next - performance.now()));
     }
     return this.end(what);
+  }
+
+  /** Call `entry` on the boot thread directly; if it suspended (boot.unwinding), the scheduler goes on with it. */
+  private tryDirect(call: string | number, entry: () => number): number {
+    const what = (): string => (typeof call === 'number' ? `syscall ${call}` : call);
+    if (this.state.halted !== 0) throw this.stoppedError(this.state.halted, what());
+    if (this.boot.body) throw new Error(`${what()}: another call into the kernel is still running`);
+    this.boot.failure = undefined;
+    try {
+      return this.scheduler.runAs(this.boot, entry);
+    } catch (e) {
+      throw this.failed(e, what());
+    }
   }
 
   /** One scheduler step; a deadlock stops the kernel (a fault). */
@@ -252,9 +271,15 @@ class GreenKernel implements SingleThreadKernel {
     return at;
   }
 
+  private syscallCode: ((no: number, n: number, at: number) => unknown) | undefined;
+
   syscall(no: number, args: readonly (number | bigint)[] = []): number {
     const at = this.args(args);
-    return this.callSync(`syscall ${no}`, () => this.boot.callExport('syscall', no, args.length, at));
+    const code = (this.syscallCode ??= this.boot.exportCode('syscall'));
+    // The hot path: a direct call when it does not block, the description made only on failure.
+    const result = this.tryDirect(no, () => code(no, args.length, at) as number);
+    if (!this.boot.unwinding) return result;
+    return this.callSync(`syscall ${no}`, () => code(no, args.length, at) as number, result);
   }
 
   syscallAsync(no: number, args: readonly (number | bigint)[] = []): Promise<number> {

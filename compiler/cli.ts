@@ -32,6 +32,8 @@ Usage:
                            (a factory taking the runtime): kernel hosts load it through
                            V8's code cache, so each worker thread skips parsing (w2js boot
                            compiles with it)
+      --ts                 write TypeScript instead: index.ts (and funcs-N.ts), every function
+                           typed, an interface for the instance; passes tsc --strict
       --threads <n>        compile on <n> worker threads (default: one per core, for
                            modules with over 1 MB of code; 1: on the main thread only)
       --asyncify           first apply Binaryen's Asyncify pass, so calls of the kernel ABI's
@@ -68,7 +70,14 @@ interface Args {
   flags: Map<string, string | true>;
 }
 
-const VALUE_FLAGS = new Set(['-o', '--out', '--invoke', '--runtime', '--split', '--threads', '--exec', '--engine', '--cache']);
+const VALUE_FLAGS = new Set(['-o', '--out', '--invoke', '--runtime', '--split', '--threads', '--exec', '--engine', '--cache', '--source-map-target']);
+
+/** Each command's options: any other is a usage error, not silently ignored. */
+const COMMAND_FLAGS: Record<string, string[]> = {
+  compile: ['-o', '--runtime', '--split', '--source-map-target', '--threads', '--source-map', '-q', '--quiet', '--script', '--asyncify', '--ts'],
+  run: ['--invoke'],
+  boot: ['--exec', '--engine', '--cache', '--single-thread', '--source-map'],
+};
 
 function parseArgs(argv: string[]): Args {
   const [command = '', ...rest] = argv;
@@ -99,7 +108,7 @@ function readInput(file: string): Uint8Array {
   }
 }
 
-async function compileTo(input: string, outDir: string, options: { sourceMap: boolean; runtime?: string; quiet: boolean; split?: number; script?: boolean; sourceMapTarget?: 'auto' | 'wasm' | 'dwarf'; threads?: number; asyncify?: boolean }): Promise<void> {
+async function compileTo(input: string, outDir: string, options: { sourceMap: boolean; runtime?: string; quiet: boolean; split?: number; script?: boolean; sourceMapTarget?: 'auto' | 'wasm' | 'dwarf'; threads?: number; asyncify?: boolean; ts?: boolean }): Promise<void> {
   let bytes = readInput(input);
   if (options.asyncify) bytes = await asyncifyInput(input, bytes);
   const progress = !options.quiet && process.stderr.isTTY;
@@ -134,11 +143,11 @@ async function compileTo(input: string, outDir: string, options: { sourceMap: bo
   };
   let module;
   try {
-    ({ module } = await compileParallel(bytes, { onProgress, sink, typings: true, filename: input, sourceMap: options.sourceMap, sourceMapTarget: options.sourceMapTarget, runtimeImport: options.runtime ?? './runtime/index.js', split: options.split, script: options.script, threads: options.threads }));
+    ({ module } = await compileParallel(bytes, { onProgress, sink, typings: true, filename: input, sourceMap: options.sourceMap, sourceMapTarget: options.sourceMapTarget, runtimeImport: options.runtime ?? './runtime/index.js', split: options.split, script: options.script, threads: options.threads, ts: options.ts }));
     for (const name of [...buffered.keys()]) flush(name);
     fs.mkdirSync(outDir, { recursive: true });
     // Output files of an earlier compile that this one does not write (funcs-N.js) would be stale.
-    for (const old of fs.readdirSync(outDir)) if (/^(funcs-\d+\.js|index\.(script\.)?js|index\.(script\.)?json|index\.d\.ts)(\.map)?$/.test(old)) fs.rmSync(path.join(outDir, old));
+    for (const old of fs.readdirSync(outDir)) if (/^(funcs-\d+\.[jt]s|index\.(script\.)?js|index\.(script\.)?json|index\.d?\.ts)(\.map)?$/.test(old)) fs.rmSync(path.join(outDir, old));
     for (const name of written) fs.renameSync(path.join(staging, name), path.join(outDir, name));
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
@@ -243,6 +252,9 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return args.command === '' ? 2 : 0;
   }
+  const known = COMMAND_FLAGS[args.command];
+  const unknown = known && [...args.flags.keys()].find((flag) => !known.includes(flag));
+  if (unknown) throw new UsageError(`${args.command}: unknown option ${unknown} (w2js --help lists them)`);
   switch (args.command) {
     case 'compile': {
       const [input, extra] = args.positional;
@@ -264,6 +276,7 @@ async function main(argv: string[]): Promise<number> {
         quiet: args.flags.has('-q') || args.flags.has('--quiet'),
         script: args.flags.has('--script'),
         asyncify: args.flags.has('--asyncify'),
+        ts: args.flags.has('--ts'),
       });
       return 0;
     }

@@ -227,7 +227,13 @@ class Printer {
 
   private switchStmt(s: t.SwitchStatement): void {
     this.w('switch (');
-    this.expr(s.discriminant, P.Sequence);
+    if (this.options.ts && s.discriminant.type === 'Identifier') {
+      // Else tsc narrows the variable to the case's value after a `case 0: break L;`, and a later
+      // comparison the wasm makes anyway (`x === 12`) is an error (TS2367).
+      this.w(`${s.discriminant.name} as number`);
+    } else {
+      this.expr(s.discriminant, P.Sequence);
+    }
     this.w(') {');
     this.depth++;
     for (const c of s.cases) {

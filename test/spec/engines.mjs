@@ -150,6 +150,21 @@ function writeCacheDir(dir, files) {
 }
 
 /**
+ * The cache folder of the w2js engine and the stamp its entries from the current build carry.
+ * TypeScript output lives in its own cache (test/.cache/spec/w2js-ts) and imports the runtime by
+ * a relative path, which tsc resolves to the runtime's .d.ts files.
+ */
+export function w2jsCache({ ts = false } = {}) {
+  const distDir = path.resolve(process.env.W2JS_DIST ?? path.join(repoRoot, 'dist'));
+  const compilerDir = path.join(distDir, 'compiler');
+  const runtimePath = path.join(distDir, 'runtime/index.js');
+  const cacheName = ts ? 'w2js-ts' : 'w2js';
+  // Every entry is two levels below the cache root, so one relative import serves them all.
+  const key = ts ? `ts:${path.relative(path.join(cacheRoot, cacheName, 'x'), runtimePath)}` : pathToFileURL(runtimePath).href;
+  return { cacheName, dir: path.join(cacheRoot, cacheName), stamp: existsSync(compilerDir) ? hashCompiler(compilerDir, key) : null };
+}
+
+/**
  * Our compiler. Each distinct binary is compiled once into test/.cache/spec/w2js/<sha1>/index.js
  * (or error.json for a rejected one), imported by file URL, and instantiated as often as the script asks.
  * With `noCompile`, only that cache is used: `node --jitless` then runs exactly the code the
@@ -162,12 +177,9 @@ export async function createW2jsEngine({ noCompile = false, ts = false } = {}) {
   const compilerDir = path.join(distDir, 'compiler');
   const runtimeImport = pathToFileURL(runtimePath).href;
   const rt = await import(runtimeImport);
-  // TypeScript output lives in its own cache (test/.cache/spec/w2js-ts) and imports the runtime by
-  // a relative path, which tsc resolves to the runtime's .d.ts files.
-  const cacheName = ts ? 'w2js-ts' : 'w2js';
+  const { cacheName, stamp } = w2jsCache({ ts });
   const tsRuntimeImport = (dir) => path.relative(dir, runtimePath).split(path.sep).join('/');
-  const stamp = existsSync(compilerDir) ? hashCompiler(compilerDir, ts ? `ts:${tsRuntimeImport(path.join(cacheRoot, cacheName, 'x'))}` : runtimeImport) : null;
-  const typescript = ts ? (await import('typescript')).default : null;
+  const { stripTypes } = ts ? await import('../helpers/typescript.mjs') : {};
   let compilerApi = null;
   const modules = new Map();
 
@@ -188,7 +200,7 @@ export async function createW2jsEngine({ noCompile = false, ts = false } = {}) {
       try {
         ({ files } = compilerApi.compile(bytes, { filename: `${sha1}.wasm`, runtimeImport: ts ? tsRuntimeImport(dir) : runtimeImport, ts }));
         // TypeScript output runs as its types stripped (what tsc, esbuild or Node's type stripping do).
-        if (ts) files = new Map([...files, ...[...files].map(([name, text]) => [name.replace(/\.ts$/, '.js'), stripTypes(typescript, text)])]);
+        if (ts) files = new Map([...files, ...[...files].map(([name, text]) => [name.replace(/\.ts$/, '.js'), stripTypes(text)])]);
       } catch (e) {
         // Only the compiler's own rejections are cached; an internal error is reported afresh every run.
         if (!(e && compileErrorCodes.has(e.code))) throw e;
@@ -242,12 +254,6 @@ export async function createW2jsEngine({ noCompile = false, ts = false } = {}) {
     },
     nanBoundary: false,
   };
-}
-
-/** TypeScript → JavaScript by erasing the types only (transpileModule does no type checking). */
-function stripTypes(typescript, text) {
-  const { ModuleKind, ScriptTarget } = typescript;
-  return typescript.transpileModule(text, { compilerOptions: { module: ModuleKind.ESNext, target: ScriptTarget.ES2022, verbatimModuleSyntax: true } }).outputText;
 }
 
 /** An engine that could not be set up: every compile fails with the reason, so every command reports it. */

@@ -92,4 +92,20 @@ describe('spec suite', () => {
       10 * 60_000,
     );
   }
+
+  test(
+    'TypeScript output (--ts): every suite passes with its types stripped, and tsc --strict accepts every module',
+    async () => {
+      const dirs = suites.map((s) => path.join(specRoot, s));
+      const run = await runAndReport('w2js-ts', [], ['--engine', 'w2js-ts', ...dirs]);
+      expectClean(run);
+      // The modules this run compiled, as one program (test/spec/ts-check.mjs).
+      const checked = await runNode([path.join(here, 'ts-check.mjs')]);
+      const last = checked.stdout.trim().split('\n').at(-1) ?? '';
+      console.log(`--- tsc --strict\n${last}`);
+      expect(last, checked.stdout.slice(-4000) + checked.stderr.slice(-2000)).toMatch(/^([1-9]\d{2,}) modules type-checked, 0 errors$/);
+      expect(checked.code).toBe(0);
+    },
+    10 * 60_000,
+  );
 });

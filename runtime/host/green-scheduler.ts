@@ -211,34 +211,43 @@ export class GreenScheduler {
 
   // ---- the blocking ops: each proceeds through sync.ts / threads.ts only when it cannot block ----
 
+  // No closure is made unless the op suspends: these run on every kernel lock and CPU hand-over.
+
   private semDown(g: GreenThread, h: number): void {
+    g.endRewind();
     const i32 = this.state.i32;
-    const value = this.syncWord(h, SYNC_SEM);
-    if (g.blockUnless(value < 0 || Atomics.load(i32, value) > 0, () => ({ ready: () => Atomics.load(i32, value) > 0 }))) semDown(g.host, h);
+    const value = this.syncWord(h, SYNC_SEM, SYNC_SEM);
+    if (value >= 0 && Atomics.load(i32, value) <= 0) return g.suspend({ ready: () => Atomics.load(i32, value) > 0 });
+    semDown(g.host, h);
   }
 
   private mutexLock(g: GreenThread, h: number): void {
+    g.endRewind();
     const i32 = this.state.i32;
     const value = this.syncWord(h, SYNC_MUTEX, SYNC_RMUTEX);
-    const free = (): boolean => Atomics.load(i32, value) === 0;
-    const proceed = value < 0 || free() || Atomics.load(i32, value - S_VALUE + S_OWNER) === g.host.tid;
-    if (g.blockUnless(proceed, () => ({ ready: free }))) mutexLock(g.host, h);
+    if (value >= 0 && Atomics.load(i32, value) !== 0 && Atomics.load(i32, value - S_VALUE + S_OWNER) !== g.host.tid) {
+      return g.suspend({ ready: () => Atomics.load(i32, value) === 0 });
+    }
+    mutexLock(g.host, h);
   }
 
   private threadJoin(g: GreenThread, t: number, output: number): void {
+    g.endRewind();
     const i32 = this.state.i32;
     const at = threadRecord(this.state, t, 'thread_join');
-    const exited = (): boolean => Atomics.load(i32, at + T_STATE) === THREAD_EXITED;
     // Misuse (joining itself, a detached thread) is refused by joinThread at once.
-    const proceed = exited() || t === g.slot || i32[at + T_DETACHED] !== 0;
-    if (g.blockUnless(proceed, () => ({ ready: exited }))) putU32(g.host, output, joinThread(g.host, t));
+    if (Atomics.load(i32, at + T_STATE) !== THREAD_EXITED && t !== g.slot && i32[at + T_DETACHED] === 0) {
+      return g.suspend({ ready: () => Atomics.load(i32, at + T_STATE) === THREAD_EXITED });
+    }
+    putU32(g.host, output, joinThread(g.host, t));
   }
 
-  /** The value word of sync object `h` if it is of one of `types`; -1 otherwise (sync.ts then throws the right error). */
-  private syncWord(h: number, ...types: number[]): number {
+  /** The value word of sync object `h` if it is of type `a` or `b`; -1 otherwise (sync.ts then throws the right error). */
+  private syncWord(h: number, a: number, b: number): number {
     if (!(h > 0 && h < this.state.limits.syncObjects)) return -1;
     const at = this.state.sync(h);
-    return types.includes(Atomics.load(this.state.i32, at + S_TYPE)) ? at + S_VALUE : -1;
+    const type = Atomics.load(this.state.i32, at + S_TYPE);
+    return type === a || type === b ? at + S_VALUE : -1;
   }
 
   // ---- nccc_call64 ----
@@ -282,12 +291,12 @@ export class GreenScheduler {
    * Run `body` as thread `g`. Meanwhile a host wait that would really block (Atomics.wait: a
    * blocking op that failed to suspend) throws instead (wait.ts), so it cannot hang the one thread.
    */
-  runAs<T>(g: GreenThread, body: () => T): T {
+  runAs<T>(g: GreenThread, body: (...args: number[]) => T, ...args: number[]): T {
     const mayBlock = getMayBlock();
     setMayBlock(false);
     this.current = g;
     try {
-      return body();
+      return body(...args);
     } finally {
       this.current = null;
       setMayBlock(mayBlock);

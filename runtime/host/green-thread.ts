@@ -155,24 +155,25 @@ export class GreenThread {
   /** The most asyncify buffer any green thread used so far (bench/README.md measures it). */
   static peakDataBytes = 0;
 
-  /**
-   * In a blocking op: finish a rewind that ends here. Then, if the op cannot complete now,
-   * suspend: record `wait` and start unwinding (the op returns; the kernel's frames unwind).
-   * Returns true when the op may complete now.
-   */
-  blockUnless(canProceed: boolean, wait: () => Wait): boolean {
+  /** In a blocking op, first: a rewind that ends at this op is finished (the op now runs for real). */
+  endRewind(): void {
     if (this.rewinding) {
       this.rewinding = false;
       this.control.stopRewind();
     }
-    if (canProceed) return true;
-    this.suspendedOn = wait();
+  }
+
+  /**
+   * In a blocking op that cannot complete now: record `wait` and start unwinding. The op then
+   * returns, every instrumented frame saves itself and returns, and callKernel yields `wait`.
+   */
+  suspend(wait: Wait): void {
+    this.suspendedOn = wait;
     const v = this.host.mem(this.dataPtr, DATA_HEADER);
     v.setUint32(this.dataPtr, this.dataPtr + DATA_HEADER, true);
     v.setUint32(this.dataPtr + 4, this.dataPtr + this.dataSize, true);
     this.unwinding = true;
     this.control.startUnwind(this.dataPtr);
-    return false;
   }
 
   /**

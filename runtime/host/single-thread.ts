@@ -236,16 +236,15 @@ class GreenKernel implements SingleThreadKernel {
     return this.end(what);
   }
 
-  /** Call `entry` on the boot thread directly; if it suspended (boot.unwinding), the scheduler goes on with it. */
-  private tryDirect(call: string | number, entry: () => number): number {
-    const what = (): string => (typeof call === 'number' ? `syscall ${call}` : call);
-    if (this.state.halted !== 0) throw this.stoppedError(this.state.halted, what());
-    if (this.boot.body) throw new Error(`${what()}: another call into the kernel is still running`);
+  /** Call `entry(...args)` on the boot thread directly; if it suspended (boot.unwinding), the scheduler goes on with it. */
+  private tryDirect(call: string | number, entry: (...args: number[]) => unknown, ...args: number[]): number {
+    if (this.state.halted !== 0) throw this.stoppedError(this.state.halted, describe(call));
+    if (this.boot.body) throw new Error(`${describe(call)}: another call into the kernel is still running`);
     this.boot.failure = undefined;
     try {
-      return this.scheduler.runAs(this.boot, entry);
+      return this.scheduler.runAs(this.boot, entry, ...args) as number;
     } catch (e) {
-      throw this.failed(e, what());
+      throw this.failed(e, describe(call));
     }
   }
 
@@ -277,9 +276,10 @@ class GreenKernel implements SingleThreadKernel {
     const at = this.args(args);
     const code = (this.syscallCode ??= this.boot.exportCode('syscall'));
     // The hot path: a direct call when it does not block, the description made only on failure.
-    const result = this.tryDirect(no, () => code(no, args.length, at) as number);
+    const n = args.length;
+    const result = this.tryDirect(no, code, no, n, at);
     if (!this.boot.unwinding) return result;
-    return this.callSync(`syscall ${no}`, () => code(no, args.length, at) as number, result);
+    return this.callSync(`syscall ${no}`, () => code(no, n, at) as number, result);
   }
 
   syscallAsync(no: number, args: readonly (number | bigint)[] = []): Promise<number> {
@@ -422,5 +422,8 @@ class GreenKernel implements SingleThreadKernel {
     return { result, threadsStopped, workersLeft: 0 };
   }
 }
+
+/** A syscall number, or a call's description. */
+const describe = (call: string | number): string => (typeof call === 'number' ? `syscall ${call}` : call);
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));

@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { BootOptions, Kernel } from '../../runtime/host/boot.js';
 import type { SingleThreadKernel } from '../../runtime/host/single-thread.js';
-import { boot, BOOT_LOG, bootOptions, kstats, NR, repo, testKernel, THREADS_AFTER_BOOT } from './helpers.js';
+import { boot, BOOT_LOG, bootOptions, exportMemoryKernel, kstats, NR, repo, testKernel, THREADS_AFTER_BOOT } from './helpers.js';
 
 const cli = path.join(repo, 'dist/compiler/cli.js');
 const runtimeUrl = pathToFileURL(path.join(repo, 'dist/runtime/index.js')).href;
@@ -175,6 +175,17 @@ describe('the test kernel on one JS thread', () => {
     expect(lines.at(-1)).toBe('reboot: System halted');
     expect(() => single.syscall(NR.getpid)).toThrow(/the kernel has halted/);
   });
+});
+
+test('the other kernel shape (defines and exports its memory and __stack_pointer) boots the same way', async () => {
+  const { bootKernel } = (await import(path.join(repo, 'dist/runtime/host/boot.js'))) as typeof import('../../runtime/host/boot.js');
+  const kernel = await bootKernel(exportMemoryKernel, singleThreadOptions());
+  try {
+    expect(kernel.logLines()).toEqual(BOOT_LOG);
+    expect(kernel.syscall(NR.getpid)).toBe(1);
+  } finally {
+    await kernel.halt();
+  }
 });
 
 describe('single-thread failures', () => {

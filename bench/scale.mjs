@@ -1,7 +1,9 @@
 // bench/scale.mjs: w2js on the real modules users bring (issue 11): for each, the CLI's compile
 // time, CPU, peak memory and output size in a fresh process, then the programs run on their own
 // loaders where we have one (esbuild's transform through Go's wasm_exec.js), natively and on w2js.
-//   node bench/scale.mjs [--only sqlite,esbuild] [--runs 3] [--no-run]
+//   node bench/scale.mjs [--only sqlite,esbuild] [--runs 3] [--no-run] [--ts]
+// --ts also compiles each module to TypeScript (`compile --ts`), interleaved with the JS compiles,
+// and reports its CPU time and size against the JS output's (issue 15).
 // Modules come from devDependencies (never committed); a missing one is reported and skipped.
 
 import fs from 'node:fs';
@@ -26,6 +28,7 @@ const args = process.argv.slice(2);
 const flag = (name) => args.includes(name);
 const value = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
 const only = value('--only', '').split(',').filter(Boolean);
+const withTs = flag('--ts');
 const runs = Number(value('--runs', '1'));
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'w2js-scale-'));
 
@@ -43,7 +46,7 @@ function timed(argv, input) {
 function outputStats(dir) {
   let bytes = 0, indent = 0, longest = 0, files = 0;
   for (const name of fs.readdirSync(dir)) {
-    if (!name.endsWith('.js')) continue;
+    if (!/\.[jt]s$/.test(name) || name.endsWith('.d.ts')) continue;
     const text = fs.readFileSync(path.join(dir, name), 'latin1');
     files++;
     bytes += text.length;
@@ -64,9 +67,21 @@ for (const m of MODULES) {
   }
   const out = path.join(work, m.name);
   const samples = [];
-  for (let i = 0; i < runs; i++) samples.push(timed([process.execPath, CLI, 'compile', m.wasm, '-o', out, '-q']));
+  const tsSamples = [];
+  const tsOut = path.join(work, `${m.name}-ts`);
+  for (let i = 0; i < runs; i++) {
+    samples.push(timed([process.execPath, CLI, 'compile', m.wasm, '-o', out, '-q']));
+    if (withTs) tsSamples.push(timed([process.execPath, CLI, 'compile', m.wasm, '-o', tsOut, '-q', '--ts']));
+  }
   const size = fs.statSync(m.wasm).size;
   const stats = outputStats(out);
+  if (withTs) {
+    const tsStats = outputStats(tsOut);
+    const cpu = median(samples.map((s) => s.cpu));
+    const tsCpu = median(tsSamples.map((s) => s.cpu));
+    console.log(`${m.name} --ts: compile CPU ${tsCpu.toFixed(1)} s vs ${cpu.toFixed(1)} s for JS (${(tsCpu / cpu).toFixed(2)}×), peak ${Math.round(median(tsSamples.map((s) => s.peakMiB)))} MiB, ${mb(tsStats.bytes)} MB of TypeScript vs ${mb(stats.bytes)} MB of JS (${(tsStats.bytes / stats.bytes).toFixed(2)}×)`);
+    fs.rmSync(tsOut, { recursive: true, force: true });
+  }
   const row = {
     module: m.name, wasmMB: mb(size), compileS: median(samples.map((s) => s.wall)).toFixed(1), cpuS: median(samples.map((s) => s.cpu)).toFixed(1),
     peakMiB: Math.round(median(samples.map((s) => s.peakMiB))), jsMB: mb(stats.bytes), files: stats.files, jsPerWasm: (stats.bytes / size).toFixed(1),

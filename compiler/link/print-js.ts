@@ -69,6 +69,9 @@ function precedence(e: t.Node): number {
 }
 
 const EQUALITY = new Set(['===', '!==', '==', '!=']);
+/** Whether tsc types `e` plain `number`: arithmetic, a call, a cast; not a variable (narrowed), literal or `c ? 1 : 0`. */
+const numberTyped = (e: t.Expression): boolean =>
+  e.type === 'BinaryExpression' || e.type === 'CallExpression' || e.type === 'TSAsExpression' || (e.type === 'UnaryExpression' && !isLiteral(e));
 const isLiteral = (e: t.Expression): boolean =>
   e.type === 'NumericLiteral' || (e.type === 'UnaryExpression' && e.operator === '-' && e.argument.type === 'NumericLiteral');
 
@@ -227,10 +230,12 @@ class Printer {
 
   private switchStmt(s: t.SwitchStatement): void {
     this.w('switch (');
-    if (this.options.ts && s.discriminant.type === 'Identifier') {
-      // Else tsc narrows the variable to the case's value after a `case 0: break L;`, and a later
-      // comparison the wasm makes anyway (`x === 12`) is an error (TS2367).
-      this.w(`${s.discriminant.name} as number`);
+    if (this.options.ts && !numberTyped(s.discriminant)) {
+      // Else tsc narrows a variable to the case's value after a `case 0: break L;` (and a later
+      // comparison the wasm makes anyway, `x === 12`, is an error), and rejects a case a
+      // discriminant typed `0 | 1` cannot take (TS2678).
+      this.expr(s.discriminant, P.As + 1);
+      this.w(' as number');
     } else {
       this.expr(s.discriminant, P.Sequence);
     }
@@ -295,8 +300,12 @@ class Printer {
         // Left-associative: the right operand needs parentheses at equal power (`a - (b - c)`).
         // `**` is right-associative, and a unary operand on its left is a syntax error.
         const right = e.operator === '**';
-        if (this.options.ts && EQUALITY.has(e.operator) && isLiteral(e.left as t.Expression) && isLiteral(e.right)) {
-          // TypeScript rejects comparing two literal types that cannot be equal (`10 === 1`, TS2367).
+        if (this.options.ts && EQUALITY.has(e.operator) && e.right.type !== 'NullLiteral' && !numberTyped(e.left as t.Expression)) {
+          // tsc narrows a variable compared with a literal (`x !== 120` leaves `x: 120` on one
+          // path) and then rejects a comparison that cannot hold on that path (`x === 98`, TS2367),
+          // which compiled C makes; literals and `c ? 1 : 0` have literal types that may not meet
+          // either. Compared through a cast, a variable is never narrowed and the types always
+          // overlap. Numbers only: references are compared with null alone.
           this.w('(');
           this.expr(e.left as t.Expression, P.As + 1);
           this.w(' as number)');

@@ -36,7 +36,8 @@ function parse(argv) {
 
 /** Compile `wasm` for `variant` into the bench cache (every time: the compiler may have changed); the directory. */
 async function compileVariant(wasm, variant) {
-  const dir = path.join(CACHE, 'single-thread', `${path.basename(wasm, '.wasm')}-${variant.name}`);
+  // This run's own directory: runs may overlap on one checkout (bench/README.md, "Files").
+  const dir = path.join(CACHE, `single-thread-${process.pid}`, `${path.basename(wasm, '.wasm')}-${variant.name}`);
   fs.rmSync(dir, { recursive: true, force: true });
   const t0 = performance.now();
   execFileSync(process.execPath, [cli, 'compile', wasm, '-o', dir, '-q', ...variant.flags], { stdio: 'inherit' });
@@ -161,7 +162,12 @@ function format(tables) {
 if (process.argv[2] === '--child') {
   await child(process.argv.slice(3));
 } else {
-  const tables = await main(parse(process.argv.slice(2)));
+  let tables;
+  try {
+    tables = await main(parse(process.argv.slice(2)));
+  } finally {
+    fs.rmSync(path.join(CACHE, `single-thread-${process.pid}`), { recursive: true, force: true });
+  }
   process.stdout.write(`${format(tables)}\n`);
   const stamp = new Date().toISOString().replace(/[:.]/g, '-').replace(/-\d+Z$/, 'Z');
   const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();

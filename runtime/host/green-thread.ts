@@ -111,6 +111,15 @@ export class GreenThread {
     return (...args: number[]) => toI32(code(inst, ...args));
   }
 
+  /** exportCode for a function of three i32 parameters, with no rest arguments (the syscall export). */
+  exportCode3(name: string): (a: number, b: number, c: number) => number {
+    const ref = this.instance.exports[name] as FuncRef | undefined;
+    if (typeof ref !== 'function') throw new Error(`the kernel does not export ${name}()`);
+    const code = ref.wasmCode as (inst: unknown, a: number, b: number, c: number) => unknown;
+    const inst = ref.wasmInst;
+    return (a, b, c) => toI32(code(inst, a, b, c));
+  }
+
   /** Call export `name` on this thread's instance. */
   callExport(name: string, ...args: number[]): number {
     return this.exportCode(name)(...args) as number;

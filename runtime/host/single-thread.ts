@@ -8,6 +8,7 @@
 // with `sleepSync` where the host allows blocking (Node); syscallAsync() and init() wait for
 // timers on the event loop instead.
 
+import { getMayBlock, setMayBlock } from '../atomics.js';
 import { INSTANTIATE_OPTIONS, getStackPointer, type InstantiateOptions } from '../instance-thread.js';
 import type { Instance } from '../instantiate.js';
 import { Deadlock, GreenScheduler } from './green-scheduler.js';
@@ -270,14 +271,28 @@ class GreenKernel implements SingleThreadKernel {
     return at;
   }
 
-  private syscallCode: ((no: number, n: number, at: number) => unknown) | undefined;
+  private syscallCode: ((no: number, n: number, at: number) => number) | undefined;
 
   syscall(no: number, args: readonly (number | bigint)[] = []): number {
     const at = this.args(args);
-    const code = (this.syscallCode ??= this.boot.exportCode('syscall'));
+    const code = (this.syscallCode ??= this.boot.exportCode3('syscall'));
     // The hot path: a direct call when it does not block, the description made only on failure.
     const n = args.length;
-    const result = this.tryDirect(no, code, no, n, at);
+    // The hot path, as tryDirect but with no rest arguments or closures.
+    if (this.state.halted !== 0 || this.boot.body) return this.tryDirect(no, code, no, n, at);
+    const scheduler = this.scheduler;
+    const mayBlock = getMayBlock();
+    setMayBlock(false);
+    scheduler.current = this.boot;
+    let result: number;
+    try {
+      result = code(no, n, at) as number;
+    } catch (e) {
+      throw this.failed(e, `syscall ${no}`);
+    } finally {
+      scheduler.current = null;
+      setMayBlock(mayBlock);
+    }
     if (!this.boot.unwinding) return result;
     return this.callSync(`syscall ${no}`, () => code(no, n, at) as number, result);
   }

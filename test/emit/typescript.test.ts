@@ -112,6 +112,14 @@ describe('TypeScript output', () => {
     expect(errors[0]).toMatch(/TS2322: Type 'number' is not assignable to type 'string'/);
   });
 
+  test('deterministic: the same input gives the same files', () => {
+    const bytes = read('kernel/test-kernel.wasm');
+    const once = compile(bytes, { filename: 'k.wasm', ts: true, sourceMap: true, split: 50 }).files;
+    const again = compile(bytes, { filename: 'k.wasm', ts: true, sourceMap: true, split: 50 }).files;
+    expect([...once.keys()].sort()).toEqual(['funcs-0.ts', 'funcs-0.ts.map', 'funcs-1.ts', 'funcs-1.ts.map', 'funcs-2.ts', 'funcs-2.ts.map', 'index.ts', 'index.ts.map']);
+    expect(again).toEqual(once);
+  });
+
   test('the types of the instance, imports and tuples', () => {
     const [index] = write('everything-text', everything, { ts: true });
     const text = fs.readFileSync(index!, 'utf8');

@@ -5,9 +5,9 @@
 //
 // One thread runs at a time, until it blocks; the scheduler then resumes the next runnable one
 // in round-robin order (a blocked thread is runnable once its Wait is ready or its deadline
-// passed). Timers are green threads that wait for their deadline; the event loop (runAsync) or
-// a blocking sleep (runSync, where the host allows one) waits for the earliest deadline when no
-// thread can run. No Node modules here: this runs in a browser page too.
+// passed). Timers are green threads that wait for their deadline; when no thread can run, the
+// caller (single-thread.ts) waits for the earliest deadline on the event loop or in a blocking
+// sleep. No Node modules here: this runs in a browser page too.
 
 import { getMayBlock, setMayBlock } from '../atomics.js';
 import { HostAbiError } from './abi.js';
@@ -42,6 +42,7 @@ export class Deadlock extends Error {
   }
 }
 
+/** The green threads of one kernel, the host ops that differ on one thread, and step(). */
 export class GreenScheduler {
   /** Threads with a body, in creation order. */
   readonly threads: GreenThread[] = [];
@@ -359,11 +360,6 @@ export class GreenScheduler {
     if (i >= 0) this.threads.splice(i, 1);
     if (i < this.nextIndex) this.nextIndex--;
   }
-
-  /** Green threads still running (not counting `except`). */
-  liveThreads(except?: GreenThread): number {
-    return this.threads.filter((t) => t !== except).length;
-  }
 }
 
 function putU32(host: HostThread, out: number, value: number): void {
@@ -373,4 +369,3 @@ function putU32(host: HostThread, out: number, value: number): void {
   v.setUint32(out + 4, value < 0 ? 0xffffffff : 0, true);
 }
 
-export type { Wait };

@@ -9,9 +9,10 @@ export interface NodeRun {
   stderr: string;
 }
 
-export function runNode(args: string[], input?: string): Promise<NodeRun> {
+/** Run `node <args>`, with `env` added to this process's environment. */
+export function runNode(args: string[], input?: string, env?: Record<string, string>): Promise<NodeRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, { stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], env: env ? { ...process.env, ...env } : process.env });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

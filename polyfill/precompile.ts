@@ -1,0 +1,22 @@
+// polyfill/: compile modules ahead into the polyfill's disk cache (`w2js cache <in.wasm…> -o <dir>`),
+// so an app run with W2JS_CACHE=<dir> compiles nothing at load time. Large modules compile on
+// worker threads (compiler/parallel.ts); the script form is the one the namespace evaluates.
+
+import fs from 'node:fs';
+import { compileParallel } from '../compiler/parallel.js';
+import { cachePath } from './disk-cache.js';
+
+/** Compile each .wasm into `dir`; returns the files written, in order. */
+export async function precompile(inputs: string[], dir: string, options: { threads?: number } = {}): Promise<string[]> {
+  const written: string[] = [];
+  for (const input of inputs) {
+    const bytes = new Uint8Array(fs.readFileSync(input));
+    const { files } = await compileParallel(bytes, { filename: 'module.wasm', script: true, runtimeImport: 'w2js/runtime', threads: options.threads });
+    const file = cachePath(dir, bytes);
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(`${file}.tmp`, files.get('index.script.js')!);
+    fs.renameSync(`${file}.tmp`, file);
+    written.push(file);
+  }
+  return written;
+}

@@ -1,0 +1,53 @@
+// Real packages through the polyfill (issue 12): @sqlite.org/sqlite-wasm, quickjs (through
+// quickjs-emscripten-core) and esbuild-wasm, each run by its own loader, unchanged, in a fresh
+// Node with `--import w2js/polyfill` (given through NODE_OPTIONS, so the processes a package
+// starts get it too: esbuild runs its Go program in a child process). Each workload prints one
+// JSON line; it must equal the package's output on V8's own WebAssembly:
+//   - with the polyfill forced over native WebAssembly (W2JS_POLYFILL=force), compiling in-process
+//     into a fresh content-hash cache (esbuild's 14 MB: compiled ahead by precompile(), the
+//     `w2js cache` path, to keep the suite's time);
+//   - under `node --jitless`, where WebAssembly does not exist, from that cache.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { runNode } from '../helpers/run-node.js';
+import { repo } from '../kernel/helpers.js';
+
+const polyfill = path.join(repo, 'dist/polyfill/node.js');
+const workloads = path.join(repo, 'test/polyfill/workloads');
+const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'w2js-polyfill-cache-'));
+afterAll(() => fs.rmSync(cache, { recursive: true, force: true }));
+
+/** Run a workload; its JSON line, with whether it ran on the polyfill. */
+async function run(name: string, env: Record<string, string>): Promise<{ polyfilled: boolean; rest: unknown }> {
+  const r = await runNode([path.join(workloads, `${name}.mjs`)], undefined, env);
+  const line = r.stdout.trim().split('\n').at(-1) ?? '';
+  expect(r.code, `${name} ${JSON.stringify(env)}: exit ${r.code}\n${r.stdout.slice(-2000)}\n${r.stderr.slice(-3000)}`).toBe(0);
+  const { polyfilled, ...rest } = JSON.parse(line) as { polyfilled: boolean };
+  return { polyfilled, rest };
+}
+
+const forced = { NODE_OPTIONS: `--import=${polyfill}`, W2JS_POLYFILL: 'force', W2JS_CACHE: cache };
+const jitless = { NODE_OPTIONS: `--jitless --import=${polyfill}`, W2JS_CACHE: cache };
+
+describe('packages through the polyfill, unchanged', () => {
+  for (const name of ['quickjs', 'sqlite', 'esbuild']) {
+    test(name, async () => {
+      const native = await run(name, {});
+      expect(native.polyfilled).toBe(false);
+      const before = new Set(fs.readdirSync(cache));
+      if (name === 'esbuild') {
+        const { precompile } = (await import(path.join(repo, 'dist/polyfill/precompile.js'))) as typeof import('../../polyfill/precompile.js');
+        await precompile([path.join(repo, 'node_modules/esbuild-wasm/esbuild.wasm')], cache);
+      }
+      const onPolyfill = await run(name, forced);
+      expect(onPolyfill).toEqual({ polyfilled: true, rest: native.rest });
+      // The modules it compiled (or found) are in the cache, named by their content hash.
+      expect(fs.readdirSync(cache).filter((f) => !before.has(f) || name === 'esbuild').some((f) => /^[0-9a-f]{64}\.js$/.test(f))).toBe(true);
+      const noWasm = await run(name, jitless);
+      expect(noWasm).toEqual({ polyfilled: true, rest: native.rest });
+    }, 900_000);
+  }
+});

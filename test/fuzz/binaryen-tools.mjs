@@ -30,6 +30,11 @@ export function cleanScratch() {
   scratch = undefined;
 }
 
+/** Drop the loaded wasm-opt: after it trapped, its memory may be corrupt; the next call loads a fresh one. */
+export function resetWasmOpt() {
+  wasmOptMain = undefined;
+}
+
 /** Load wasm-opt's Emscripten module once; resolves to its `callMain(args)` → exit status. */
 async function loadWasmOpt() {
   if (wasmOptMain) return wasmOptMain;

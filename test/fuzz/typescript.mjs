@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { cleanScratch } from './binaryen-tools.mjs';
+import { cleanScratch, resetWasmOpt } from './binaryen-tools.mjs';
 import { generateModule, parseArgs } from './generate.mjs';
 import { typeCheck } from '../helpers/typescript.mjs';
 
@@ -20,19 +20,27 @@ const runtimePath = path.join(root, 'dist/runtime/index.js');
 
 /**
  * Compile seeds [seed, seed + count) to TypeScript and type-check them.
- * Returns { checked, skipped, failures: [{ seed, errors }] }; skipped: the compiler rejected the
- * module (an unsupported feature), which the differential fuzzer reports on its own.
+ * Returns { checked, skipped, generatorErrors, failures: [{ seed, errors }] }; skipped: the
+ * compiler rejected the module (an unsupported feature), which the differential fuzzer reports on its own.
  */
 export async function typeCheckSeeds(seed, count, { batch = 40, onProgress } = {}) {
   const { compile } = await import(pathToFileURL(path.join(root, 'dist/compiler/index.js')).href);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'w2js-ts-fuzz-'));
   fs.writeFileSync(path.join(work, 'package.json'), '{"type":"module"}');
-  const result = { checked: 0, skipped: 0, failures: [] };
+  const result = { checked: 0, skipped: 0, generatorErrors: 0, failures: [] };
   try {
     for (let start = seed; start < seed + count; start += batch) {
       const cases = [];
       for (let s = start; s < Math.min(start + batch, seed + count); s++) {
-        const { bytes } = await generateModule(s);
+        let bytes;
+        try {
+          ({ bytes } = await generateModule(s));
+        } catch {
+          // wasm-opt itself failed on this input (the differential fuzzer counts it apart too).
+          result.generatorErrors++;
+          resetWasmOpt();
+          continue;
+        }
         const dir = path.join(work, String(s));
         fs.mkdirSync(dir);
         let files;
@@ -80,6 +88,6 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     onProgress: (r) => process.stderr.write(`[ts] ${r.checked + r.skipped}/${count} | failed ${r.failures.length} | ${((Date.now() - started) / 1000).toFixed(0)} s\n`),
   });
   for (const f of result.failures) console.log(`seed ${f.seed}:\n  ${f.errors.slice(0, 5).join('\n  ')}`);
-  console.log(`${result.checked} modules type-checked (seeds ${seed}..${seed + count - 1}, ${result.skipped} unsupported), ${result.failures.length} failed`);
+  console.log(`${result.checked} modules type-checked (seeds ${seed}..${seed + count - 1}, ${result.skipped} unsupported, ${result.generatorErrors} not generated: wasm-opt failed), ${result.failures.length} failed`);
   process.exit(result.failures.length ? 1 : 0);
 }

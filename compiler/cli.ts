@@ -10,6 +10,8 @@ import { buildId } from './build-id.js';
 import { CompileError } from './index.js';
 import { compileParallel } from './parallel.js';
 import { runtimeFiles } from './link/runtime-files.js';
+import { ignoredFileMap } from './link/output.js';
+import { debugInfoWarnings, diskSources } from './link/source-map-sources.js';
 
 const HELP = `w2js: compile WebAssembly to JavaScript
 
@@ -23,6 +25,11 @@ Usage:
                            the byte offset of each wasm instruction (the convention for wasm)
       --source-map-target <wasm|dwarf|auto>
                            force one of the two (default auto)
+      --source-root <url>  the maps' sourceRoot; sources named relative to --source-dir
+                           (default: sources named relative to <dir>, where the map is)
+      --source-dir <dir>   where the C sources are, if not where DWARF says (the longest
+                           tail of each DWARF path that exists under <dir>)
+      --sources-content    embed the C sources' text in the maps (sourcesContent)
       --runtime <spec>     import the runtime from <spec> instead of copying it into <dir>
                            (e.g. "w2js/runtime" when the package is a dependency)
       --split <n>          put at most <n> functions in each file (funcs-0.js, funcs-1.js, …,
@@ -70,11 +77,11 @@ interface Args {
   flags: Map<string, string | true>;
 }
 
-const VALUE_FLAGS = new Set(['-o', '--out', '--invoke', '--runtime', '--split', '--threads', '--exec', '--engine', '--cache', '--source-map-target']);
+const VALUE_FLAGS = new Set(['-o', '--out', '--invoke', '--runtime', '--split', '--threads', '--exec', '--engine', '--cache', '--source-map-target', '--source-root', '--source-dir']);
 
 /** Each command's options: any other is a usage error, not silently ignored. */
 const COMMAND_FLAGS: Record<string, string[]> = {
-  compile: ['-o', '--runtime', '--split', '--source-map-target', '--threads', '--source-map', '-q', '--quiet', '--script', '--asyncify', '--ts'],
+  compile: ['-o', '--runtime', '--split', '--source-map-target', '--threads', '--source-map', '-q', '--quiet', '--script', '--asyncify', '--ts', '--source-root', '--source-dir', '--sources-content'],
   run: ['--invoke'],
   boot: ['--exec', '--engine', '--cache', '--single-thread', '--source-map'],
 };
@@ -108,7 +115,24 @@ function readInput(file: string): Uint8Array {
   }
 }
 
-async function compileTo(input: string, outDir: string, options: { sourceMap: boolean; runtime?: string; quiet: boolean; split?: number; script?: boolean; sourceMapTarget?: 'auto' | 'wasm' | 'dwarf'; threads?: number; asyncify?: boolean; ts?: boolean }): Promise<void> {
+interface CompileToOptions {
+  sourceMap: boolean;
+  runtime?: string;
+  quiet: boolean;
+  split?: number;
+  script?: boolean;
+  sourceMapTarget?: 'auto' | 'wasm' | 'dwarf';
+  threads?: number;
+  asyncify?: boolean;
+  ts?: boolean;
+  sourceRoot?: string;
+  sourceDir?: string;
+  sourcesContent?: boolean;
+  /** A kernel: warn when it has no name section. */
+  kernel?: boolean;
+}
+
+async function compileTo(input: string, outDir: string, options: CompileToOptions): Promise<void> {
   let bytes = readInput(input);
   if (options.asyncify) bytes = await asyncifyInput(input, bytes);
   const progress = !options.quiet && process.stderr.isTTY;
@@ -142,8 +166,10 @@ async function compileTo(input: string, outDir: string, options: { sourceMap: bo
     },
   };
   let module;
+  const warn = (message: string) => process.stderr.write(`w2js: warning: ${input}: ${message}\n`);
+  const sourceMapSources = diskSources({ input, outDir, sourceDir: options.sourceDir, sourceRoot: options.sourceRoot, content: options.sourcesContent, warn });
   try {
-    ({ module } = await compileParallel(bytes, { onProgress, sink, typings: true, filename: input, sourceMap: options.sourceMap, sourceMapTarget: options.sourceMapTarget, runtimeImport: options.runtime ?? './runtime/index.js', split: options.split, script: options.script, threads: options.threads, ts: options.ts }));
+    ({ module } = await compileParallel(bytes, { onProgress, sink, typings: true, filename: input, sourceMap: options.sourceMap, sourceMapTarget: options.sourceMapTarget, sourceMapSources, runtimeImport: options.runtime ?? './runtime/index.js', split: options.split, script: options.script, threads: options.threads, ts: options.ts }));
     for (const name of [...buffered.keys()]) flush(name);
     fs.mkdirSync(outDir, { recursive: true });
     // Output files of an earlier compile that this one does not write (funcs-N.js) would be stale.
@@ -156,9 +182,16 @@ async function compileTo(input: string, outDir: string, options: { sourceMap: bo
     fs.mkdirSync(path.join(outDir, 'runtime'), { recursive: true });
     for (const [name, text] of runtimeFiles()) {
       fs.mkdirSync(path.dirname(path.join(outDir, 'runtime', name)), { recursive: true });
-      fs.writeFileSync(path.join(outDir, 'runtime', name), text);
+      // With maps, each runtime file is ignore-listed, so debuggers show the program's frames only.
+      if (options.sourceMap && name.endsWith('.js')) {
+        fs.writeFileSync(path.join(outDir, 'runtime', name), `${text}//# sourceMappingURL=${path.basename(name)}.map\n`);
+        fs.writeFileSync(path.join(outDir, 'runtime', `${name}.map`), ignoredFileMap(name, text));
+      } else {
+        fs.writeFileSync(path.join(outDir, 'runtime', name), text);
+      }
     }
   }
+  for (const w of debugInfoWarnings(module, { sourceMap: options.sourceMap, target: options.sourceMapTarget, kernel: options.kernel })) warn(w);
   if (progress) process.stderr.write(`\rw2js: ${module.funcs.length} functions → ${outDir} in ${Date.now() - started} ms\n`);
 }
 
@@ -216,7 +249,7 @@ async function boot(target: string, options: { exec?: string; engine: 'w2js' | '
       sourceMaps: options.sourceMap,
       singleThread: options.singleThread,
       compilerId: `${buildId(path.dirname(path.dirname(new URL(import.meta.url).pathname)))}\n${options.sourceMap ? 'source-map' : ''}${options.singleThread ? '\nasyncify' : ''}`,
-      compileTo: (wasm, out) => compileTo(wasm, out, { sourceMap: options.sourceMap, quiet: true, script: !options.sourceMap && !options.singleThread, asyncify: options.singleThread }),
+      compileTo: (wasm, out) => compileTo(wasm, out, { sourceMap: options.sourceMap, kernel: true, quiet: true, script: !options.sourceMap && !options.singleThread, asyncify: options.singleThread }),
     });
   } catch (e) {
     if (e instanceof CompileError) throw e;
@@ -266,6 +299,9 @@ async function main(argv: string[]): Promise<number> {
       const target = args.flags.get('--source-map-target');
       if (target !== undefined && target !== 'auto' && target !== 'wasm' && target !== 'dwarf') throw new UsageError('--source-map-target is wasm, dwarf or auto');
       const threads = args.flags.get('--threads');
+      const sourceRoot = args.flags.get('--source-root');
+      const sourceDir = args.flags.get('--source-dir');
+      if ((sourceRoot !== undefined || sourceDir !== undefined || args.flags.has('--sources-content')) && !args.flags.has('--source-map')) throw new UsageError('--source-root, --source-dir and --sources-content need --source-map');
       if (threads !== undefined && !(typeof threads === 'string' && /^[1-9][0-9]*$/.test(threads))) throw new UsageError('--threads takes a positive number');
       await compileTo(input, out, {
         threads: typeof threads === 'string' ? Number(threads) : undefined,
@@ -277,6 +313,9 @@ async function main(argv: string[]): Promise<number> {
         script: args.flags.has('--script'),
         asyncify: args.flags.has('--asyncify'),
         ts: args.flags.has('--ts'),
+        sourceRoot: typeof sourceRoot === 'string' ? sourceRoot : undefined,
+        sourceDir: typeof sourceDir === 'string' ? sourceDir : undefined,
+        sourcesContent: args.flags.has('--sources-content'),
       });
       return 0;
     }

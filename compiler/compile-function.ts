@@ -11,7 +11,8 @@ import type { Module } from './ir/module.js';
 import { readFuncBody, readModule } from './read/module.js';
 import { createValidator } from './validate/index.js';
 import { leadingComment, id, wasmPosition, type Expr, type SourcePosition } from './emit/ast.js';
-import { lookupLine, readLineTable } from './read/dwarf-line.js';
+import { lookupLine, readLineTable, type DebugSections } from './read/dwarf-line.js';
+import { readDebugInfo, type DebugInfo } from './read/dwarf-info.js';
 
 /** The options that shape each function's output (they travel to worker threads). */
 export interface FunctionOptions {
@@ -28,10 +29,9 @@ const INDENT_MAX_INSTRS = 1000;
 const TYPE_TEXT = (types: string[]): string => types.join(' ');
 
 /** How wasm byte offsets become source positions: C lines from DWARF, else the offsets themselves. */
-function sourcePositions(m: Module, file: string, options: FunctionOptions): (offset: number) => SourcePosition {
+function sourcePositions(m: Module, file: string, options: FunctionOptions, debug: DebugSections, info: DebugInfo | undefined): (offset: number) => SourcePosition {
   const target = options.sourceMapTarget ?? 'auto';
-  const debug = new Map(m.customs.filter((c) => c.name.startsWith('.debug_')).map((c) => [c.name, c.bytes] as const));
-  const table = target !== 'wasm' && debug.has('.debug_line') && m.codeAt !== undefined ? readLineTable(debug) : [];
+  const table = target !== 'wasm' && debug.has('.debug_line') && m.codeAt !== undefined ? readLineTable(debug, info?.compDirs) : [];
   if (table.length === 0) return (offset) => wasmPosition(offset, file);
   const codeAt = m.codeAt!;
   return (offset) => {
@@ -57,8 +57,11 @@ export interface Prepared {
 export function prepare(bytes: Uint8Array, file: string, options: FunctionOptions): Prepared {
   const module = readModule(bytes, { lazyBodies: true });
   const validateFunc = createValidator(module);
-  const names = assignNames(module);
-  return { bytes, module, names, file, options, validateFunc, position: sourcePositions(module, file, options) };
+  const debug: DebugSections = new Map(module.customs.filter((c) => c.name.startsWith('.debug_')).map((c) => [c.name, c.bytes] as const));
+  // .debug_info gives C variable names and DWARF 4's comp_dir (read once, for both).
+  const info = debug.has('.debug_info') ? readDebugInfo(debug) : undefined;
+  const names = assignNames(module, info);
+  return { bytes, module, names, file, options, validateFunc, position: sourcePositions(module, file, options, debug, info) };
 }
 
 /** Compile defined function `i` (0 is the first non-imported one) to printed JS. */
@@ -86,7 +89,15 @@ export function compileFunction(p: Prepared, i: number): LinkedFunction {
     // Decode, check, emit, print; then drop its instructions and tree.
     func.body = readFuncBody(p.bytes, m, func);
     p.validateFunc(funcIndex);
-    const { node } = emitFunction(ctx, funcIndex, func);
+    let { node } = emitFunction(ctx, funcIndex, func);
+    // A C variable named like a runtime helper this function imports would shadow it: emit again
+    // with those locals in their `<name>_<index>` form (rare; names.ts avoids the rest up front).
+    const clash = new Set(names.locals(funcIndex).filter((n) => helpers.has(n)));
+    if (clash.size) {
+      helpers.clear();
+      callees.clear();
+      ({ node } = emitFunction({ ...ctx, names: { ...names, locals: (fi: number) => names.localsAvoiding(fi, clash) } }, funcIndex, func));
+    }
     const indent = options.indent === 'auto' || options.indent === undefined ? func.body.length <= INDENT_MAX_INSTRS : options.indent;
     func.body = [];
     const type = m.types[func.typeIndex]!;

@@ -6,11 +6,12 @@ import { compileFunction, prepare, type Prepared } from './compile-function.js';
 import { buildDescriptor } from './link/descriptor.js';
 import { buildInterfaces, buildTypings } from './link/typings.js';
 import { instanceInterface, typedInstantiate } from './link/ts-output.js';
-import { Linker, MemorySink, type OutputSink } from './link/output.js';
+import { Linker, MemorySink, type OutputSink, type SourceMapSources } from './link/output.js';
 import type { Module } from './ir/module.js';
 
 export { CompileError } from './diagnostics.js';
 export type { ErrorCode } from './diagnostics.js';
+export type { SourceMapSources } from './link/output.js';
 
 export interface CompileOptions {
   /** Name of the input, used in messages, the header and the source map. */
@@ -24,6 +25,8 @@ export interface CompileOptions {
    * `dwarf` C source lines from the module's DWARF line table, or `auto` (dwarf when present).
    */
   sourceMapTarget?: 'auto' | 'wasm' | 'dwarf';
+  /** How the maps name their sources and whether they embed them (the CLI resolves them on disk). */
+  sourceMapSources?: SourceMapSources;
   /** Split functions into `funcs-N.js` files of at most this many functions. */
   split?: number;
   /** Split into `funcs-N.js` files of at most this many characters (default 64 MiB: engines cap string lengths). */
@@ -92,6 +95,7 @@ export function newLinker(file: string, options: CompileOptions): { linker: Link
     maxFileBytes: options.maxFileBytes,
     script: options.script,
     ts: options.ts,
+    sources: options.sourceMapSources,
   }, sink);
   return { linker, sink, memory };
 }

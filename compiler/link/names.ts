@@ -5,8 +5,52 @@
 import type { ModuleNames } from '../emit/context.js';
 import type { Module } from '../ir/module.js';
 import { escapeName, NameSpace } from '../mangle.js';
+import { soleLocalNames, type DebugInfo } from '../read/dwarf-info.js';
 
-export function assignNames(m: Module): ModuleNames & { funcSourceNames: string[] } {
+// Identifiers a C variable's bare name must not take in a function's scope: JS's reserved words
+// and strict mode's restricted names, the globals and identifiers generated code uses itself, and
+// the shapes of its own variables (`p0`, `l3`, `t12`, `pc`). Runtime helpers it imports are checked
+// per function after emitting (compile-function.ts), since only then is it known which it uses.
+const RESERVED = new Set(`break case catch class const continue debugger default delete do else enum export extends false
+  finally for function if import in instanceof new null return super switch this throw true try typeof var void while with
+  yield let static implements interface package private protected public await arguments eval undefined NaN Infinity
+  globalThis Math Number Object BigInt Array Symbol Reflect Error inst mem pc module imports instantiate instantiateModule
+  dispatch Global LinkError Memory RuntimeError Table`.split(/\s+/));
+
+/** Can a C variable's name be a JS local as it is? */
+function bareNameAllowed(name: string): boolean {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !RESERVED.has(name) && !/^[a-z]{1,2}[0-9]+$/.test(name) && !/_[0-9]+$/.test(name); // `x_3`: a name-section local's shape
+}
+
+/**
+ * For each defined function (by func index), its wasm locals that hold one C variable for the
+ * whole function, by DWARF .debug_info (read/dwarf-info.ts): local index → C name.
+ */
+export function dwarfLocalNames(m: Module, info: DebugInfo | undefined): Map<number, Map<number, string>> {
+  const out = new Map<number, Map<number, string>>();
+  if (!info || m.codeAt === undefined) return out;
+  // Functions by the code-section offset of their body (DWARF addresses count from the section's contents).
+  const starts = m.funcs.map((f, i) => ({ from: f.at - m.codeAt!, to: f.end - m.codeAt!, index: m.importedFuncs + i }));
+  for (const sub of info.subprograms) {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]!.from <= sub.lowPc) lo = mid;
+      else hi = mid - 1;
+    }
+    const f = starts[lo];
+    if (!f || sub.lowPc < f.from || sub.lowPc >= f.to) continue; // discarded by the linker
+    const names = soleLocalNames(sub);
+    // Two subprograms at one function (identical code folded): trust neither.
+    if (out.has(f.index)) out.set(f.index, new Map());
+    else if (names.size) out.set(f.index, names);
+  }
+  return out;
+}
+
+/** The module's names; `locals` may be given identifiers a function must not use (helpers it imports). */
+export function assignNames(m: Module, debugInfo?: DebugInfo): ModuleNames & { funcSourceNames: string[]; localsAvoiding(funcIndex: number, avoid: Set<string>): string[] } {
   const funcSpace = new NameSpace('$');
   const instSpace = new NameSpace('$');
   const exportName = new Map<string, string>();
@@ -30,15 +74,23 @@ export function assignNames(m: Module): ModuleNames & { funcSourceNames: string[
   const tables = m.tables.map((_, i) => instSpace.claim(m.names.tables.get(i) ?? `table${i}`, i));
   const memories = m.memories.map((_, i) => instSpace.claim(m.names.memories.get(i) ?? `memory${i}`, i));
 
-  const locals = (funcIndex: number): string[] => {
+  const fromDwarf = dwarfLocalNames(m, debugInfo);
+  const localsAvoiding = (funcIndex: number, avoid: Set<string>): string[] => {
     const func = m.funcs[funcIndex - m.importedFuncs]!;
     const type = m.types[func.typeIndex]!;
     const count = type.params.length + func.locals.length;
+    const dwarf = fromDwarf.get(funcIndex);
     const named = m.names.locals.get(funcIndex);
+    // A C name taken by two locals (shadowing in nested scopes) is bare for neither.
+    const seen = new Map<string, number>();
+    for (const n of dwarf?.values() ?? []) seen.set(n, (seen.get(n) ?? 0) + 1);
     const out: string[] = [];
     for (let i = 0; i < count; i++) {
-      const name = named?.get(i);
-      if (name === undefined) {
+      const cName = dwarf?.get(i);
+      const name = cName ?? named?.get(i);
+      if (cName !== undefined && bareNameAllowed(cName) && seen.get(cName) === 1 && !avoid.has(cName)) {
+        out.push(cName); // as in the C source, so a debugger evaluates `n` or `p->y` by its C name
+      } else if (name === undefined) {
         out.push(i < type.params.length ? `p${i}` : `l${i}`);
       } else {
         // The `_<index>` suffix keeps locals distinct from each other and from every other
@@ -49,5 +101,7 @@ export function assignNames(m: Module): ModuleNames & { funcSourceNames: string[
     }
     return out;
   };
-  return { funcs, funcSourceNames, globals, globalIsCell, tables, memories, locals };
+  const none = new Set<string>();
+  const locals = (funcIndex: number): string[] => localsAvoiding(funcIndex, none);
+  return { funcs, funcSourceNames, globals, globalIsCell, tables, memories, locals, localsAvoiding };
 }

@@ -45,6 +45,22 @@ export interface OutputParts {
   script?: boolean;
   /** TypeScript: write index.ts and funcs-N.ts (link/ts-output.ts). */
   ts?: boolean;
+  /** How the maps name their sources (`--source-root`, `--sources-content`). */
+  sources?: SourceMapSources;
+}
+
+/**
+ * How a source map names its sources: the compile gives each the name DWARF gives it (its
+ * comp_dir joined) or the input's file name; the CLI makes those resolvable from the output
+ * folder and may embed their text.
+ */
+export interface SourceMapSources {
+  /** The map's `sourceRoot`. */
+  root?: string;
+  /** A source's name in the map. */
+  rename?(source: string): string;
+  /** A source's text for `sourcesContent` (null where it cannot be read); absent: no sourcesContent. */
+  content?(source: string): string | null;
 }
 
 /** What TypeScript output adds to index.ts: the module's interfaces and its typed `instantiate`. */
@@ -93,7 +109,7 @@ class FileBuilder {
   private readonly map: GenMapping | undefined;
   private started = false;
 
-  constructor(private readonly name: string, sourceMap: boolean, private readonly sink: OutputSink) {
+  constructor(private readonly name: string, sourceMap: boolean, private readonly sink: OutputSink, private readonly sources: SourceMapSources = {}) {
     this.map = sourceMap ? new GenMapping({ file: name }) : undefined;
   }
 
@@ -118,8 +134,37 @@ class FileBuilder {
   finish(): void {
     if (!this.map) return;
     this.sink.append(this.name, `//# sourceMappingURL=${this.name}.map\n`);
-    this.sink.write(`${this.name}.map`, JSON.stringify({ ...toEncodedMap(this.map), sourceRoot: undefined }));
+    this.sink.write(`${this.name}.map`, JSON.stringify(finishMap(toEncodedMap(this.map), this.sources)));
   }
+}
+
+/** The map as written: sources renamed, their text embedded on request, nothing to ignore-list (all of it is the program's). */
+function finishMap(map: ReturnType<typeof toEncodedMap>, how: SourceMapSources): object {
+  const original = map.sources.map((s) => s ?? '');
+  const { content, rename, root } = how;
+  return {
+    version: 3,
+    file: map.file,
+    ...(root !== undefined ? { sourceRoot: root } : {}),
+    sources: rename ? original.map((s) => rename(s)) : original,
+    ...(content ? { sourcesContent: original.map((s) => content(s)) } : {}),
+    names: map.names,
+    mappings: map.mappings,
+    ignoreList: [],
+  };
+}
+
+/**
+ * A map for one of the runtime's files that maps each line to itself and lists the file in
+ * `ignoreList` (and Chrome's older `x_google_ignoreList`), so debuggers step over the runtime's
+ * frames (trap, bounds checks, funcref wrappers) and show the program's only.
+ */
+export function ignoredFileMap(file: string, text: string): string {
+  let lines = 1;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
+  const mappings = `AAAA${';AACA'.repeat(lines - 1)}`;
+  const base = file.split('/').pop()!;
+  return JSON.stringify({ version: 3, file: base, sources: [base], names: [], mappings, ignoreList: [0], x_google_ignoreList: [0] });
 }
 
 function descToAst(v: DescValue): Expr {
@@ -247,7 +292,7 @@ export class Linker {
     const split = this.parts.split ?? 0;
     if (!chunk || (split > 0 && chunk.names.length >= split) || chunk.bytes + f.printed.code.length + 1 > this.maxBytes) {
       const name = `funcs-${this.chunks.length}${this.ext}`;
-      chunk = { file: new FileBuilder(name, this.parts.sourceMap, this.sink), name, names: [], helpers: new Set(), callees: new Set(), bytes: 0 };
+      chunk = { file: new FileBuilder(name, this.parts.sourceMap, this.sink, this.parts.sources), name, names: [], helpers: new Set(), callees: new Set(), bytes: 0 };
       chunk.file.add(headerComment(this.parts));
       this.chunks.push(chunk);
     }
@@ -267,7 +312,7 @@ export class Linker {
     for (const chunk of this.chunks) this.finishChunk(chunk);
 
     // index.js: runtime import, (chunk imports or) functions, descriptor, instantiate.
-    const index = new FileBuilder(`index${this.ext}`, parts.sourceMap, sink);
+    const index = new FileBuilder(`index${this.ext}`, parts.sourceMap, sink, parts.sources);
     const indexHelpers = helpersOf(this.pending ?? [], ['instantiateModule']);
     const head: Stmt[] = [
       importFrom(indexHelpers, parts.runtimeImport),

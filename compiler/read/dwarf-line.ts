@@ -14,7 +14,8 @@ export interface LineRow {
 /** Rows sorted by address; `line` 0 marks code with no source (and the end of a sequence). */
 export type LineTable = LineRow[];
 
-class Reader {
+/** A little-endian cursor over a debug section (LEB128, C strings). */
+export class DebugReader {
   pos: number;
   constructor(readonly bytes: Uint8Array, start = 0, public end = bytes.length) {
     this.pos = start;
@@ -70,11 +71,11 @@ const DW_LNCT_directory_index = 2;
 
 function stringAt(section: Uint8Array | undefined, offset: number): string {
   if (!section) return '';
-  return new Reader(section, offset).cstr();
+  return new DebugReader(section, offset).cstr();
 }
 
 /** Read an attribute value of a v5 entry format; strings come back as strings, the rest as numbers. */
-function readForm(r: Reader, form: number, offsetSize: number, sections: DebugSections): string | number {
+function readForm(r: DebugReader, form: number, offsetSize: number, sections: DebugSections): string | number {
   switch (form) {
     case 0x08: return r.cstr(); // DW_FORM_string
     case 0x1f: return stringAt(sections.get('.debug_line_str'), offsetSize === 8 ? r.u64() : r.u32()); // line_strp
@@ -95,14 +96,17 @@ function joinPath(dir: string, name: string): string {
   return `${dir.replace(/\/$/, '')}/${name}`;
 }
 
-/** Read every line-number program in .debug_line into one table sorted by address. */
-export function readLineTable(sections: DebugSections): LineTable {
+/**
+ * Read every line-number program in .debug_line into one table sorted by address. `compDirs`
+ * (by the unit's offset, from .debug_info) is DWARF 4's implicit directory 0.
+ */
+export function readLineTable(sections: DebugSections, compDirs?: Map<number, string>): LineTable {
   const data = sections.get('.debug_line');
   if (!data) return [];
   const rows: LineRow[] = [];
   try {
-    const r = new Reader(data);
-    while (r.pos < data.length) readUnit(r, sections, rows);
+    const r = new DebugReader(data);
+    while (r.pos < data.length) readUnit(r, sections, rows, compDirs?.get(r.pos) ?? '');
   } catch {
     // Keep what was read: debug info is a hint, never a reason to fail.
   }
@@ -110,7 +114,7 @@ export function readLineTable(sections: DebugSections): LineTable {
   return rows.sort((a, b) => a.address - b.address || (a.line === 0 ? 0 : 1) - (b.line === 0 ? 0 : 1));
 }
 
-function readUnit(r: Reader, sections: DebugSections, rows: LineRow[]): void {
+function readUnit(r: DebugReader, sections: DebugSections, rows: LineRow[], compDir: string): void {
   let length = r.u32();
   let offsetSize = 4;
   if (length === 0xffffffff) {
@@ -151,12 +155,13 @@ function readUnit(r: Reader, sections: DebugSections, rows: LineRow[]): void {
       return out;
     };
     const dirs = readEntries().map((e) => String(e.get(DW_LNCT_path) ?? ''));
+    for (let i = 1; i < dirs.length; i++) dirs[i] = joinPath(dirs[0]!, dirs[i]!); // relative to the unit's directory
     for (const e of readEntries()) {
       files.push(joinPath(dirs[Number(e.get(DW_LNCT_directory_index) ?? 0)] ?? '', String(e.get(DW_LNCT_path) ?? '')));
     }
   } else {
-    const dirs = [''];
-    for (let d = r.cstr(); d !== ''; d = r.cstr()) dirs.push(d);
+    const dirs = [compDir];
+    for (let d = r.cstr(); d !== ''; d = r.cstr()) dirs.push(joinPath(compDir, d));
     files.push(''); // file numbers start at 1 before DWARF 5
     for (let name = r.cstr(); name !== ''; name = r.cstr()) {
       const dir = r.uleb();

@@ -21,5 +21,6 @@ export {
 } from './numeric/i64-pair.js';
 export { createThreadInstance, internalInstance, getStackPointer, setStackPointer, stackPointerIndex, INSTANTIATE_OPTIONS } from './instance-thread.js';
 export type { InstantiateOptions, ThreadInstance } from './instance-thread.js';
-export { bootKernel } from './host/boot-lazy.js';
+// The Node kernel host is its own entry (`w2js/host`: runtime/host/boot.ts): this index, which every
+// compiled module imports, stays free of Node imports, so outputs bundle for the browser.
 export type { BootOptions, HaltReport, Kernel, KernelStats } from './host/boot.js';

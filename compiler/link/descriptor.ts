@@ -20,7 +20,13 @@ function constExpr(e: ConstExpr): DescValue {
     });
 }
 
-const toBase64 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+/** Base64 of `bytes`: Buffer on Node, btoa elsewhere (the compiler also runs in pages, through the polyfill). */
+function toBase64(bytes: Uint8Array): string {
+  if (typeof Buffer !== 'undefined') return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
 
 export function buildDescriptor(m: Module, names: ModuleNames, filename: string): DescValue {
   const limits = (l: { min: number; max: number | undefined; shared: boolean }) => ({ min: l.min, max: l.max ?? null, shared: l.shared });

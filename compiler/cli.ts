@@ -8,6 +8,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildId } from './build-id.js';
 import { CompileError } from './index.js';
+import { readModule } from './read/module.js';
 import { compileParallel } from './parallel.js';
 import { runtimeFiles } from './link/runtime-files.js';
 import { ignoredFileMap } from './link/output.js';
@@ -47,6 +48,10 @@ Usage:
                            env.nccc_call64 can suspend (green threads: boot --single-thread)
       -q, --quiet          no progress output
 
+  w2js cache <in.wasm>... -o <dir> [--threads <n>]
+      Compile each module ahead for the polyfill (w2js/polyfill) into <dir>/<sha-256>.js: an app
+      run with W2JS_CACHE=<dir> then compiles nothing when it loads them.
+
   w2js run <in.wasm | dir> --invoke <export> [args...]
       Compile (into a temporary directory) or load a compiled <dir>, instantiate it with no
       imports, call <export> with the arguments (i64 parameters take integers, f32/f64 decimals)
@@ -83,6 +88,7 @@ const VALUE_FLAGS = new Set(['-o', '--out', '--invoke', '--runtime', '--split', 
 const COMMAND_FLAGS: Record<string, string[]> = {
   compile: ['-o', '--runtime', '--split', '--source-map-target', '--threads', '--source-map', '-q', '--quiet', '--script', '--asyncify', '--ts', '--source-root', '--source-dir', '--sources-content'],
   run: ['--invoke'],
+  cache: ['-o', '--threads'],
   boot: ['--exec', '--engine', '--cache', '--single-thread', '--source-map'],
 };
 
@@ -131,6 +137,11 @@ interface CompileToOptions {
   /** A kernel: warn when it has no name section. */
   kernel?: boolean;
 }
+
+/** Marks the output folder as ES modules for Node, whatever the enclosing project says. */
+const OUTPUT_PACKAGE_JSON = '{ "type": "module" }\n';
+/** Single output files past this get a hint to split. */
+const SPLIT_HINT_BYTES = 16e6;
 
 async function compileTo(input: string, outDir: string, options: CompileToOptions): Promise<void> {
   let bytes = readInput(input);
@@ -192,6 +203,15 @@ async function compileTo(input: string, outDir: string, options: CompileToOption
     }
   }
   for (const w of debugInfoWarnings(module, { sourceMap: options.sourceMap, target: options.sourceMapTarget, kernel: options.kernel })) warn(w);
+  // The output is ES modules: say so to Node in a project whose package.json says "commonjs"
+  // (npm init's default). Never over a package.json that is not ours (`-o .` in a project).
+  const marker = path.join(outDir, 'package.json');
+  if (!fs.existsSync(marker) || fs.readFileSync(marker, 'utf8') === OUTPUT_PACKAGE_JSON) fs.writeFileSync(marker, OUTPUT_PACKAGE_JSON);
+  const index = path.join(outDir, options.ts ? 'index.ts' : 'index.js');
+  const size = fs.existsSync(index) ? fs.statSync(index).size : 0;
+  if (!options.split && size > SPLIT_HINT_BYTES) {
+    warn(`${path.basename(index)} is ${(size / 1e6).toFixed(0)} MB: --split 2000 puts 2000 functions in each of several files, which load faster and open in debuggers`);
+  }
   if (progress) process.stderr.write(`\rw2js: ${module.funcs.length} functions → ${outDir} in ${Date.now() - started} ms\n`);
 }
 
@@ -205,19 +225,41 @@ async function asyncifyInput(input: string, bytes: Uint8Array): Promise<Uint8Arr
   }
 }
 
+/** A command-line argument as a wasm value; anything that is not a number of that type is a usage error. */
 function parseArg(type: string, text: string): unknown {
-  if (type === 'i64') return BigInt(text);
-  if (type === 'i32') return Number(text) | 0;
-  return Number(text);
+  const bad = () => new UsageError(`argument "${text}" is not a valid ${type}`);
+  if (type === 'i64') {
+    if (!/^-?(0x[0-9a-f]+|\d+)$/i.test(text)) throw bad();
+    return BigInt.asIntN(64, BigInt(text.startsWith('-') ? -BigInt(text.slice(1)) : BigInt(text)));
+  }
+  const value = Number(text);
+  if (text.trim() === '' || (Number.isNaN(value) && !/^[+-]?nan$/i.test(text))) throw bad();
+  if (type === 'i32') {
+    if (!Number.isInteger(value)) throw bad();
+    return value | 0;
+  }
+  return value;
 }
 
 async function run(target: string, exportName: string, args: string[]): Promise<void> {
-  let dir = target;
   if (!fs.existsSync(target)) throw new CompileError('E_INPUT', 'cannot read input: ENOENT', { file: target });
-  if (fs.statSync(target).isFile()) {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'w2js-run-'));
-    await compileTo(target, dir, { sourceMap: false, quiet: true });
+  if (!fs.statSync(target).isFile()) return runCompiled(target, exportName, args);
+  // `run` gives no imports: name the ones the module needs instead of failing inside instantiation.
+  const imports = readModule(readInput(target), { lazyBodies: true }).imports;
+  if (imports.length) {
+    const list = imports.slice(0, 8).map((i) => `${i.module}.${i.name} (${i.kind})`).join(', ');
+    throw new UsageError(`${target} imports ${imports.length} value(s) and \`w2js run\` provides none: ${list}${imports.length > 8 ? ', …' : ''}. Compile it (w2js compile) and call instantiate(imports) from a script of yours.`);
   }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'w2js-run-'));
+  try {
+    await compileTo(target, dir, { sourceMap: false, quiet: true });
+    await runCompiled(dir, exportName, args);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function runCompiled(dir: string, exportName: string, args: string[]): Promise<void> {
   const mod = (await import(pathToFileURL(path.join(path.resolve(dir), 'index.js')).href)) as {
     instantiate(imports: object): Promise<{ instance: { exports: Record<string, unknown> } }>;
   };
@@ -228,6 +270,15 @@ async function run(target: string, exportName: string, args: string[]): Promise<
   if (params.length !== args.length) throw new UsageError(`"${exportName}" takes ${params.length} argument(s), got ${args.length}`);
   const result = fn(...params.map((t, i) => parseArg(t, args[i]!)));
   if (result !== undefined) console.log(Array.isArray(result) ? result.map(String).join(' ') : String(result));
+}
+
+/** The imports a compiled module names (its descriptor's), as `module.name (kind)`. */
+async function importsOf(dir: string): Promise<string[]> {
+  const text = fs.readFileSync(path.join(dir, 'index.js'), 'utf8');
+  const at = text.indexOf('\n  imports: [');
+  if (at < 0) return [];
+  const list = text.slice(at, text.indexOf('\n  ]', at));
+  return [...list.matchAll(/module: ("(?:[^"\\]|\\.)*"),\s*name: ("(?:[^"\\]|\\.)*"),\s*kind: "(\w+)"/g)].map((m) => `${JSON.parse(m[1]!)}.${JSON.parse(m[2]!)} (${m[3]})`);
 }
 
 /** `w2js boot`: boot, run the script, halt. A kernel that stops on its own exits 1. */
@@ -317,6 +368,16 @@ async function main(argv: string[]): Promise<number> {
         sourceDir: typeof sourceDir === 'string' ? sourceDir : undefined,
         sourcesContent: args.flags.has('--sources-content'),
       });
+      return 0;
+    }
+    case 'cache': {
+      const out = args.flags.get('-o');
+      if (!args.positional.length || typeof out !== 'string') throw new UsageError('usage: w2js cache <in.wasm>... -o <dir>');
+      const threads = args.flags.get('--threads');
+      if (threads !== undefined && !(typeof threads === 'string' && /^[1-9][0-9]*$/.test(threads))) throw new UsageError('--threads takes a positive number');
+      for (const input of args.positional) readInput(input); // a missing input is E_INPUT before any work
+      const { precompile } = await import('../polyfill/precompile.js');
+      for (const file of await precompile(args.positional, out, { threads: typeof threads === 'string' ? Number(threads) : undefined })) console.log(file);
       return 0;
     }
     case 'run': {

@@ -58,7 +58,10 @@ export async function asyncifyWasm(bytes: Uint8Array, options: AsyncifyOptions =
   const imports = options.imports ?? [KERNEL_BLOCKING_IMPORT];
   const narrow = options.narrow ?? true;
   const analysis = narrow ? findBlockingFunctions(bytes, imports) : undefined;
-  const binaryen = (await import('binaryen')).default as unknown as Binaryen;
+  // binaryen is an optional peer dependency (104 MB): only --asyncify needs it.
+  const binaryen = ((await import('binaryen').catch(() => {
+    throw new Error('--asyncify needs the binaryen package: npm install binaryen');
+  })) as { default: unknown }).default as unknown as Binaryen;
   const module = binaryen.readBinary(bytes);
   try {
     // What w2js reads (WebAssembly 2.0 and threads): with every feature on, Binaryen writes newer

@@ -7,7 +7,7 @@
 // Thread instances of one module share a `family`: a call_indirect between them passes the
 // caller's own instance, so each thread keeps its own globals (its own __stack_pointer).
 
-import { RuntimeError, TRAP_INDIRECT_CALL_TYPE, TRAP_STACK_EXHAUSTED, TRAP_UNDEFINED_ELEMENT, TRAP_UNINITIALIZED_ELEMENT, trap } from './trap.js';
+import { RuntimeError, TRAP_INDIRECT_CALL_TYPE, TRAP_STACK_EXHAUSTED, TRAP_UNDEFINED_ELEMENT, TRAP_UNINITIALIZED_ELEMENT, trap, trapSite } from './trap.js';
 import type { Table } from './table.js';
 import { fromJS, toJS } from './values.js';
 import { high, i64_join, i64_split } from './numeric/i64-pair.js';
@@ -48,7 +48,7 @@ export function parseTypeKey(key: string): { params: string[]; results: string[]
 
 /** V8 reports stack exhaustion as a RangeError; wasm code must see the spec's trap. */
 export function asWasmTrap(e: unknown): unknown {
-  if (e instanceof RangeError && /call stack/i.test(e.message)) return new RuntimeError(TRAP_STACK_EXHAUSTED);
+  if (e instanceof RangeError && /call stack/i.test(e.message)) return new RuntimeError(TRAP_STACK_EXHAUSTED + trapSite(e.stack));
   return e;
 }
 

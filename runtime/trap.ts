@@ -1,5 +1,7 @@
 // runtime/trap.ts: the error classes and trap messages that generated code and the runtime throw at run time.
 
+import { describeFrame, wasmFrames } from './wasm-stack.js';
+
 /** The error constructors we borrow from the host's `WebAssembly` namespace when it exists. */
 interface HostWasmErrors {
   readonly RuntimeError: new (message?: string) => Error;
@@ -57,7 +59,19 @@ export const TRAP_INDIRECT_CALL_TYPE = 'indirect call type mismatch';
 /** The JS stack overflowed while running wasm code. */
 export const TRAP_STACK_EXHAUSTED = 'call stack exhausted';
 
-/** Throw a RuntimeError carrying one of the `TRAP_*` messages. */
+/**
+ * Throw a RuntimeError carrying one of the `TRAP_*` messages, followed by the wasm function it
+ * happened in and, where source maps are on, its C file and line: `out of bounds memory access
+ * in store_at (prog.c:66)`. The spec's text stays first (tests and hosts match its start).
+ */
 export function trap(message: string): never {
-  throw new RuntimeError(message);
+  throw new RuntimeError(message + trapSite());
+}
+
+/** ` in <function> (<file>:<line>)` for the innermost wasm frame of the caller's stack, or ''. */
+export function trapSite(stack?: string): string {
+  // A probe's stack, read before the error is made: engines fix an error's stack text with its
+  // message when it is first read. Source maps apply when it is read (Node), so C lines come out.
+  const frame = wasmFrames(stack ?? new Error().stack ?? '')[0];
+  return frame ? ` in ${describeFrame(frame)}` : '';
 }

@@ -86,13 +86,14 @@ export async function bootKernel(target: string, options: BootOptions = {}): Pro
     return (await import('./single-thread-node.js')).bootSingleThread(target, options);
   }
   const t0 = performance.now();
+  const sourceMaps = options.sourceMaps === true;
+  // Before the kernel loads here: Node maps only the files loaded after (panics on this thread).
+  if (sourceMaps) enableSourceMaps();
   const { info, spec, memory } = await prepare(target, engine, options);
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const state = HostState.create(limits, options.stackSize ?? 256 * 1024);
   const log = SharedLog.create(options.logCapacity ?? 4 << 20);
   const logFd = options.logFd ?? -1;
-  const sourceMaps = options.sourceMaps === true;
-  if (sourceMaps) enableSourceMaps();
 
   const boot = new HostThread(state, new SharedLog(log.buffer, logFd));
   const slot = claimThread(state, KIND_BOOT, 0, 0, { base: 0, size: 0 });

@@ -6,6 +6,7 @@
 import { describeOp, HostAbiError } from './abi.js';
 import type { HostThread } from './host-thread.js';
 import { HALT_PANIC, KIND_THREAD } from './state.js';
+import { wasmStackHere } from '../wasm-stack.js';
 import { mutexAlloc, mutexFree, mutexLock, mutexUnlock, semAlloc, semDown, semFree, semUp } from './sync.js';
 import { joinThread, tlsAlloc, tlsCheck, tlsFree } from './threads.js';
 import { timerFree, timerSetOneshot } from './timers.js';
@@ -46,7 +47,8 @@ export function createNccc(t: HostThread): (input: number, output: number) => vo
       case 0: // admin
         if (op === 1) return t.log.append(t.bytes(u32(t, a), u32(t, a + 8)).slice());
         if (op === 2) {
-          state.recordFault(`kernel panic on thread ${t.slot} (tid ${t.tid})`);
+          // The panicking thread's kernel stack, with C files and lines where source maps are on.
+          state.recordFault(`kernel panic on thread ${t.slot} (tid ${t.tid}); kernel stack:${wasmStackHere()}`);
           state.halt(HALT_PANIC);
           return checkHalted(state);
         }

@@ -9,7 +9,8 @@ export interface GlobalDescriptor {
   mutable?: boolean;
 }
 
-export class Global {
+/** `T`: the JS type of its value (number, bigint, a function or null, anything), for TypeScript hosts. */
+export class Global<T = unknown> {
   /** The value, in generated code's representation. */
   v: unknown;
   readonly type: string;
@@ -23,16 +24,16 @@ export class Global {
     this.v = value === undefined ? defaultValue(type) : fromJS(type, value);
   }
 
-  get value(): unknown {
-    return toJS(this.type, this.v);
+  get value(): T {
+    return toJS(this.type, this.v) as T;
   }
 
-  set value(value: unknown) {
+  set value(value: T) {
     if (!this.mutable) throw new TypeError('Global: cannot set an immutable global');
     this.v = fromJS(this.type, value);
   }
 
-  valueOf(): unknown {
+  valueOf(): T {
     return this.value;
   }
 }

@@ -30,7 +30,8 @@ function method(name: string, type: FuncType): OptionalKind<MethodSignatureStruc
   return { name: propertyName(name), parameters: type.params.map((t, i) => ({ name: `p${i}`, type: JS_TYPE[t] })), returnType: results(type) };
 }
 
-function externType(m: Module, kind: ExternKind, index: number, mutable?: boolean): string {
+/** An import's or (`exported`) an export's type. */
+function externType(m: Module, kind: ExternKind, index: number, mutable?: boolean, exported = false): string {
   switch (kind) {
     case 'memory':
       return 'Memory';
@@ -38,7 +39,9 @@ function externType(m: Module, kind: ExternKind, index: number, mutable?: boolea
       return 'Table';
     case 'global': {
       const g = m.globals[index]!;
-      return mutable === false || !g.mutable ? `Global | ${JS_TYPE[g.type]}` : 'Global';
+      const global = `Global<${JS_TYPE[g.type]}>`;
+      // An export is always a Global (JS API); an immutable import may be a plain value instead.
+      return !exported && (mutable === false || !g.mutable) ? `${global} | ${JS_TYPE[g.type]}` : global;
     }
     default:
       return 'ExportedFunction';
@@ -138,6 +141,6 @@ function addInterfaces(file: SourceFile, m: Module): void {
     isExported: true,
     docs: ['What `instance.exports` holds.'],
     methods: m.exports.filter((e) => e.kind === 'func').map((e) => method(e.name, funcType(e.index))),
-    properties: m.exports.filter((e) => e.kind !== 'func').map((e) => ({ name: propertyName(e.name), type: externType(m, e.kind, e.index), isReadonly: true })),
+    properties: m.exports.filter((e) => e.kind !== 'func').map((e) => ({ name: propertyName(e.name), type: externType(m, e.kind, e.index, undefined, true), isReadonly: true })),
   });
 }

@@ -44,6 +44,8 @@ describe('typings', () => {
     expect(dts).toContain('"with-dash"(p0: number): [number, number];');
     expect(dts).toContain('"odd-name": {');
     expect(dts).toContain('"new"(p0: number): number;'); // unquoted it would be a construct signature
+    expect(dts).toContain('readonly counter: Global<number>;'); // an exported global is always a Global
+    expect(dts).toContain('g: Global<number> | number;'); // an immutable import may be a plain value
   });
 
   it('a correct host type-checks; a wrong one does not', () => {
@@ -53,11 +55,13 @@ describe('typings', () => {
       const sum: bigint = instance.exports.add64(1n, 2n);
       const pair: [number, number] = instance.exports['with-dash'](1.5);
       const made: number = instance.exports.new(3);
-      void sum; void pair; void made; void instance.exports.counter;`;
+      const count: number = instance.exports.counter.value;
+      void sum; void pair; void made; void count;`;
     expect(typeErrors(dir, good)).toEqual([]);
     const bad = `import { instantiate } from './index.js';
       const { instance } = await instantiate({ env: { log: (a: number, b: bigint) => {} } } as never);
-      const n: number = instance.exports.add64(1, 2);`;
-    expect(typeErrors(dir, bad).length).toBeGreaterThanOrEqual(2);
+      const n: number = instance.exports.add64(1, 2);
+      const s: string = instance.exports.counter.value;`;
+    expect(typeErrors(dir, bad).length).toBeGreaterThanOrEqual(3);
   });
 });

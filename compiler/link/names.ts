@@ -17,6 +17,23 @@ const RESERVED = new Set(`break case catch class const continue debugger default
   globalThis Math Number Object BigInt Array Symbol Reflect Error inst mem pc module imports instantiate instantiateModule
   dispatch Global LinkError Memory RuntimeError Table`.split(/\s+/));
 
+/**
+ * The DWARF names a function's body lets stand: LLVM may reuse a parameter's local for another
+ * value after its last use yet still describe the parameter there for the whole function, so a
+ * parameter's local must never be written and a variable's at most once (one value: its own).
+ * Without the body (not read yet) none stand.
+ */
+function usableDwarfNames(names: Map<number, string> | undefined, func: Module['funcs'][number], params: number): Map<number, string> | undefined {
+  if (!names || func.body.length === 0) return undefined;
+  const writes = new Map<number, number>();
+  for (const instr of func.body) {
+    if ((instr.op === 'local.set' || instr.op === 'local.tee') && names.has(instr.index!)) writes.set(instr.index!, (writes.get(instr.index!) ?? 0) + 1);
+  }
+  const out = new Map<number, string>();
+  for (const [local, name] of names) if ((writes.get(local) ?? 0) <= (local < params ? 0 : 1)) out.set(local, name);
+  return out;
+}
+
 /** Can a C variable's name be a JS local as it is? */
 function bareNameAllowed(name: string): boolean {
   return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !RESERVED.has(name) && !/^[a-z]{1,2}[0-9]+$/.test(name) && !/_[0-9]+$/.test(name); // `x_3`: a name-section local's shape
@@ -79,7 +96,7 @@ export function assignNames(m: Module, debugInfo?: DebugInfo): ModuleNames & { f
     const func = m.funcs[funcIndex - m.importedFuncs]!;
     const type = m.types[func.typeIndex]!;
     const count = type.params.length + func.locals.length;
-    const dwarf = fromDwarf.get(funcIndex);
+    const dwarf = usableDwarfNames(fromDwarf.get(funcIndex), func, type.params.length);
     const named = m.names.locals.get(funcIndex);
     // A C name taken by two locals (shadowing in nested scopes) is bare for neither.
     const seen = new Map<string, number>();

@@ -127,6 +127,14 @@ describe('C variables by name', () => {
     expect(code).toMatch(/let l1 = 0, l2 = 0, l3 = 0, l4 = 0;/);
   });
 
+  it("keeps pN for a parameter whose local the code reuses, though DWARF places it there throughout", () => {
+    // store_at(p, n): clang's code writes p->x * n into n's local (local.tee 1) after n's last use.
+    const code = compile(fixture('prog.wasm'), { filename: 'prog.wasm' }).files.get('index.js')!;
+    expect(code).toContain('function $store_at(inst, p, p1) {');
+    expect(code).toMatch(/p1 = Math\.imul\(l2, p1\);/);
+    expect(code).toContain('function $run(inst, count) {');
+  });
+
   it('never lets a C name shadow a helper, a restricted name or a generated variable', async () => {
     const { exports, code } = await load(fixture('names.wasm'));
     expect(code).toContain('function $clash(inst, i32_div_s_0, eval_1, l1_2, arguments_3) {');

@@ -45,7 +45,7 @@ function observeInChild(noResizable: boolean): { facts: Record<string, unknown>;
 
 /** What every backing must show; `resizable` is the one fact that differs (see runtime/README.md). */
 function expected(resizable: boolean): Record<string, unknown> {
-  const oob = 'RuntimeError: out of bounds memory access';
+  const oob = 'RuntimeError: out of bounds memory access in load'; // the spec's text, then the wasm function (runtime/trap.ts)
   return {
     initial: { size: 1, byteLength: PAGE, resizable },
     grow1: 1,

@@ -47,12 +47,15 @@ const AT_stmt_list = 0x10;
 const AT_comp_dir = 0x1b;
 const AT_abstract_origin = 0x31;
 const AT_specification = 0x47;
-const AT_frame_base = 0x40;
 const AT_str_offsets_base = 0x72;
 const AT_addr_base = 0x73;
 const AT_loclists_base = 0x8c;
+const AT_frame_base = 0x40;
+const KEEP_ATTRS = new Set([AT_name, AT_location, AT_low_pc, AT_high_pc, AT_stmt_list, AT_comp_dir, AT_abstract_origin, AT_specification, AT_str_offsets_base, AT_addr_base, AT_loclists_base, AT_frame_base]);
 
 const FORM_implicit_const = 0x21;
+
+const KEEP_TAGS = new Set([TAG_compile_unit, TAG_subprogram, TAG_formal_parameter, TAG_variable, TAG_lexical_block, TAG_inlined_subroutine]);
 const FORM_indirect = 0x16;
 
 interface Abbrev {
@@ -62,9 +65,12 @@ interface Abbrev {
 }
 
 /** An attribute's value as read: a number, a string, or expression bytes (exprloc/block). */
-type Raw = { form: number; n: number; s?: string; block?: Uint8Array };
+/** A kept attribute: its form and value (readValue), a block's size. */
+type Raw = { at: number; form: number; n: number; len: number };
 
 interface Unit {
+  /** .debug_info, which blocks and inline strings are offsets into. */
+  data: Uint8Array;
   version: number;
   offsetSize: number;
   addrSize: number;
@@ -93,43 +99,59 @@ function readAbbrevs(data: Uint8Array, offset: number): Map<number, Abbrev> {
   }
 }
 
-function readRaw(r: DebugReader, form: number, u: Unit, implicit: number): Raw {
-  const off = () => (u.offsetSize === 8 ? r.u64() : r.u32());
-  const block = (n: number): Raw => {
-    const b = r.bytes.subarray(r.pos, r.pos + n);
-    r.pos += n;
-    return { form, n: 0, block: b };
-  };
+const BLOCK_FORMS = new Set([0x03, 0x04, 0x09, 0x0a, 0x18]);
+
+/** A block attribute's size, set by readValue (so values need no object each: most are skipped). */
+let blockLength = 0;
+
+/**
+ * An attribute's value as a number: for blocks and inline strings, their offset in .debug_info
+ * (a block's size in blockLength); a form it cannot size throws.
+ */
+function readValue(r: DebugReader, form: number, u: Unit, implicit: number): number {
   switch (form) {
-    case 0x01: return { form, n: u.addrSize === 8 ? r.u64() : r.u32() }; // addr
-    case 0x03: return block(r.u16());
-    case 0x04: return block(r.u32());
-    case 0x05: return { form, n: r.u16() };
-    case 0x06: return { form, n: r.u32() };
-    case 0x07: return { form, n: r.u64() };
-    case 0x08: return { form, n: 0, s: r.cstr() };
-    case 0x09: case 0x18: return block(r.uleb()); // block, exprloc
-    case 0x0a: return block(r.u8());
-    case 0x0b: case 0x0c: case 0x11: case 0x25: case 0x29: return { form, n: r.u8() };
-    case 0x0d: return { form, n: r.sleb() };
-    case 0x0e: case 0x1f: case 0x10: case 0x17: case 0x1d: return { form, n: u.version <= 2 && form === 0x10 ? r.u32() : off() };
-    case 0x0f: case 0x15: case 0x1a: case 0x1b: case 0x22: case 0x23: return { form, n: r.uleb() };
-    case 0x12: case 0x26: case 0x2a: return { form, n: r.u16() };
-    case 0x13: case 0x28: case 0x2c: case 0x1c: return { form, n: r.u32() };
-    case 0x14: case 0x20: case 0x24: return { form, n: r.u64() };
-    case 0x27: case 0x2b: return { form, n: r.u16() | (r.u8() << 16) };
-    case 0x19: return { form, n: 1 }; // flag_present
-    case 0x1e: r.pos += 16; return { form, n: 0 };
-    case FORM_implicit_const: return { form, n: implicit };
-    case FORM_indirect: return readRaw(r, r.uleb(), u, implicit);
+    case 0x01: return u.addrSize === 8 ? r.u64() : r.u32(); // addr
+    case 0x03: blockLength = r.u16(); break;
+    case 0x04: blockLength = r.u32(); break;
+    case 0x09: case 0x18: blockLength = r.uleb(); break; // block, exprloc
+    case 0x0a: blockLength = r.u8(); break;
+    case 0x05: return r.u16();
+    case 0x06: return r.u32();
+    case 0x07: return r.u64();
+    case 0x08: { // string
+      const at = r.pos;
+      while (r.u8() !== 0);
+      return at;
+    }
+    case 0x0b: case 0x0c: case 0x11: case 0x25: case 0x29: return r.u8();
+    case 0x0d: return r.sleb();
+    case 0x10: return u.version <= 2 ? r.u32() : u.offsetSize === 8 ? r.u64() : r.u32(); // ref_addr
+    case 0x0e: case 0x1f: case 0x17: case 0x1d: return u.offsetSize === 8 ? r.u64() : r.u32();
+    case 0x0f: case 0x15: case 0x1a: case 0x1b: case 0x22: case 0x23: return r.uleb();
+    case 0x12: case 0x26: case 0x2a: return r.u16();
+    case 0x13: case 0x28: case 0x2c: case 0x1c: return r.u32();
+    case 0x14: case 0x20: case 0x24: return r.u64();
+    case 0x27: case 0x2b: return r.u16() | (r.u8() << 16);
+    case 0x19: return 1; // flag_present
+    case 0x1e: r.pos += 16; return 0;
+    case FORM_implicit_const: return implicit;
+    case FORM_indirect: return readValue(r, r.uleb(), u, implicit);
     default: throw new RangeError(`unsupported DWARF form 0x${form.toString(16)}`);
   }
+  const at = r.pos; // a block
+  r.pos += blockLength;
+  return at;
+}
+
+/** A kept attribute's bytes, if it is a block (exprloc). */
+function blockOf(raw: Raw | undefined, u: Unit): Uint8Array | undefined {
+  return raw && BLOCK_FORMS.has(raw.form) ? u.data.subarray(raw.n, raw.n + raw.len) : undefined;
 }
 
 /** The string an attribute names, or undefined. */
 function stringOf(raw: Raw | undefined, u: Unit, sections: DebugSections): string | undefined {
   if (!raw) return undefined;
-  if (raw.s !== undefined) return raw.s;
+  if (raw.form === 0x08) return new DebugReader(u.data, raw.n).cstr();
   const at = (name: string, offset: number) => {
     const sec = sections.get(name);
     return sec && offset < sec.length ? new DebugReader(sec, offset).cstr() : undefined;
@@ -156,7 +178,7 @@ function addressOf(raw: Raw | undefined, u: Unit, sections: DebugSections): numb
     const r = new DebugReader(sec, u.addrBase + raw.n * u.addrSize);
     return u.addrSize === 8 ? r.u64() : r.u32();
   }
-  return raw.block ? undefined : raw.n;
+  return BLOCK_FORMS.has(raw.form) ? undefined : raw.n;
 }
 
 /**
@@ -233,10 +255,15 @@ function locationListExprs(raw: Raw, u: Unit, sections: DebugSections): Uint8Arr
   }
 }
 
+const NO_CHILDREN: Die[] = [];
+
+/** The attribute `at` of a DIE. */
+const attr = (die: Die, at: number): Raw | undefined => die.attrs.find((a) => a.at === at);
+
 interface Die {
   tag: number;
   offset: number;
-  attrs: Map<number, Raw>;
+  attrs: Raw[];
   children: Die[];
 }
 
@@ -278,44 +305,54 @@ function readUnit(data: Uint8Array, start: number, abbrevData: Uint8Array, secti
   }
   if (version < 2 || version > 5) return end;
   const abbrevs = readAbbrevs(abbrevData, abbrevOffset);
-  const u: Unit = { version, offsetSize, addrSize, strOffsetsBase: 8, addrBase: 8, loclistsBase: 12 };
+  const u: Unit = { data, version, offsetSize, addrSize, strOffsetsBase: 8, addrBase: 8, loclistsBase: 12 };
   const byOffset = new Map<number, Die>();
 
-  // The tree of DIEs (a unit's are few enough to hold; kernels have one unit per C file).
-  const readDie = (): Die | undefined => {
+  // The tree of the DIEs this reader uses (a unit's are few enough to hold; kernels have one
+  // unit per C file). Others (types, members…) are skipped without allocating: most DIEs are
+  // those, and a kernel's .debug_info runs to tens of MB.
+  const readDie = (): Die | null | undefined => {
     const offset = r.pos - start;
     const code = r.uleb();
     if (code === 0) return undefined;
     const ab = abbrevs.get(code);
     if (!ab) throw new RangeError(`unknown abbreviation ${code}`);
-    const attrs = new Map<number, Raw>();
-    for (const [at, form, implicit] of ab.attrs) attrs.set(at, readRaw(r, form, u, implicit));
-    const die: Die = { tag: ab.tag, offset, attrs, children: [] };
-    byOffset.set(offset, die);
-    if (ab.children) for (let c = readDie(); c; c = readDie()) die.children.push(c);
+    const keep = KEEP_TAGS.has(ab.tag);
+    if (!keep && !ab.children) {
+      for (const [, form, implicit] of ab.attrs) readValue(r, form, u, implicit);
+      return null;
+    }
+    const attrs: Raw[] = [];
+    for (const [at, form, implicit] of ab.attrs) {
+      const n = readValue(r, form, u, implicit);
+      if (keep && KEEP_ATTRS.has(at)) attrs.push({ at, form, n, len: BLOCK_FORMS.has(form) ? blockLength : 0 });
+    }
+    const die: Die = { tag: ab.tag, offset, attrs, children: ab.children ? [] : NO_CHILDREN };
+    if (keep) byOffset.set(offset, die);
+    if (ab.children) for (let c = readDie(); c !== undefined; c = readDie()) if (c) die.children.push(c);
     return die;
   };
   const root = readDie();
   if (!root || root.tag !== TAG_compile_unit) return end;
-  u.strOffsetsBase = root.attrs.get(AT_str_offsets_base)?.n ?? u.strOffsetsBase;
-  u.addrBase = root.attrs.get(AT_addr_base)?.n ?? u.addrBase;
-  u.loclistsBase = root.attrs.get(AT_loclists_base)?.n ?? u.loclistsBase;
-  const stmt = root.attrs.get(AT_stmt_list);
-  const compDir = stringOf(root.attrs.get(AT_comp_dir), u, sections);
+  u.strOffsetsBase = attr(root, AT_str_offsets_base)?.n ?? u.strOffsetsBase;
+  u.addrBase = attr(root, AT_addr_base)?.n ?? u.addrBase;
+  u.loclistsBase = attr(root, AT_loclists_base)?.n ?? u.loclistsBase;
+  const stmt = attr(root, AT_stmt_list);
+  const compDir = stringOf(attr(root, AT_comp_dir), u, sections);
   if (stmt && compDir !== undefined) info.compDirs.set(stmt.n, compDir);
 
   // A DIE's name, through abstract_origin/specification (references within the unit).
   const nameOf = (die: Die, depth = 0): string | undefined => {
-    const own = stringOf(die.attrs.get(AT_name), u, sections);
+    const own = stringOf(attr(die, AT_name), u, sections);
     if (own !== undefined || depth > 4) return own;
-    const ref = die.attrs.get(AT_abstract_origin) ?? die.attrs.get(AT_specification);
+    const ref = attr(die, AT_abstract_origin) ?? attr(die, AT_specification);
     const target = ref && ref.form >= 0x11 && ref.form <= 0x15 ? byOffset.get(ref.n) : undefined;
     return target ? nameOf(target, depth + 1) : undefined;
   };
 
   const visitSubprogram = (sp: Die): void => {
-    const lowPc = addressOf(sp.attrs.get(AT_low_pc), u, sections);
-    const high = sp.attrs.get(AT_high_pc);
+    const lowPc = addressOf(attr(sp, AT_low_pc), u, sections);
+    const high = attr(sp, AT_high_pc);
     if (lowPc === undefined || !high) return;
     // high_pc is an address (DW_FORM_addr) or, as clang writes it, a length.
     const highPc = high.form === 0x01 ? high.n : lowPc + high.n;
@@ -323,27 +360,29 @@ function readUnit(data: Uint8Array, start: number, abbrevData: Uint8Array, secti
     const walk = (die: Die, topLevel: boolean): void => {
       for (const c of die.children) {
         if (c.tag === TAG_formal_parameter || c.tag === TAG_variable) {
-          const loc = c.attrs.get(AT_location);
+          const loc = attr(c, AT_location);
           if (!loc) continue;
           const name = nameOf(c) ?? '';
           try {
-            const whole = loc.block !== undefined;
-            const exprs = whole ? [loc.block!] : locationListExprs(loc, u, sections);
+            const block = blockOf(loc, u);
+            const whole = block !== undefined;
+            const exprs = block ? [block] : locationListExprs(loc, u, sections);
             for (const e of exprs) for (const local of localsInExpr(e, u.addrSize)) sub.vars.push({ name, local, whole, topLevel });
           } catch {
             sub.unknown = true;
           }
-        } else if (c.tag === TAG_lexical_block || c.tag === TAG_inlined_subroutine) {
-          walk(c, false);
         } else if (c.tag === TAG_subprogram) {
           visitSubprogram(c);
+        } else if (c.children.length) {
+          walk(c, false); // lexical blocks, inlined calls, and scopes of kinds C has not (never the function's own)
         }
       }
     };
     // The frame base's local (at -O0) holds no C variable: it is claimed so nothing is named after it.
-    const frameBase = sp.attrs.get(AT_frame_base);
+    const frameBase = attr(sp, AT_frame_base);
     try {
-      if (frameBase?.block) for (const local of localsInExpr(frameBase.block, u.addrSize)) sub.vars.push({ name: '', local, whole: true, topLevel: true });
+      const fb = blockOf(frameBase, u);
+      if (fb) for (const local of localsInExpr(fb, u.addrSize)) sub.vars.push({ name: '', local, whole: true, topLevel: true });
     } catch {
       sub.unknown = true;
     }

@@ -14,6 +14,8 @@ export interface LineRow {
 /** Rows sorted by address; `line` 0 marks code with no source (and the end of a sequence). */
 export type LineTable = LineRow[];
 
+const UTF8 = new TextDecoder();
+
 /** A little-endian cursor over a debug section (LEB128, C strings). */
 export class DebugReader {
   pos: number;
@@ -59,7 +61,7 @@ export class DebugReader {
   cstr(): string {
     const start = this.pos;
     while (this.u8() !== 0);
-    return new TextDecoder().decode(this.bytes.subarray(start, this.pos - 1));
+    return UTF8.decode(this.bytes.subarray(start, this.pos - 1));
   }
 }
 

@@ -209,7 +209,7 @@ async function compileTo(input: string, outDir: string, options: CompileToOption
   if (!fs.existsSync(marker) || fs.readFileSync(marker, 'utf8') === OUTPUT_PACKAGE_JSON) fs.writeFileSync(marker, OUTPUT_PACKAGE_JSON);
   const index = path.join(outDir, options.ts ? 'index.ts' : 'index.js');
   const size = fs.existsSync(index) ? fs.statSync(index).size : 0;
-  if (!options.split && size > SPLIT_HINT_BYTES) {
+  if (!options.split && !options.quiet && size > SPLIT_HINT_BYTES) {
     warn(`${path.basename(index)} is ${(size / 1e6).toFixed(0)} MB: --split 2000 puts 2000 functions in each of several files, which load faster and open in debuggers`);
   }
   if (progress) process.stderr.write(`\rw2js: ${module.funcs.length} functions → ${outDir} in ${Date.now() - started} ms\n`);

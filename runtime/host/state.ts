@@ -250,10 +250,12 @@ export class HostState {
 /**
  * The process-wide monotonic clock in ns: Node's hrtime (the same clock on every thread);
  * elsewhere performance.now() from the time origin, which workers share only approximately.
+ * Deno's process.hrtime counts from each thread's own start: timers armed on one kernel thread
+ * and checked on another fired out of order there, so Deno takes the time origin too.
  */
 function monotonicNs(): bigint {
   const p = (globalThis as { process?: { hrtime?: { bigint(): bigint } } }).process;
-  if (p?.hrtime) return p.hrtime.bigint();
+  if (p?.hrtime && !('Deno' in globalThis)) return p.hrtime.bigint();
   return BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6));
 }
 

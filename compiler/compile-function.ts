@@ -30,6 +30,8 @@ const TYPE_TEXT = (types: string[]): string => types.join(' ');
 
 /** How wasm byte offsets become source positions: C lines from DWARF, else the offsets themselves. */
 function sourcePositions(m: Module, file: string, options: FunctionOptions, debug: DebugSections, info: DebugInfo | undefined): (offset: number) => SourcePosition {
+  // Without a map nothing reads positions: no line table to read (MBs for a kernel).
+  if (!options.sourceMap) return () => undefined;
   const target = options.sourceMapTarget ?? 'auto';
   const table = target !== 'wasm' && debug.has('.debug_line') && m.codeAt !== undefined ? readLineTable(debug, info?.compDirs) : [];
   if (table.length === 0) return (offset) => wasmPosition(offset, file);

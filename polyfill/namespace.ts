@@ -26,6 +26,8 @@ export interface PolyfillBackend {
   validate(bytes: Uint8Array): void;
   /** Precompiled script text for `bytes`, if a cache has it. */
   lookup?(bytes: Uint8Array): string | undefined;
+  /** The same for the asynchronous functions (a page fetches it: polyfill/browser/cache.ts). */
+  lookupAsync?(bytes: Uint8Array): Promise<string | undefined>;
   /** Keep a freshly compiled script for next time. */
   store?(bytes: Uint8Array, script: string): void;
 }
@@ -53,8 +55,8 @@ export function createWebAssembly(backend: PolyfillBackend): Record<string | sym
   const instanceExports = new WeakMap<object, Record<string, unknown>>();
 
   /** Compile (or find) the code for `bytes` and evaluate it: the module's descriptor. */
-  function compileBytes(bytes: Uint8Array): ModuleDescriptor {
-    let script = backend.lookup?.(bytes);
+  function compileBytes(bytes: Uint8Array, found?: string): ModuleDescriptor {
+    let script = found ?? backend.lookup?.(bytes);
     if (script === undefined) {
       try {
         script = backend.compile(bytes);
@@ -117,10 +119,19 @@ export function createWebAssembly(backend: PolyfillBackend): Record<string | sym
     }
   }
 
+  /** A Module of `bytes` (a private copy), its code from the asynchronous cache when it has it. */
+  async function compileAsync(bytes: Uint8Array): Promise<Module> {
+    const found = await backend.lookupAsync?.(bytes);
+    if (found === undefined) return new Module(bytes);
+    const module = Object.create(Module.prototype) as Module;
+    internals.set(module, { desc: compileBytes(bytes, found), bytes });
+    return module;
+  }
+
   /** A BufferSource or a Module as instantiate's first argument. */
   async function instantiate(source: unknown, importObject?: object): Promise<unknown> {
     if (typeof source === 'object' && source !== null && internals.has(source)) return new Instance(source as Module, importObject);
-    const module = new Module(copyBytes(source, 'WebAssembly.instantiate()'));
+    const module = await compileAsync(copyBytes(source, 'WebAssembly.instantiate()'));
     return { module, instance: new Instance(module, importObject) };
   }
 
@@ -147,11 +158,11 @@ export function createWebAssembly(backend: PolyfillBackend): Record<string | sym
       }
     },
     async compile(bytes: BufferSource): Promise<Module> {
-      return new Module(copyBytes(bytes, 'WebAssembly.compile()'));
+      return compileAsync(copyBytes(bytes, 'WebAssembly.compile()'));
     },
     instantiate,
     async compileStreaming(source: unknown): Promise<Module> {
-      return new Module(await responseBytes(source, 'WebAssembly.compileStreaming()'));
+      return compileAsync(await responseBytes(source, 'WebAssembly.compileStreaming()'));
     },
     async instantiateStreaming(source: unknown, importObject?: object): Promise<unknown> {
       return instantiate(await responseBytes(source, 'WebAssembly.instantiateStreaming()'), importObject);

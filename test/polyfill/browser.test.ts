@@ -37,6 +37,9 @@ const pages: Record<string, string> = {
   '/forced.html': `<script>globalThis.W2JS_POLYFILL = 'force';</script><script src="/w2js-polyfill.js"></script><script type="module">${PAGE_SCRIPT}</script>`,
   '/plain.html': `<script src="/w2js-polyfill.js"></script><script type="module">${PAGE_SCRIPT}</script>`,
   '/bundled.html': '<script src="/bundled.js"></script>',
+  // Compiled ahead: the module's code comes from /cache/<sha-256>.js, which counts its loads.
+  '/cached.html': `<script>globalThis.W2JS_POLYFILL = 'force'; globalThis.W2JS_CACHE_URL = '/cache/';</script><script src="/w2js-polyfill.js"></script><script type="module">${PAGE_SCRIPT}
+    document.title += ' cached ' + (globalThis.loadsFromCache ?? 0);</script>`,
 };
 
 let server: http.Server;
@@ -61,6 +64,10 @@ beforeAll(async () => {
     '/bundled.js': ['text/javascript', fs.readFileSync(path.join(work, 'bundled.js'))],
     '/demo.wasm': ['application/wasm', demo],
   };
+  // What `w2js cache` writes, marked so the page can tell it ran (the file's value is still the factory).
+  const { precompile } = (await import(path.join(repo, 'dist/polyfill/precompile.js'))) as typeof import('../../polyfill/precompile.js');
+  const [cached] = await precompile([path.join(repo, 'test/fixtures/demo/demo.wasm')], path.join(work, 'cache'), { threads: 1 });
+  files[`/cache/${path.basename(cached!)}`] = ['text/javascript', `globalThis.loadsFromCache = (globalThis.loadsFromCache ?? 0) + 1,\n${fs.readFileSync(cached!, 'utf8')}`];
   for (const [p, html] of Object.entries(pages)) files[p] = ['text/html', `<!doctype html><title>loading</title>${html}`];
   files['/bundled.html']![1] = `<!doctype html><title>loading</title><script type="module" src="/bundled.js"></script>`;
   server = http.createServer((req, res) => {
@@ -107,6 +114,10 @@ describe.runIf(chromiumPath)('in Chromium', () => {
     // The same page on Chromium's own WebAssembly: the polyfill stays out of the way.
     expect(await titleOf('/plain.html')).toBe(`native: ${await expected()}`);
   }, 180_000);
+
+  test('compiled ahead: instantiateStreaming takes the module\'s code from W2JS_CACHE_URL by content hash', async () => {
+    expect(await titleOf('/cached.html')).toBe(`polyfill: ${await expected()} cached 1`);
+  }, 120_000);
 
   test('a compiled output bundled by esbuild for the browser', async () => {
     expect(await titleOf('/bundled.html')).toBe(`bundled: ${await expected()}`);

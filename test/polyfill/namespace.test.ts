@@ -1,0 +1,112 @@
+// The polyfill's `WebAssembly` against V8's own: the same calls of the JS API on both, the same
+// outcomes (values, which error class, instanceof, the shapes of descriptors).
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { WebAssembly as Polyfill } from '../../polyfill/index.js';
+import { wat } from '../helpers/wasm.js';
+import { repo } from '../kernel/helpers.js';
+
+type Namespace = typeof WebAssembly;
+const native = globalThis.WebAssembly;
+const poly = Polyfill as unknown as Namespace;
+
+const demo = new Uint8Array(fs.readFileSync(path.join(repo, 'test/fixtures/demo/demo.wasm')));
+const withImports = wat(`(module
+  (import "env" "f" (func $f (param i32) (result i32)))
+  (import "env" "g" (global i32))
+  (import "env" "m" (memory 1))
+  (import "env" "t" (table 2 funcref))
+  (func (export "call") (param i32) (result i32) (call $f (local.get 0)))
+  (global (export "glob") i32 (global.get 0)))`);
+/** A custom section "hello" with payload "abc" appended (wat has no syntax for one here). */
+const withCustom = new Uint8Array([...withImports, 0, 9, 5, ...new TextEncoder().encode('hello'), 97, 98, 99]);
+const truncated = demo.subarray(0, 20);
+
+/** What a call did, comparable across engines: its value (via `show`) or the error's class name. */
+async function outcome(ns: Namespace, run: (ns: Namespace) => unknown, show: (v: any) => unknown = (v) => v): Promise<unknown> {
+  try {
+    return { value: show(await run(ns)) };
+  } catch (e) {
+    const classes = ['CompileError', 'LinkError', 'RuntimeError'] as const;
+    const own = classes.find((c) => e instanceof ns[c]);
+    return { error: own ?? (e as Error).constructor.name };
+  }
+}
+
+async function same(run: (ns: Namespace) => unknown, show?: (v: any) => unknown): Promise<unknown> {
+  const expected = await outcome(native, run, show);
+  expect(await outcome(poly, run, show)).toEqual(expected);
+  return expected;
+}
+
+describe.runIf(native)('the polyfill behaves as V8\'s WebAssembly', () => {
+  test('validate', async () => {
+    expect(await same((W) => W.validate(demo))).toEqual({ value: true });
+    expect(await same((W) => W.validate(truncated))).toEqual({ value: false });
+    expect(await same((W) => W.validate('nope' as never))).toEqual({ error: 'TypeError' });
+  });
+
+  test('Module: construction, imports, exports, custom sections, errors', async () => {
+    expect(await same((W) => W.Module.exports(new W.Module(demo)))).toEqual({ value: expect.arrayContaining([{ name: 'checksum', kind: 'function' }, { name: 'memory', kind: 'memory' }]) });
+    expect(await same((W) => W.Module.imports(new W.Module(withImports)))).toEqual({ value: [
+      { module: 'env', name: 'f', kind: 'function' }, { module: 'env', name: 'g', kind: 'global' },
+      { module: 'env', name: 'm', kind: 'memory' }, { module: 'env', name: 't', kind: 'table' }] });
+    await same((W) => W.Module.exports(new W.Module(withImports)));
+    expect(await same((W) => W.Module.customSections(new W.Module(withCustom), 'hello'), (bufs: ArrayBuffer[]) => bufs.map((b) => [...new Uint8Array(b)]))).toEqual({ value: [[97, 98, 99]] });
+    await same((W) => W.Module.customSections(new W.Module(withCustom), 'absent'));
+    expect(await same((W) => new W.Module(truncated))).toEqual({ error: 'CompileError' });
+    expect(await same((W) => (W.Module as unknown as (b: Uint8Array) => unknown)(demo))).toEqual({ error: 'TypeError' });
+    expect(await same((W) => W.Module.exports({} as never))).toEqual({ error: 'TypeError' });
+    await same((W) => new W.Module(demo) instanceof W.Module);
+  });
+
+  test('Instance and instantiate: both overloads, imports, link errors', async () => {
+    const imports = (W: Namespace) => ({
+      env: { f: (x: number) => x * 3, g: 7, m: new W.Memory({ initial: 1 }), t: new W.Table({ initial: 2, element: 'anyfunc' }) },
+    });
+    expect(await same((W) => {
+      const i = new W.Instance(new W.Module(withImports), imports(W));
+      return [i instanceof W.Instance, (i.exports.call as (x: number) => number)(5), (i.exports.glob as WebAssembly.Global).value, i.exports.glob instanceof W.Global];
+    })).toEqual({ value: [true, 15, 7, true] });
+    await same(async (W) => {
+      const r = await W.instantiate(demo);
+      return [r.module instanceof W.Module, r.instance instanceof W.Instance, (r.instance.exports.checksum as (n: number) => number)(7)];
+    });
+    await same(async (W) => (await W.instantiate(new W.Module(demo))) instanceof W.Instance);
+    expect(await same((W) => new W.Instance(new W.Module(withImports), { env: { ...imports(W).env, m: 5 } }))).toEqual({ error: 'LinkError' });
+    expect(await same((W) => new W.Instance(new W.Module(withImports)))).toEqual({ error: 'TypeError' });
+    expect(await same((W) => W.instantiate(truncated))).toEqual({ error: 'CompileError' });
+    expect(await same((W) => W.instantiate(42 as never))).toEqual({ error: 'TypeError' });
+  });
+
+  test('Memory, Table, Global as WebAssembly has them', async () => {
+    await same((W) => {
+      const m = new W.Memory({ initial: 1, maximum: 3 });
+      const before = m.buffer;
+      const old = m.grow(1);
+      return [old, m.buffer.byteLength, before.byteLength, m.buffer === before];
+    });
+    await same((W) => new W.Global({ value: 'i64', mutable: true }, 5n).value);
+    expect(await same((W) => new W.Memory({ initial: 2, maximum: 1 }))).toEqual({ error: 'RangeError' });
+    await same((W) => new W.Table({ initial: 2, element: 'anyfunc' }).length);
+  });
+
+  test('streaming: the MIME type is checked, then the module compiles', async () => {
+    const response = (type: string) => new Response(demo, { headers: { 'content-type': type } });
+    await same(async (W) => {
+      const { instance } = await W.instantiateStreaming(response('application/wasm'));
+      return (instance.exports.checksum as (n: number) => number)(7);
+    });
+    expect(await same((W) => W.compileStreaming(response('text/plain')))).toEqual({ error: 'TypeError' });
+  });
+
+  test('the namespace\'s own shape', () => {
+    expect(Object.prototype.toString.call(poly)).toBe('[object WebAssembly]');
+    for (const key of ['validate', 'compile', 'instantiate', 'compileStreaming', 'instantiateStreaming', 'Module', 'Instance', 'Memory', 'Table', 'Global', 'CompileError', 'LinkError', 'RuntimeError']) {
+      expect(typeof (poly as unknown as Record<string, unknown>)[key], key).toBe('function');
+      expect(Object.keys(poly)).not.toContain(key); // not enumerable, as on WebAssembly
+    }
+  });
+});

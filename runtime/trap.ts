@@ -1,6 +1,6 @@
 // runtime/trap.ts: the error classes and trap messages that generated code and the runtime throw at run time.
 
-import { describeFrame, wasmFrames } from './wasm-stack.js';
+import { describeFrame, STACK_SHOWS_EVERY_FRAME, wasmFrames } from './wasm-stack.js';
 
 /** The error constructors we borrow from the host's `WebAssembly` namespace when it exists. */
 interface HostWasmErrors {
@@ -68,8 +68,12 @@ export function trap(message: string): never {
   throw new RuntimeError(message + trapSite());
 }
 
-/** ` in <function> (<file>:<line>)` for the innermost wasm frame of the caller's stack, or ''. */
+/**
+ * ` in <function> (<file>:<line>)` for the innermost wasm frame of the caller's stack, or ''
+ * (also where tail calls may have removed that frame: STACK_SHOWS_EVERY_FRAME).
+ */
 export function trapSite(stack?: string): string {
+  if (!STACK_SHOWS_EVERY_FRAME) return '';
   // A probe's stack, read before the error is made: engines fix an error's stack text with its
   // message when it is first read. Source maps apply when it is read (Node), so C lines come out.
   const frame = wasmFrames(stack ?? new Error().stack ?? '')[0];

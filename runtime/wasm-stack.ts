@@ -47,6 +47,19 @@ export function wasmFrames(stack: string): WasmFrame[] {
   return out;
 }
 
+function probeInner(): string {
+  return new Error().stack ?? '';
+}
+function probeTailCaller(): string {
+  return probeInner();
+}
+/**
+ * Whether stack traces show every frame. JavaScriptCore (Bun, Safari) makes proper tail calls in
+ * strict code: a function that returns a call's result leaves the stack, so the innermost frame
+ * of a trap in `return i32_load(…)` is its caller's, and naming it would be wrong.
+ */
+export const STACK_SHOWS_EVERY_FRAME: boolean = probeTailCaller().includes('probeTailCaller');
+
 const GENERATED = /\.(m?js|cjs|ts)$/;
 
 /**

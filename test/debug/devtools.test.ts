@@ -1,7 +1,7 @@
 // Debugging C over the DevTools protocol (issue 14), against Node's inspector: the drivers
 // (devtools-c.mjs, devtools-kernel.mjs) speak the protocol over the inspector's WebSocket as a
-// frontend does and report what they saw; here we check it. Chromium is not installed on this
-// machine, so only Node's inspector is tested.
+// frontend does and report what they saw; here we check it. The same in headless Chromium:
+// devtools-chromium.test.ts.
 
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';

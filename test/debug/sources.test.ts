@@ -166,6 +166,28 @@ describe('debug info that went missing', () => {
     expect(debugInfoWarnings(stripped, { sourceMap: false, kernel: true })).toEqual([expect.stringMatching(/no name section/)]);
   });
 
+  const clang = ['/usr/bin/clang-19'].find((p) => fs.existsSync(p));
+  it.runIf(clang)('a link without -O runs no wasm-opt from PATH, and keeps DWARF and names (clang-19, where installed)', () => {
+    // A wasm-opt on PATH that leaves a mark and strips everything but the code, as the real one
+    // strips DWARF and names when clang runs it without -g.
+    const dir = tmp();
+    const shim = path.join(dir, 'bin', 'wasm-opt');
+    fs.mkdirSync(path.dirname(shim));
+    fs.writeFileSync(shim, `#!/bin/sh\ntouch ${JSON.stringify(path.join(dir, 'ran'))}\n`, { mode: 0o755 });
+    const env = { ...process.env, PATH: `${path.dirname(shim)}:${process.env.PATH}` };
+    const cc = (...args: string[]) => spawnSync(clang!, ['--target=wasm32', '-nostdlib', ...args], { env, encoding: 'utf8' });
+    // One step at -O1: clang runs the wasm-opt it finds.
+    expect(cc('-O1', '-g', '-Wl,--no-entry', '-o', path.join(dir, 'one.wasm'), path.join(fixtures, 'lines.c')).status).toBe(0);
+    expect(fs.existsSync(path.join(dir, 'ran'))).toBe(true);
+    fs.rmSync(path.join(dir, 'ran'));
+    // Compiled and linked apart, as our build scripts do: no wasm-opt.
+    expect(cc('-O1', '-g', '-c', '-o', path.join(dir, 'lines.o'), path.join(fixtures, 'lines.c')).status).toBe(0);
+    expect(cc('-Wl,--no-entry', '-o', path.join(dir, 'two.wasm'), path.join(dir, 'lines.o')).status).toBe(0);
+    expect(fs.existsSync(path.join(dir, 'ran'))).toBe(false);
+    const names = readModule(fs.readFileSync(path.join(dir, 'two.wasm'))).customs.map((c) => c.name);
+    expect(names).toEqual(expect.arrayContaining(['.debug_info', '.debug_line', 'name']));
+  });
+
   it('kernel/build.sh and the fixtures link without -O, so no wasm-opt runs', () => {
     for (const script of ['kernel/build.sh', 'test/fixtures/dwarf/build.sh']) {
       const text = fs.readFileSync(script, 'utf8');

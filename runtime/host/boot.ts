@@ -221,7 +221,14 @@ async function startSpawner(data: SpawnerData): Promise<{ handle: WorkerHandle; 
     });
   });
   handle.onError((e) => failed(e));
-  await started;
+  // The spawner is unref'd, so nothing else may keep the event loop alive while we wait for it
+  // (Deno exits with code 0 under a pending promise no handle holds).
+  const keepAlive = setInterval(() => undefined, 1 << 30);
+  try {
+    await started;
+  } finally {
+    clearInterval(keepAlive);
+  }
   return { handle, stopped };
 }
 

@@ -58,10 +58,8 @@ export function dwarfLocalNames(m: Module, info: DebugInfo | undefined): Map<num
     }
     const f = starts[lo];
     if (!f || sub.lowPc < f.from || sub.lowPc >= f.to) continue; // discarded by the linker
-    const names = soleLocalNames(sub);
     // Two subprograms at one function (identical code folded): trust neither.
-    if (out.has(f.index)) out.set(f.index, new Map());
-    else if (names.size) out.set(f.index, names);
+    out.set(f.index, out.has(f.index) ? new Map() : soleLocalNames(sub));
   }
   return out;
 }

@@ -10,11 +10,19 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, test } from 'vitest';
 import { compile, type CompileOptions } from '../../compiler/index.js';
-import { stripTypes, typeCheck } from '../helpers/typescript.mjs';
+import { stripTypes } from '../helpers/typescript.mjs';
+import { runNode } from '../helpers/run-node.js';
 import { wat } from '../helpers/wasm.js';
 import { boot, BOOT_LOG, bootOptions, NR, repo, testKernel } from '../kernel/helpers.js';
 
 const runtimePath = path.join(repo, 'dist/runtime/index.js');
+
+/** tsc --strict over `files` in a child process (test/helpers/typescript.mjs): its diagnostics. */
+async function typeCheck(files: string[]): Promise<string[]> {
+  const r = await runNode([path.join(repo, 'test/helpers/typescript.mjs'), 'check', ...files]);
+  if (r.code !== 0) throw new Error(`type check failed to run: ${r.stderr.slice(-2000)}`);
+  return JSON.parse(r.stdout) as string[];
+}
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'w2js-ts-'));
 fs.writeFileSync(path.join(root, 'package.json'), '{"type":"module"}');
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -85,7 +93,7 @@ async function loadJs(name: string, bytes: Uint8Array) {
 const read = (file: string) => new Uint8Array(fs.readFileSync(path.join(repo, file)));
 
 describe('TypeScript output', () => {
-  test('tsc --strict accepts the test kernel, the bench programs and the fixtures, split or not, with source maps', () => {
+  test('tsc --strict accepts the test kernel, the bench programs and the fixtures, split or not, with source maps', async () => {
     const files = [
       ...write('kernel', read('kernel/test-kernel.wasm'), { ts: true }),
       ...write('kernel-split', read('kernel/test-kernel.wasm'), { ts: true, split: 40, sourceMap: true }),
@@ -95,19 +103,19 @@ describe('TypeScript output', () => {
       ...write('everything', everything, { ts: true }),
     ];
     expect(files.filter((f) => /funcs-\d+\.ts$/.test(f)).length).toBeGreaterThanOrEqual(3);
-    expect(typeCheck(files)).toEqual([]);
+    expect(await typeCheck(files)).toEqual([]);
     const map = JSON.parse(fs.readFileSync(path.join(root, 'kernel-split/funcs-0.ts.map'), 'utf8')) as { file: string; sources: string[] };
     expect(map.file).toBe('funcs-0.ts');
     expect(map.sources).toEqual(['kernel-split.wasm']);
   });
 
-  test('the types say what the code does: a misuse is a type error', () => {
+  test('the types say what the code does: a misuse is a type error', async () => {
     const [index] = write('misuse', read('test/fixtures/demo/demo.wasm'), { ts: true });
     const text = fs.readFileSync(index!, 'utf8');
     expect(text).toContain('function $checksum(inst: ModuleInstance, p0: number): number {');
     expect(text).toContain('export interface ModuleInstance extends Instance {');
     fs.appendFileSync(index!, 'export const misuse = (inst: ModuleInstance): string => $checksum(inst, 1);\n');
-    const errors = typeCheck([index!]);
+    const errors = await typeCheck([index!]);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/TS2322: Type 'number' is not assignable to type 'string'/);
   });

@@ -31,3 +31,9 @@ export function typeCheck(files, options = STRICT) {
 export function stripTypes(text) {
   return ts.transpileModule(text, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true } }).outputText;
 }
+
+// `node test/helpers/typescript.mjs check <file>...`: typeCheck in a process of its own (a test
+// blocked for tens of seconds in tsc stops answering vitest's RPC); prints the diagnostics as JSON.
+if (process.argv[2] === 'check' && import.meta.url === (await import('node:url')).pathToFileURL(process.argv[1]).href) {
+  console.log(JSON.stringify(typeCheck(process.argv.slice(3))));
+}

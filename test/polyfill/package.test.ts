@@ -3,7 +3,8 @@
 // script imports, and `node --jitless --import w2js/polyfill` runs a plain WebAssembly loader.
 // Also the install size (printed) and what the package carries (kernel/abi, no binaryen).
 
-import { execFileSync, spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,7 +15,10 @@ import { repo } from '../kernel/helpers.js';
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'w2js-project-'));
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
-const npm = (args: string[], cwd: string) => execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_fund: 'false', npm_config_audit: 'false', npm_config_update_notifier: 'false' } });
+// Asynchronous: a test blocked in a synchronous npm install stops answering vitest's RPC.
+const run = promisify(execFile);
+const npm = async (args: string[], cwd: string) =>
+  (await run('npm', args, { cwd, encoding: 'utf8', maxBuffer: 1 << 24, env: { ...process.env, npm_config_fund: 'false', npm_config_audit: 'false', npm_config_update_notifier: 'false' } })).stdout;
 
 /** Total bytes of the files under `dir`. */
 function du(dir: string): number {
@@ -28,12 +32,12 @@ function du(dir: string): number {
 }
 
 test('npm init -y, install the packed w2js, compile, import the output; the polyfill by --import', async () => {
-  const tarball = path.join(work, npm(['pack', '--silent', '--pack-destination', work], repo).trim().split('\n').at(-1)!);
+  const tarball = path.join(work, (await npm(['pack', '--silent', '--pack-destination', work], repo)).trim().split('\n').at(-1)!);
   const project = path.join(work, 'project');
   fs.mkdirSync(project);
-  npm(['init', '-y'], project);
+  await npm(['init', '-y'], project);
   expect(JSON.parse(fs.readFileSync(path.join(project, 'package.json'), 'utf8')).type ?? 'commonjs').toBe('commonjs');
-  npm(['install', '--prefer-offline', '--no-audit', '--no-fund', tarball], project);
+  await npm(['install', '--prefer-offline', '--no-audit', '--no-fund', tarball], project);
 
   const installed = path.join(project, 'node_modules');
   expect(fs.existsSync(path.join(installed, 'w2js/kernel/abi/wasmlinux_host.h'))).toBe(true);
@@ -41,7 +45,7 @@ test('npm init -y, install the packed w2js, compile, import the output; the poly
   console.log(`install size: w2js ${(du(path.join(installed, 'w2js')) / 1e6).toFixed(1)} MB, with its dependencies ${(du(installed) / 1e6).toFixed(1)} MB`);
 
   fs.copyFileSync(path.join(repo, 'test/fixtures/demo/demo.wasm'), path.join(project, 'demo.wasm'));
-  execFileSync(path.join(installed, '.bin/w2js'), ['compile', 'demo.wasm', '-o', 'out', '-q'], { cwd: project });
+  await run(path.join(installed, '.bin/w2js'), ['compile', 'demo.wasm', '-o', 'out', '-q'], { cwd: project });
   fs.writeFileSync(path.join(project, 'app.js'), `
     import('./out/index.js').then(async ({ instantiate }) => {
       const { instance } = await instantiate();

@@ -5,6 +5,7 @@
 import type { WorkerHandle } from '../threads/worker-adapter.js';
 import type { HostThread } from './host-thread.js';
 import type { KernelInstance } from './kernel-instance.js';
+import { KernelMemoryAccess } from './kernel-memory.js';
 import type { SharedLog } from './log.js';
 import {
   H_LIVE_WORKERS, H_THREADS_CREATED, H_TIMERS_FIRED, H_TLS_DESTRUCTORS, H_WORKERS_SPAWNED, HALT_FAULT, HALT_PANIC, HALT_REQUESTED, HostState,
@@ -97,7 +98,7 @@ const LINUX_REBOOT_CMD_RESTART = 0x01234567; // what LKL's lkl_sys_halt asks for
 const ARG_SLOTS = 16;
 
 /** The Kernel of runtime/boot.ts. */
-export class BootedKernel implements Kernel {
+export class BootedKernel extends KernelMemoryAccess implements Kernel {
   initResult = 0;
   timings = { prepareMs: 0, initMs: 0 };
   private readonly argPtr: number;
@@ -112,6 +113,7 @@ export class BootedKernel implements Kernel {
     private readonly instance: KernelInstance,
     private readonly spawner: { handle: WorkerHandle; stopped: Promise<SpawnerMessage> },
   ) {
+    super();
     this.argPtr = this.alloc(ARG_SLOTS * 4);
   }
 
@@ -194,69 +196,18 @@ export class BootedKernel implements Kernel {
     return new KernelError(`${what}: ${text}`, 'halted');
   }
 
-  // ---- linear memory ----
+  // ---- linear memory (kernel-memory.ts) ----
 
-  private view(ptr: number, length: number): Uint8Array {
-    const buffer = this.instance.memory.buffer;
-    if (!(ptr >= 0 && ptr + length <= buffer.byteLength)) throw new RangeError(`0x${ptr.toString(16)} (+${length}) is outside linear memory`);
-    return new Uint8Array(buffer, ptr, length);
+  protected memoryBuffer(): ArrayBufferLike {
+    return this.instance.memory.buffer;
   }
 
-  alloc(size: number): number {
-    const p = this.boot.pool.alloc(size);
-    if (!p) throw new RangeError(`alloc: no room for ${size} bytes in linear memory`);
-    return p;
+  protected hostPool() {
+    return this.boot.pool;
   }
 
-  free(ptr: number): void {
-    this.boot.pool.free(ptr);
-  }
-
-  readBytes(ptr: number, length: number): Uint8Array {
-    return this.view(ptr, length).slice();
-  }
-
-  writeBytes(ptr: number, bytes: Uint8Array): void {
-    this.view(ptr, bytes.length).set(bytes);
-  }
-
-  readString(ptr: number, max = 65536): string {
-    const buffer = this.instance.memory.buffer;
-    const bytes = this.view(ptr, Math.min(max, buffer.byteLength - ptr));
-    const end = bytes.indexOf(0);
-    return new TextDecoder().decode(bytes.slice(0, end < 0 ? bytes.length : end));
-  }
-
-  writeString(ptr: number, text: string): number {
-    const bytes = new TextEncoder().encode(text);
-    const v = this.view(ptr, bytes.length + 1);
-    v.set(bytes);
-    v[bytes.length] = 0;
-    return bytes.length;
-  }
-
-  allocString(text: string): number {
-    const p = this.alloc(new TextEncoder().encode(text).length + 1);
-    this.writeString(p, text);
-    return p;
-  }
-
-  readU32(ptr: number): number {
-    return this.word(ptr).getUint32(ptr, true);
-  }
-
-  writeU32(ptr: number, value: number): void {
-    this.word(ptr).setUint32(ptr, value >>> 0, true);
-  }
-
-  /** The boot thread's cached view, for a 4-byte access at `ptr` (no allocation). */
-  private word(ptr: number): DataView {
-    if (!(ptr >= 0)) throw new RangeError(`0x${ptr.toString(16)} (+4) is outside linear memory`);
-    try {
-      return this.boot.mem(ptr, 4);
-    } catch {
-      throw new RangeError(`0x${ptr.toString(16)} (+4) is outside linear memory`);
-    }
+  protected wordView(ptr: number): DataView {
+    return this.boot.mem(ptr, 4);
   }
 
   // ---- state ----

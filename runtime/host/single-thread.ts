@@ -14,6 +14,7 @@ import type { Instance } from '../instantiate.js';
 import { Deadlock, GreenScheduler } from './green-scheduler.js';
 import type { GreenThread, ThreadBody } from './green-thread.js';
 import { BootError, KernelError, type HaltReport, type Kernel, type KernelStats } from './kernel.js';
+import { KernelMemoryAccess } from './kernel-memory.js';
 import type { SharedLog } from './log.js';
 import type { MemoryLike } from './memory-pool.js';
 import {
@@ -148,7 +149,7 @@ function heapBaseOf(exports: Record<string, unknown>, inst: Instance | undefined
   return (inst.module.globalCells[i] ? (v as { v: number }).v : v) as number;
 }
 
-class GreenKernel implements SingleThreadKernel {
+class GreenKernel extends KernelMemoryAccess implements SingleThreadKernel {
   readonly engine = 'w2js' as const;
   initResult = 0;
   timings = { prepareMs: 0, initMs: 0 };
@@ -161,7 +162,9 @@ class GreenKernel implements SingleThreadKernel {
     private readonly scheduler: GreenScheduler,
     private readonly boot: GreenThread,
     private readonly sleepSync: ((ms: number) => void) | undefined,
-  ) {}
+  ) {
+    super();
+  }
 
   get exports(): Record<string, unknown> {
     return this.boot.instance.exports;
@@ -323,60 +326,19 @@ class GreenKernel implements SingleThreadKernel {
     return new KernelError(`${what}: ${text}`, reason === HALT_FAULT ? 'fault' : 'halted');
   }
 
-  // ---- linear memory ----
+  // ---- linear memory (kernel-memory.ts) ----
 
-  private view(ptr: number, length: number): Uint8Array {
-    const buffer = this.boot.host.instance.memory.buffer;
-    if (!(ptr >= 0 && ptr + length <= buffer.byteLength)) throw new RangeError(`0x${ptr.toString(16)} (+${length}) is outside linear memory`);
-    return new Uint8Array(buffer, ptr, length);
+  protected memoryBuffer(): ArrayBufferLike {
+    return this.boot.host.instance.memory.buffer;
   }
 
-  alloc(size: number): number {
-    const p = this.boot.host.pool.alloc(size);
-    if (!p) throw new RangeError(`alloc: no room for ${size} bytes in linear memory`);
-    return p;
+  protected hostPool() {
+    return this.boot.host.pool;
   }
 
-  free(ptr: number): void {
-    this.boot.host.pool.free(ptr);
-  }
-
-  readBytes(ptr: number, length: number): Uint8Array {
-    return this.view(ptr, length).slice();
-  }
-
-  writeBytes(ptr: number, bytes: Uint8Array): void {
-    this.view(ptr, bytes.length).set(bytes);
-  }
-
-  readString(ptr: number, max = 65536): string {
-    const bytes = this.view(ptr, Math.min(max, this.boot.host.instance.memory.buffer.byteLength - ptr));
-    const end = bytes.indexOf(0);
-    return new TextDecoder().decode(bytes.slice(0, end < 0 ? bytes.length : end));
-  }
-
-  writeString(ptr: number, text: string): number {
-    const bytes = new TextEncoder().encode(text);
-    const v = this.view(ptr, bytes.length + 1);
-    v.set(bytes);
-    v[bytes.length] = 0;
-    return bytes.length;
-  }
-
-  allocString(text: string): number {
-    const p = this.alloc(new TextEncoder().encode(text).length + 1);
-    this.writeString(p, text);
-    return p;
-  }
-
-  readU32(ptr: number): number {
+  protected wordView(ptr: number): DataView {
     this.view(ptr, 4);
-    return this.boot.host.mem(ptr, 4).getUint32(ptr, true);
-  }
-
-  writeU32(ptr: number, value: number): void {
-    this.view(ptr, 4);
-    this.boot.host.mem(ptr, 4).setUint32(ptr, value >>> 0, true);
+    return this.boot.host.mem(ptr, 4);
   }
 
   // ---- state ----

@@ -9,7 +9,6 @@ import { KernelMemoryAccess } from './kernel-memory.js';
 import type { SharedLog } from './log.js';
 import {
   H_LIVE_WORKERS, H_THREADS_CREATED, H_TIMERS_FIRED, H_TLS_DESTRUCTORS, H_WORKERS_SPAWNED, HALT_FAULT, HALT_PANIC, HALT_REQUESTED, HostState,
-  KIND_BOOT, T_KIND, T_STATE, THREAD_RUNNING, THREAD_STARTING,
 } from './state.js';
 import { KernelHalted, ThreadExit } from './unwind.js';
 import { haltText } from './wait.js';
@@ -216,23 +215,13 @@ export class BootedKernel extends KernelMemoryAccess implements Kernel {
     const i32 = this.state.i32;
     return {
       threadsCreated: Atomics.load(i32, H_THREADS_CREATED) - 1,
-      threadsRunning: this.runningThreads(),
+      threadsRunning: this.state.runningThreads(),
       workersAlive: Atomics.load(i32, H_LIVE_WORKERS),
       workersSpawned: Atomics.load(i32, H_WORKERS_SPAWNED),
       timersFired: Atomics.load(i32, H_TIMERS_FIRED),
       tlsDestructors: Atomics.load(i32, H_TLS_DESTRUCTORS),
       pool: this.boot.pool.stats(),
     };
-  }
-
-  private runningThreads(): number {
-    let n = 0;
-    for (let t = 1; t < this.state.limits.threads; t++) {
-      const at = this.state.thread(t);
-      const s = Atomics.load(this.state.i32, at + T_STATE);
-      if ((s === THREAD_RUNNING || s === THREAD_STARTING) && this.state.i32[at + T_KIND] !== KIND_BOOT) n++;
-    }
-    return n;
   }
 
   halt(): Promise<HaltReport> {
@@ -253,8 +242,8 @@ export class BootedKernel extends KernelMemoryAccess implements Kernel {
         failure = e;
       }
       // Threads the kernel ended themselves (timer threads after timer_free) finish within moments.
-      for (let waited = 0; waited < 500 && this.runningThreads() > 0 && this.state.halted === 0; waited += 5) await sleep(5);
-      threadsStopped = this.runningThreads();
+      for (let waited = 0; waited < 500 && this.state.runningThreads() > 0 && this.state.halted === 0; waited += 5) await sleep(5);
+      threadsStopped = this.state.runningThreads();
       this.state.halt(HALT_REQUESTED);
     }
     const stopped = await this.spawner.stopped;

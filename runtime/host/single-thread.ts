@@ -18,8 +18,7 @@ import { KernelMemoryAccess } from './kernel-memory.js';
 import type { SharedLog } from './log.js';
 import type { MemoryLike } from './memory-pool.js';
 import {
-  DEFAULT_LIMITS, H_THREADS_CREATED, H_TIMERS_FIRED, H_TLS_DESTRUCTORS, HALT_FAULT, HALT_PANIC, HALT_REQUESTED, HostState, KIND_BOOT, T_KIND, T_STATE,
-  THREAD_RUNNING, THREAD_STARTING, type HostLimits,
+  DEFAULT_LIMITS, H_THREADS_CREATED, H_TIMERS_FIRED, H_TLS_DESTRUCTORS, HALT_FAULT, HALT_PANIC, HALT_REQUESTED, HostState, KIND_BOOT, type HostLimits,
 } from './state.js';
 import { claimThread, markRunning } from './threads.js';
 import { KernelHalted, ThreadExit } from './unwind.js';
@@ -347,23 +346,13 @@ class GreenKernel extends KernelMemoryAccess implements SingleThreadKernel {
     const i32 = this.state.i32;
     return {
       threadsCreated: Atomics.load(i32, H_THREADS_CREATED) - 1,
-      threadsRunning: this.runningThreads(),
+      threadsRunning: this.state.runningThreads(),
       workersAlive: 0,
       workersSpawned: 0,
       timersFired: Atomics.load(i32, H_TIMERS_FIRED),
       tlsDestructors: Atomics.load(i32, H_TLS_DESTRUCTORS),
       pool: this.boot.host.pool.stats(),
     };
-  }
-
-  private runningThreads(): number {
-    let n = 0;
-    for (let t = 1; t < this.state.limits.threads; t++) {
-      const at = this.state.thread(t);
-      const s = Atomics.load(this.state.i32, at + T_STATE);
-      if ((s === THREAD_RUNNING || s === THREAD_STARTING) && this.state.i32[at + T_KIND] !== KIND_BOOT) n++;
-    }
-    return n;
   }
 
   halt(): Promise<HaltReport> {
@@ -391,7 +380,7 @@ class GreenKernel extends KernelMemoryAccess implements SingleThreadKernel {
         if (next > until) break;
         await sleep(next - performance.now());
       }
-      threadsStopped = this.runningThreads();
+      threadsStopped = this.state.runningThreads();
     }
     this.state.halt(HALT_REQUESTED);
     this.scheduler.threads.length = 0; // the rest never run again

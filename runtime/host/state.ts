@@ -206,6 +206,17 @@ export class HostState {
     return monotonicNs() + this.i64[H_EPOCH64]!;
   }
 
+  /** Kernel threads (not the boot thread) starting or running now. */
+  runningThreads(): number {
+    let n = 0;
+    for (let t = 1; t < this.limits.threads; t++) {
+      const at = this.thread(t);
+      const s = Atomics.load(this.i32, at + T_STATE);
+      if ((s === THREAD_RUNNING || s === THREAD_STARTING) && this.i32[at + T_KIND] !== KIND_BOOT) n++;
+    }
+    return n;
+  }
+
   get halted(): number {
     return Atomics.load(this.i32, H_HALTED);
   }

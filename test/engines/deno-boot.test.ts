@@ -12,6 +12,9 @@ import { findRuntime, runtimeCommand } from './runtimes.mjs';
 const cli = path.join(repo, 'dist/compiler/cli.js');
 const args = ['boot', path.join(repo, 'kernel/test-kernel.wasm'), '--exec', path.join(repo, 'kernel/demo.mjs')];
 
+/** The host's own worker counts depend on how far the prestarted workers got: not the kernel's output. */
+const kernelOutput = (out: string) => out.replace(/"workersAlive":\d+,"workersSpawned":\d+/, '"workersAlive":N,"workersSpawned":N');
+
 function run(argv: string[]): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(argv[0]!, argv.slice(1), { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -19,7 +22,7 @@ function run(argv: string[]): Promise<{ code: number | null; out: string }> {
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, out }));
+    child.on('close', (code) => resolve({ code, out: kernelOutput(out) }));
   });
 }
 

@@ -32,7 +32,7 @@ export interface CompileOptions {
   /** Split into `funcs-N.js` files of at most this many characters (default 64 MiB: engines cap string lengths). */
   maxFileBytes?: number;
   /** Also produce `index.script.js`, the code as one classic script (for hosts that use V8's code cache). */
-  script?: boolean;
+  script?: boolean | 'lazy';
   /** Also produce `index.d.ts`: the imports and exports typed as the JS API converts them. */
   typings?: boolean;
   /**

@@ -41,8 +41,8 @@ export interface OutputParts {
   split?: number;
   /** At most this many characters of functions per file (a single larger function gets its own). */
   maxFileBytes?: number;
-  /** Also write index.script.js (linkScript). */
-  script?: boolean;
+  /** Also write index.script.js (linkScript); `lazy`: with its functions compiled on first call. */
+  script?: boolean | 'lazy';
   /** TypeScript: write index.ts and funcs-N.ts (link/ts-output.ts). */
   ts?: boolean;
   /** How the maps name their sources (`--source-root`, `--sources-content`). */
@@ -204,6 +204,8 @@ const exportNames = (names: string[]): Stmt =>
  * parses nor compiles it again (ES modules have no code cache API on Node 20; bench/README.md,
  * "kernel boot"). Each function is a parenthesized expression, which V8 compiles eagerly, so
  * the cache holds them all; no indentation, a quarter less to copy into each worker.
+ * `lazy` (the polyfill's form, evaluated with no code cache) keeps plain declarations instead, which
+ * V8 only pre-parses until called: esbuild.wasm's 142 MB script loads in a fraction of the time.
  * index.script.json names the runtime specifier the factory wants.
  */
 function linkScript(parts: OutputParts, functions: LinkedFunction[], moduleDecl: string): string {
@@ -213,7 +215,7 @@ function linkScript(parts: OutputParts, functions: LinkedFunction[], moduleDecl:
     const code = unindent(f.printed.code);
     const at = code.search(/^function /m);
     if (at < 0) throw new Error(`internal error: no function declaration printed for ${f.name}`);
-    out.push(`${code.slice(0, at)}var ${f.name} = (${code.slice(at)});`);
+    out.push(parts.script === 'lazy' ? code : `${code.slice(0, at)}var ${f.name} = (${code.slice(at)});`);
   }
   out.push(unindent(moduleDecl), 'return { module, instantiate: (imports = {}) => instantiateModule(module, imports) };', '})', '');
   return out.join('\n');

@@ -67,7 +67,10 @@ beforeAll(async () => {
   // What `w2js cache` writes, marked so the page can tell it ran (the file's value is still the factory).
   const { precompile } = (await import(path.join(repo, 'dist/polyfill/precompile.js'))) as typeof import('../../polyfill/precompile.js');
   const [cached] = await precompile([path.join(repo, 'test/fixtures/demo/demo.wasm')], path.join(work, 'cache'), { threads: 1 });
-  files[`/cache/${path.basename(cached!)}`] = ['text/javascript', `globalThis.loadsFromCache = (globalThis.loadsFromCache ?? 0) + 1,\n${fs.readFileSync(cached!, 'utf8')}`];
+  // After its first line: the header that says which w2js wrote it (another version's is not used).
+  const text = fs.readFileSync(cached!, 'utf8');
+  const firstLine = text.indexOf('\n') + 1;
+  files[`/cache/${path.basename(cached!)}`] = ['text/javascript', `${text.slice(0, firstLine)}globalThis.loadsFromCache = (globalThis.loadsFromCache ?? 0) + 1,\n${text.slice(firstLine)}`];
   for (const [p, html] of Object.entries(pages)) files[p] = ['text/html', `<!doctype html><title>loading</title>${html}`];
   files['/bundled.html']![1] = `<!doctype html><title>loading</title><script type="module" src="/bundled.js"></script>`;
   server = http.createServer((req, res) => {

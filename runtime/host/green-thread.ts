@@ -13,7 +13,7 @@
 import { createThreadInstance, type ThreadInstance } from '../instance-thread.js';
 import type { FuncRef } from '../funcref.js';
 import type { HostThread } from './host-thread.js';
-import { LongJump } from './unwind.js';
+import { JmpTokens } from './unwind.js';
 
 /** What a suspended thread waits for: `ready()` turning true, or the `deadline` (performance.now() ms). */
 export interface Wait {
@@ -57,9 +57,8 @@ export class GreenThread {
   unwinding = false;
   /** Set while the stack is being rewound to the op that suspended. */
   rewinding = false;
-  private jmpTokens = 0;
-  /** Tokens of this thread's jmp_buf_set frames on the stack, innermost last. */
-  private readonly liveTokens: number[] = [];
+  /** Tokens of this thread's jmp_buf_set frames. */
+  private readonly jmpTokens = new JmpTokens();
   /** jmp_buf_set frames taken off by an unwind, innermost first: re-entered on rewind. */
   private readonly unwoundJmpFrames: { token: number; sp: number }[] = [];
   private readonly control: AsyncifyControl;
@@ -198,22 +197,11 @@ export class GreenThread {
       if (!frame) throw new Error('internal error: rewinding into a jmp_buf_set frame that was never unwound');
       ({ token, sp } = frame);
     } else {
-      do {
-        this.jmpTokens = (this.jmpTokens + 1) & 0xfffff || 1;
-        token = (((this.slot & 0x7ff) << 20) | this.jmpTokens) >>> 0;
-      } while (this.liveTokens.includes(token) || this.unwoundJmpFrames.some((f) => f.token === token));
+      token = this.jmpTokens.next(this.slot, (t) => this.unwoundJmpFrames.some((f) => f.token === t));
       this.host.mem(jmpbuf, 4).setUint32(jmpbuf, token, true);
       sp = this.instance.getStackPointer()!;
     }
-    this.liveTokens.push(token);
-    try {
-      this.call(func);
-    } catch (e) {
-      if (!(e instanceof LongJump) || e.token !== token) throw e;
-      this.instance.setStackPointer(sp);
-    } finally {
-      this.liveTokens.pop();
-    }
+    if (this.jmpTokens.run(token, () => this.call(func))) this.instance.setStackPointer(sp);
     if (this.unwinding) this.unwoundJmpFrames.push({ token, sp });
   }
 }

@@ -10,7 +10,7 @@ import type { Caller } from './sync.js';
 import { H_STACK_SIZE, H_TLS_DESTRUCTORS, HALT_FAULT, HostState, T_DETACHED, T_STACK_BASE, T_STACK_SIZE, T_TID } from './state.js';
 import { claimThread, dispatchThread, tlsDestructor } from './threads.js';
 import { timerAlloc } from './timers.js';
-import { KernelHalted, LongJump, ThreadExit } from './unwind.js';
+import { JmpTokens, KernelHalted, LongJump, ThreadExit } from './unwind.js';
 
 /** POSIX runs destructors at most this many rounds (PTHREAD_DESTRUCTOR_ITERATIONS is 4). */
 const DESTRUCTOR_ROUNDS = 4;
@@ -22,9 +22,8 @@ export class HostThread implements Caller {
   private memoryPool: MemoryPool | undefined;
   /** TLS values by key (this thread's own). */
   private tls: number[] = [];
-  private jmpTokens = 0;
-  /** Tokens of this thread's jmp_buf_set frames still on the stack, innermost last. */
-  private liveTokens: number[] = [];
+  /** Tokens of this thread's jmp_buf_set frames. */
+  private readonly jmpTokens = new JmpTokens();
   private kernel: KernelInstance | undefined;
   private view: DataView | undefined;
 
@@ -183,25 +182,10 @@ export class HostThread implements Caller {
    * dying thread's `sched_jb` into a local jmp_buf and longjmps to the copy.
    */
   jmpBufSet(jmpbuf: number, func: number): void {
-    // Unique among this thread's live frames (a longjmp only unwinds its own thread's stack,
-    // and the counter skips tokens still live after it wraps); the slot bits make a buffer set
-    // on another thread miss rather than land in the wrong frame.
-    let token: number;
-    do {
-      this.jmpTokens = (this.jmpTokens + 1) & 0xfffff || 1;
-      token = (((this.slot & 0x7ff) << 20) | this.jmpTokens) >>> 0;
-    } while (this.liveTokens.includes(token));
+    const token = this.jmpTokens.next(this.slot);
     this.mem(jmpbuf, 4).setUint32(jmpbuf, token, true);
     const sp = this.instance.getStackPointer();
-    this.liveTokens.push(token);
-    try {
-      this.call(func);
-    } catch (e) {
-      if (!(e instanceof LongJump) || e.token !== token) throw e;
-      this.instance.setStackPointer(sp);
-    } finally {
-      this.liveTokens.pop();
-    }
+    if (this.jmpTokens.run(token, () => this.call(func))) this.instance.setStackPointer(sp);
   }
 
   longjmp(jmpbuf: number, value: number): never {

@@ -5,7 +5,7 @@
 import type { WorkerHandle } from '../threads/worker-adapter.js';
 import type { HostThread } from './host-thread.js';
 import type { KernelInstance } from './kernel-instance.js';
-import { KernelMemoryAccess } from './kernel-memory.js';
+import { KernelBase } from './kernel-base.js';
 import type { SharedLog } from './log.js';
 import {
   H_LIVE_WORKERS, H_THREADS_CREATED, H_TIMERS_FIRED, H_TLS_DESTRUCTORS, H_WORKERS_SPAWNED, HALT_FAULT, HALT_PANIC, HALT_REQUESTED, HostState,
@@ -97,7 +97,7 @@ const LINUX_REBOOT_CMD_RESTART = 0x01234567; // what LKL's lkl_sys_halt asks for
 const ARG_SLOTS = 16;
 
 /** The Kernel of runtime/boot.ts. */
-export class BootedKernel extends KernelMemoryAccess implements Kernel {
+export class BootedKernel extends KernelBase implements Kernel {
   initResult = 0;
   timings = { prepareMs: 0, initMs: 0 };
   private readonly argPtr: number;
@@ -106,32 +106,18 @@ export class BootedKernel extends KernelMemoryAccess implements Kernel {
 
   constructor(
     readonly engine: 'w2js' | 'native',
-    private readonly state: HostState,
-    private readonly shared: SharedLog,
+    state: HostState,
+    protected override readonly shared: SharedLog,
     private readonly boot: HostThread,
     private readonly instance: KernelInstance,
     private readonly spawner: { handle: WorkerHandle; stopped: Promise<SpawnerMessage> },
   ) {
-    super();
+    super(state, shared);
     this.argPtr = this.alloc(ARG_SLOTS * 4);
   }
 
   get exports(): Record<string, unknown> {
     return this.instance.exports;
-  }
-
-  get log(): string {
-    return this.shared.text();
-  }
-
-  logLines(): string[] {
-    const lines = this.log.split('\n');
-    if (lines.at(-1) === '') lines.pop();
-    return lines;
-  }
-
-  get halted(): boolean {
-    return this.state.halted !== 0;
   }
 
   init(): void {
@@ -195,7 +181,7 @@ export class BootedKernel extends KernelMemoryAccess implements Kernel {
     return new KernelError(`${what}: ${text}`, 'halted');
   }
 
-  // ---- linear memory (kernel-memory.ts) ----
+  // ---- linear memory (kernel-base.ts) ----
 
   protected memoryBuffer(): ArrayBufferLike {
     return this.instance.memory.buffer;

@@ -14,7 +14,7 @@ import type { Instance } from '../instantiate.js';
 import { Deadlock, GreenScheduler } from './green-scheduler.js';
 import type { GreenThread, ThreadBody } from './green-thread.js';
 import { BootError, KernelError, type HaltReport, type Kernel, type KernelStats } from './kernel.js';
-import { KernelMemoryAccess } from './kernel-memory.js';
+import { KernelBase } from './kernel-base.js';
 import type { SharedLog } from './log.js';
 import type { MemoryLike } from './memory-pool.js';
 import {
@@ -148,7 +148,7 @@ function heapBaseOf(exports: Record<string, unknown>, inst: Instance | undefined
   return (inst.module.globalCells[i] ? (v as { v: number }).v : v) as number;
 }
 
-class GreenKernel extends KernelMemoryAccess implements SingleThreadKernel {
+class GreenKernel extends KernelBase implements SingleThreadKernel {
   readonly engine = 'w2js' as const;
   initResult = 0;
   timings = { prepareMs: 0, initMs: 0 };
@@ -156,31 +156,17 @@ class GreenKernel extends KernelMemoryAccess implements SingleThreadKernel {
   private stopping: Promise<HaltReport> | undefined;
 
   constructor(
-    private readonly state: HostState,
-    private readonly shared: GreenLog,
+    state: HostState,
+    protected override readonly shared: GreenLog,
     private readonly scheduler: GreenScheduler,
     private readonly boot: GreenThread,
     private readonly sleepSync: ((ms: number) => void) | undefined,
   ) {
-    super();
+    super(state, shared);
   }
 
   get exports(): Record<string, unknown> {
     return this.boot.instance.exports;
-  }
-
-  get log(): string {
-    return this.shared.text();
-  }
-
-  logLines(): string[] {
-    const lines = this.log.split('\n');
-    if (lines.at(-1) === '') lines.pop();
-    return lines;
-  }
-
-  get halted(): boolean {
-    return this.state.halted !== 0;
   }
 
   // ---- calls into the kernel: a body for the boot thread, run by the scheduler until it ends ----
@@ -325,7 +311,7 @@ class GreenKernel extends KernelMemoryAccess implements SingleThreadKernel {
     return new KernelError(`${what}: ${text}`, reason === HALT_FAULT ? 'fault' : 'halted');
   }
 
-  // ---- linear memory (kernel-memory.ts) ----
+  // ---- linear memory (kernel-base.ts) ----
 
   protected memoryBuffer(): ArrayBufferLike {
     return this.boot.host.instance.memory.buffer;

@@ -30,3 +30,37 @@ export class KernelHalted extends Error {
     this.name = 'KernelHalted';
   }
 }
+
+/**
+ * One thread's jmp_buf_set tokens. A token is unique among the thread's live frames (a longjmp
+ * only unwinds its own thread's stack, and the counter skips tokens still live after it wraps);
+ * the slot bits make a buffer set on another thread miss rather than land in the wrong frame.
+ */
+export class JmpTokens {
+  private counter = 0;
+  private readonly live: number[] = [];
+
+  /** A token for a new frame on thread `slot`, none of the live ones nor one `taken` holds. */
+  next(slot: number, taken?: (token: number) => boolean): number {
+    let token: number;
+    do {
+      this.counter = (this.counter + 1) & 0xfffff || 1;
+      token = (((slot & 0x7ff) << 20) | this.counter) >>> 0;
+    } while (this.live.includes(token) || taken?.(token));
+    return token;
+  }
+
+  /** Call `body` with `token` live; true when a longjmp to it unwound back here. */
+  run(token: number, body: () => void): boolean {
+    this.live.push(token);
+    try {
+      body();
+      return false;
+    } catch (e) {
+      if (!(e instanceof LongJump) || e.token !== token) throw e;
+      return true;
+    } finally {
+      this.live.pop();
+    }
+  }
+}

@@ -1,7 +1,9 @@
-// runtime/host/: what a host script reads and writes of the kernel's linear memory (strings,
-// bytes, words, allocations from the host pool), the same on both hosts: kernel threads on
-// workers (kernel.ts) and on one JS thread (single-thread.ts). Every access is bounds-checked
-// against the memory's current size and throws RangeError outside it.
+// runtime/host/: what the two kernel hosts (threads on workers: kernel.ts; one JS thread:
+// single-thread.ts) give a host script alike: the log, whether the kernel halted, and its linear
+// memory (strings, bytes, words, allocations from the host pool). Every memory access is
+// bounds-checked against the memory's current size and throws RangeError outside it.
+
+import type { HostState } from './state.js';
 
 /** The host pool linear memory for host scripts comes from (memory-pool.ts). */
 interface Pool {
@@ -9,7 +11,27 @@ interface Pool {
   free(ptr: number): void;
 }
 
-export abstract class KernelMemoryAccess {
+export abstract class KernelBase {
+  constructor(
+    protected readonly state: HostState,
+    /** The kernel log as the host keeps it. */
+    protected readonly shared: { text(): string },
+  ) {}
+
+  get log(): string {
+    return this.shared.text();
+  }
+
+  logLines(): string[] {
+    const lines = this.log.split('\n');
+    if (lines.at(-1) === '') lines.pop();
+    return lines;
+  }
+
+  get halted(): boolean {
+    return this.state.halted !== 0;
+  }
+
   /** The kernel memory's current buffer. */
   protected abstract memoryBuffer(): ArrayBufferLike;
   protected abstract hostPool(): Pool;

@@ -13,6 +13,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parseKernelArgs } from './lib/kernel-loops.mjs';
 import { BENCH, ROOT, median } from './lib/util.mjs';
 
 const RUNNERS = [
@@ -21,18 +22,7 @@ const RUNNERS = [
   { name: 'native-ready', engine: 'native', prestart: 24, awaitPrestart: true },
 ];
 
-function parse(argv) {
-  const o = { reps: 3, seconds: 1, kernels: [] };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--reps') o.reps = Number(argv[++i]);
-    else if (a === '--seconds') o.seconds = Number(argv[++i]);
-    else if (a === '--kernel') o.kernels.push(path.resolve(argv[++i]));
-    else throw new Error(`kernel-boot: unknown option ${a}`);
-  }
-  if (o.kernels.length === 0) o.kernels = ['kernel/large-kernel.wasm', 'kernel/test-kernel.wasm'].map((k) => path.join(ROOT, k));
-  return o;
-}
+const parse = (argv) => parseKernelArgs(argv, 'kernel-boot', ['kernel/large-kernel.wasm', 'kernel/test-kernel.wasm']);
 
 /** One boot in a fresh process. */
 function bootOnce(runner, wasm, cacheDir, seconds) {

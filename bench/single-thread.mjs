@@ -12,6 +12,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parseKernelArgs, syscallRates } from './lib/kernel-loops.mjs';
 import { BENCH, CACHE, ROOT, median } from './lib/util.mjs';
 
 const cli = path.join(ROOT, 'dist/compiler/cli.js');
@@ -19,20 +20,8 @@ const VARIANTS = [
   { name: 'threaded', flags: ['--script'], singleThread: false },
   { name: 'single', flags: ['--asyncify'], singleThread: true },
 ];
-const NR = { openat: 56, close: 57, read: 63, write: 64, pipe2: 59, getpid: 172 };
 
-function parse(argv) {
-  const o = { reps: 3, seconds: 1, kernels: [] };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--reps') o.reps = Number(argv[++i]);
-    else if (a === '--seconds') o.seconds = Number(argv[++i]);
-    else if (a === '--kernel') o.kernels.push(path.resolve(argv[++i]));
-    else throw new Error(`single-thread: unknown option ${a}`);
-  }
-  if (o.kernels.length === 0) o.kernels = ['kernel/test-kernel.wasm', 'kernel/large-kernel.wasm'].map((k) => path.join(ROOT, k));
-  return o;
-}
+const parse = (argv) => parseKernelArgs(argv, 'single-thread', ['kernel/test-kernel.wasm', 'kernel/large-kernel.wasm']);
 
 /** Compile `wasm` for `variant` into the bench cache (every time: the compiler may have changed); the directory. */
 async function compileVariant(wasm, variant) {
@@ -67,34 +56,7 @@ async function child([single, dir, seconds]) {
   const bootCpu = process.cpuUsage(cpu0);
   if (kernel.initResult !== 0) throw new Error(`init() returned ${kernel.initResult}`);
   const log = kernel.logLines();
-  const rate = (body) => {
-    for (let i = 0; i < 200; i++) body();
-    let n = 0;
-    const start = performance.now();
-    let now = start;
-    while (now - start < Number(seconds) * 1000) {
-      for (let i = 0; i < 100; i++) body();
-      n += 100;
-      now = performance.now();
-    }
-    return n / ((now - start) / 1000);
-  };
-  const fds = kernel.alloc(8);
-  if (kernel.syscall(NR.pipe2, [fds, 0]) !== 0) throw new Error('pipe2 failed');
-  const [r, w] = [kernel.readU32(fds), kernel.readU32(fds + 4)];
-  const buf = kernel.alloc(512);
-  const pipeRate = 3 * rate(() => {
-    kernel.syscall(NR.getpid);
-    if (kernel.syscall(NR.write, [w, buf, 64]) !== 64) throw new Error('write failed');
-    if (kernel.syscall(NR.read, [r, buf, 64]) !== 64) throw new Error('read failed');
-  });
-  const pathPtr = kernel.allocString('/proc/self/stat');
-  const fileRate = rate(() => {
-    const fd = kernel.syscall(NR.openat, [-100, pathPtr, 0, 0]);
-    if (fd < 0) throw new Error(`openat failed: ${fd}`);
-    kernel.syscall(NR.read, [fd, buf, 512]);
-    kernel.syscall(NR.close, [fd]);
-  });
+  const { pipeRate, fileRate } = syscallRates(kernel, seconds);
   await kernel.halt();
   let peakAsyncifyBytes;
   if (single === '1') peakAsyncifyBytes = (await import(path.join(ROOT, 'dist/runtime/host/green-thread.js'))).GreenThread.peakDataBytes;

@@ -31,8 +31,8 @@ export interface CompileOptions {
   split?: number;
   /** Split into `funcs-N.js` files of at most this many characters (default 64 MiB: engines cap string lengths). */
   maxFileBytes?: number;
-  /** Also produce `index.script.js`, the code as one classic script (for hosts that use V8's code cache). */
-  script?: boolean | 'lazy';
+  /** Also produce `index.script.js`, the code as one classic script (for hosts that use V8's code cache); `only`: nothing else (the polyfill). */
+  script?: boolean | 'only';
   /** Also produce `index.d.ts`: the imports and exports typed as the JS API converts them. */
   typings?: boolean;
   /**

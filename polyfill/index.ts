@@ -12,7 +12,7 @@ export { createWebAssembly, type PolyfillBackend } from './namespace.js';
 
 /** Compile `bytes` to the classic-script form the namespace evaluates. */
 export function compileScript(bytes: Uint8Array): string {
-  const { files } = compile(bytes, { filename: 'module.wasm', script: 'lazy', runtimeImport: 'w2js/runtime' });
+  const { files } = compile(bytes, { filename: 'module.wasm', script: 'only', runtimeImport: 'w2js/runtime' });
   return files.get('index.script.js')!;
 }
 

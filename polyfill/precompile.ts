@@ -11,7 +11,7 @@ export async function precompile(inputs: string[], dir: string, options: { threa
   const written: string[] = [];
   for (const input of inputs) {
     const bytes = new Uint8Array(fs.readFileSync(input));
-    const { files } = await compileParallel(bytes, { filename: 'module.wasm', script: 'lazy', runtimeImport: 'w2js/runtime', threads: options.threads });
+    const { files } = await compileParallel(bytes, { filename: 'module.wasm', script: 'only', runtimeImport: 'w2js/runtime', threads: options.threads });
     const file = cachePath(dir, bytes);
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(`${file}.tmp`, files.get('index.script.js')!);

@@ -41,8 +41,11 @@ export interface OutputParts {
   split?: number;
   /** At most this many characters of functions per file (a single larger function gets its own). */
   maxFileBytes?: number;
-  /** Also write index.script.js (linkScript); `lazy`: with its functions compiled on first call. */
-  script?: boolean | 'lazy';
+  /**
+   * Also write index.script.js (linkScript); `only`: nothing else, with its functions compiled on
+   * first call (the polyfill's form: it evaluates the script and never loads index.js).
+   */
+  script?: boolean | 'only';
   /** TypeScript: write index.ts and funcs-N.ts (link/ts-output.ts). */
   ts?: boolean;
   /** How the maps name their sources (`--source-root`, `--sources-content`). */
@@ -204,7 +207,7 @@ const exportNames = (names: string[]): Stmt =>
  * parses nor compiles it again (ES modules have no code cache API on Node 20; bench/README.md,
  * "kernel boot"). Each function is a parenthesized expression, which V8 compiles eagerly, so
  * the cache holds them all; no indentation, a quarter less to copy into each worker.
- * `lazy` (the polyfill's form, evaluated with no code cache) keeps plain declarations instead, which
+ * `only` (the polyfill's form, evaluated with no code cache) keeps plain declarations instead, which
  * V8 only pre-parses until called: esbuild.wasm's 142 MB script loads in a fraction of the time.
  * index.script.json names the runtime specifier the factory wants.
  */
@@ -215,7 +218,7 @@ function linkScript(parts: OutputParts, functions: LinkedFunction[], moduleDecl:
     const code = unindent(f.printed.code);
     const at = code.search(/^function /m);
     if (at < 0) throw new Error(`internal error: no function declaration printed for ${f.name}`);
-    out.push(parts.script === 'lazy' ? code : `${code.slice(0, at)}var ${f.name} = (${code.slice(at)});`);
+    out.push(parts.script === 'only' ? code : `${code.slice(0, at)}var ${f.name} = (${code.slice(at)});`);
   }
   out.push(unindent(moduleDecl), 'return { module, instantiate: (imports = {}) => instantiateModule(module, imports) };', '})', '');
   return out.join('\n');
@@ -278,6 +281,7 @@ export class Linker {
 
   add(f: LinkedFunction): void {
     if (this.parts.script) this.all.push(f);
+    if (this.parts.script === 'only') return;
     if (!this.pending) return this.addToChunk(f);
     this.pending.push(f);
     this.pendingBytes += f.printed.code.length + 1;
@@ -310,6 +314,7 @@ export class Linker {
   finish(descriptor: DescValue, ts?: TsDeclarations): void {
     const { parts, sink } = this;
     if (parts.ts && !ts) throw new Error('internal compiler error: TypeScript output without its declarations');
+    if (parts.script === 'only') return this.writeScript(this.moduleDecl(descriptor));
     const inline = this.pending !== undefined;
     for (const chunk of this.chunks) this.finishChunk(chunk);
 
@@ -338,16 +343,23 @@ export class Linker {
     const exported = { type: 'ExportNamedDeclaration', declaration: instantiate, specifiers: [] } as unknown as Stmt;
     leadingComment(exported, '* Link and instantiate: resolves to { module, instance } like WebAssembly.instantiate. ');
     // The descriptor is printed once (it holds every data segment and table entry), for index.js and the script.
-    const moduleDecl = printStatements([
-      { type: 'VariableDeclaration', kind: 'const', declarations: [{ type: 'VariableDeclarator', id: id('module'), init: descToAst(descriptor) }] } as t.VariableDeclaration,
-    ]);
+    const moduleDecl = this.moduleDecl(descriptor);
     if (ts) index.add(`${moduleDecl.replace(/^const module = /, 'const module: ModuleDescriptor = ')}\n${ts.instantiate}`);
     else index.add(`${moduleDecl}\n${printStatements([exported])}`);
     index.finish();
-    if (parts.script) {
-      sink.write('index.script.js', linkScript(parts, this.all, moduleDecl));
-      sink.write('index.script.json', `${JSON.stringify({ runtime: parts.runtimeImport })}\n`);
-    }
+    if (parts.script) this.writeScript(moduleDecl);
+  }
+
+  /** `const module = { … };`: the descriptor as JS. */
+  private moduleDecl(descriptor: DescValue): string {
+    return printStatements([
+      { type: 'VariableDeclaration', kind: 'const', declarations: [{ type: 'VariableDeclarator', id: id('module'), init: descToAst(descriptor) }] } as t.VariableDeclaration,
+    ]);
+  }
+
+  private writeScript(moduleDecl: string): void {
+    this.sink.write('index.script.js', linkScript(this.parts, this.all, moduleDecl));
+    this.sink.write('index.script.json', `${JSON.stringify({ runtime: this.parts.runtimeImport })}\n`);
   }
 
   /** A funcs file's last lines: what it imports (now that every function has its file) and exports. */

@@ -375,9 +375,10 @@ async function main(argv: string[]): Promise<number> {
       if (!args.positional.length || typeof out !== 'string') throw new UsageError('usage: w2js cache <in.wasm>... -o <dir>');
       const threads = args.flags.get('--threads');
       if (threads !== undefined && !(typeof threads === 'string' && /^[1-9][0-9]*$/.test(threads))) throw new UsageError('--threads takes a positive number');
-      for (const input of args.positional) readInput(input); // a missing input is E_INPUT before any work
-      const { precompile } = await import('../polyfill/precompile.js');
-      for (const file of await precompile(args.positional, out, { threads: typeof threads === 'string' ? Number(threads) : undefined })) console.log(file);
+      const { precompileBytes } = await import('../polyfill/precompile.js');
+      for (const input of args.positional) {
+        console.log(await precompileBytes(readInput(input), out, { filename: input, threads: typeof threads === 'string' ? Number(threads) : undefined }));
+      }
       return 0;
     }
     case 'run': {

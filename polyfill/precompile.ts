@@ -6,17 +6,19 @@ import fs from 'node:fs';
 import { compileParallel } from '../compiler/parallel.js';
 import { cachePath } from './disk-cache.js';
 
-/** Compile each .wasm into `dir`; returns the files written, in order. */
+/** Compile `bytes` into `dir`, named by their content hash; the file written. */
+export async function precompileBytes(bytes: Uint8Array, dir: string, options: { threads?: number; filename?: string } = {}): Promise<string> {
+  const { files } = await compileParallel(bytes, { filename: options.filename ?? 'module.wasm', script: 'only', runtimeImport: 'w2js/runtime', threads: options.threads });
+  const file = cachePath(dir, bytes);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(`${file}.tmp`, files.get('index.script.js')!);
+  fs.renameSync(`${file}.tmp`, file);
+  return file;
+}
+
+/** Compile each .wasm file into `dir`; returns the files written, in order. */
 export async function precompile(inputs: string[], dir: string, options: { threads?: number } = {}): Promise<string[]> {
   const written: string[] = [];
-  for (const input of inputs) {
-    const bytes = new Uint8Array(fs.readFileSync(input));
-    const { files } = await compileParallel(bytes, { filename: 'module.wasm', script: 'only', runtimeImport: 'w2js/runtime', threads: options.threads });
-    const file = cachePath(dir, bytes);
-    fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(`${file}.tmp`, files.get('index.script.js')!);
-    fs.renameSync(`${file}.tmp`, file);
-    written.push(file);
-  }
+  for (const input of inputs) written.push(await precompileBytes(new Uint8Array(fs.readFileSync(input)), dir, { ...options, filename: input }));
   return written;
 }

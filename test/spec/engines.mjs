@@ -150,7 +150,9 @@ function writeCacheDir(dir, files) {
 }
 
 /**
- * The cache folder of the w2js engine and the stamp its entries from the current build carry.
+ * The build the w2js engine uses (its compiler and runtime), its cache folder and the stamp its
+ * entries from that build carry. $W2JS_DIST points the harness at another build (the harness's
+ * own tests use a stand-in compiler).
  * TypeScript output lives in its own cache (test/.cache/spec/w2js-ts) and imports the runtime by
  * a relative path, which tsc resolves to the runtime's .d.ts files.
  */
@@ -161,7 +163,7 @@ export function w2jsCache({ ts = false } = {}) {
   const cacheName = ts ? 'w2js-ts' : 'w2js';
   // Every entry is two levels below the cache root, so one relative import serves them all.
   const key = ts ? `ts:${path.relative(path.join(cacheRoot, cacheName, 'x'), runtimePath)}` : pathToFileURL(runtimePath).href;
-  return { cacheName, dir: path.join(cacheRoot, cacheName), stamp: existsSync(compilerDir) ? hashCompiler(compilerDir, key) : null };
+  return { compilerDir, runtimePath, cacheName, dir: path.join(cacheRoot, cacheName), stamp: existsSync(compilerDir) ? hashCompiler(compilerDir, key) : null };
 }
 
 /**
@@ -171,13 +173,9 @@ export function w2jsCache({ ts = false } = {}) {
  * compiling run produced, whatever the compiler itself needs to run.
  */
 export async function createW2jsEngine({ noCompile = false, ts = false } = {}) {
-  // $W2JS_DIST points the harness at another build (the harness's own tests use a stand-in compiler).
-  const distDir = path.resolve(process.env.W2JS_DIST ?? path.join(repoRoot, 'dist'));
-  const runtimePath = path.join(distDir, 'runtime/index.js');
-  const compilerDir = path.join(distDir, 'compiler');
+  const { compilerDir, runtimePath, cacheName, stamp } = w2jsCache({ ts });
   const runtimeImport = pathToFileURL(runtimePath).href;
   const rt = await import(runtimeImport);
-  const { cacheName, stamp } = w2jsCache({ ts });
   const tsRuntimeImport = (dir) => path.relative(dir, runtimePath).split(path.sep).join('/');
   const { stripTypes } = ts ? await import('../helpers/typescript.mjs') : {};
   let compilerApi = null;

@@ -234,8 +234,7 @@ class Printer {
       // Else tsc narrows a variable to the case's value after a `case 0: break L;` (and a later
       // comparison the wasm makes anyway, `x === 12`, is an error), and rejects a case a
       // discriminant typed `0 | 1` cannot take (TS2678).
-      this.expr(s.discriminant, P.As + 1);
-      this.w(' as number');
+      this.asNumber(s.discriminant);
     } else {
       this.expr(s.discriminant, P.Sequence);
     }
@@ -307,8 +306,8 @@ class Printer {
           // either. Compared through a cast, a variable is never narrowed and the types always
           // overlap. Numbers only: references are compared with null alone.
           this.w('(');
-          this.expr(e.left as t.Expression, P.As + 1);
-          this.w(' as number)');
+          this.asNumber(e.left as t.Expression);
+          this.w(')');
         } else {
           this.expr(e.left as t.Expression, right ? own + 1 : own);
         }
@@ -406,6 +405,12 @@ class Printer {
     } else {
       this.expr(e, min);
     }
+  }
+
+  /** `e as number`: a number tsc must neither narrow nor hold to a literal type. */
+  private asNumber(e: t.Expression): void {
+    this.expr(e, P.As + 1);
+    this.w(' as number');
   }
 
   /** `o.p` or `o[i]`; an element read (`read`) in TypeScript gets `!`. */

@@ -53,19 +53,23 @@ function externType(m: Module, kind: ExternKind, index: number, mutable?: boolea
  * overloads when every import of it is a function, else a property of all the types at once.
  */
 function importMembers(properties: OptionalKind<PropertySignatureStructure>[], methods: OptionalKind<MethodSignatureStructure>[]): string[] {
-  const params = (f: OptionalKind<MethodSignatureStructure>) => (f.parameters ?? []).map((p) => `${p.name}: ${String(p.type)}`).join(', ');
-  const byName = new Map<string, { types: string[]; signatures: string[] }>();
-  const entry = (name: string) => byName.get(name) ?? byName.set(name, { types: [], signatures: [] }).get(name)!;
-  for (const p of properties) entry(p.name).types.push(String(p.type));
-  for (const f of methods) entry(f.name).signatures.push(`(${params(f)}): ${String(f.returnType)}`);
+  const byName = new Map<string, { types: Set<string>; signatures: Set<string> }>();
+  const entry = (name: string) => byName.get(name) ?? byName.set(name, { types: new Set(), signatures: new Set() }).get(name)!;
+  for (const p of properties) entry(p.name).types.add(String(p.type));
+  for (const f of methods) {
+    // `(p0: number): void` as a method's tail; `(p0: number) => void` as a function type.
+    const params = (f.parameters ?? []).map((p) => `${p.name}: ${String(p.type)}`).join(', ');
+    entry(f.name).signatures.add(`${params}\0${String(f.returnType)}`);
+  }
   const lines: string[] = [];
   for (const [name, { types, signatures }] of byName) {
-    const unique = <T>(list: T[]) => [...new Set(list)];
-    if (types.length === 0) {
-      for (const sig of unique(signatures)) lines.push(`${name}${sig};`);
+    const sigs = [...signatures].map((s) => s.split('\0') as [string, string]);
+    if (types.size === 0) {
+      for (const [params, result] of sigs) lines.push(`${name}(${params}): ${result};`);
     } else {
-      const all = unique([...types.map((t) => (types.length + signatures.length > 1 && t.includes('|') ? `(${t})` : t)), ...signatures.map((s) => `(${s.replace(/\): /, ') => ')})`)]);
-      lines.push(`${name}: ${all.join(' & ')};`);
+      const several = types.size + sigs.length > 1;
+      const parts = [...[...types].map((t) => (several && t.includes('|') ? `(${t})` : t)), ...sigs.map(([params, result]) => `((${params}) => ${result})`)];
+      lines.push(`${name}: ${parts.join(' & ')};`);
     }
   }
   return lines;

@@ -284,13 +284,7 @@ export function readDebugInfo(sections: DebugSections): DebugInfo {
 
 function readUnit(data: Uint8Array, start: number, abbrevData: Uint8Array, sections: DebugSections, info: DebugInfo): number {
   const r = new DebugReader(data, start);
-  let length = r.u32();
-  let offsetSize = 4;
-  if (length === 0xffffffff) {
-    length = r.u64();
-    offsetSize = 8;
-  }
-  const end = r.pos + length;
+  const { end, offsetSize } = r.unitLength();
   const version = r.u16();
   let abbrevOffset: number;
   let addrSize: number;

@@ -37,6 +37,13 @@ export class DebugReader {
     const hi = this.u32();
     return hi * 4294967296 + lo;
   }
+  /** A unit's initial length (DWARF 7.4): where the unit ends, and its offset size (4, or 8 in 64-bit DWARF). */
+  unitLength(): { end: number; offsetSize: 4 | 8 } {
+    const length = this.u32();
+    if (length !== 0xffffffff) return { end: this.pos + length, offsetSize: 4 };
+    const long = this.u64();
+    return { end: this.pos + long, offsetSize: 8 };
+  }
   uleb(): number {
     let result = 0;
     let mul = 1;
@@ -117,13 +124,7 @@ export function readLineTable(sections: DebugSections, compDirs?: Map<number, st
 }
 
 function readUnit(r: DebugReader, sections: DebugSections, rows: LineRow[], compDir: string): void {
-  let length = r.u32();
-  let offsetSize = 4;
-  if (length === 0xffffffff) {
-    length = r.u64();
-    offsetSize = 8;
-  }
-  const unitEnd = r.pos + length;
+  const { end: unitEnd, offsetSize } = r.unitLength();
   const version = r.u16();
   if (version < 2 || version > 5) {
     r.pos = unitEnd;

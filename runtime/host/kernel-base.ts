@@ -3,12 +3,14 @@
 // memory (strings, bytes, words, allocations from the host pool). Every memory access is
 // bounds-checked against the memory's current size and throws RangeError outside it.
 
-import type { HostState } from './state.js';
+import type { HaltReport, KernelStats } from './kernel.js';
+import { H_LIVE_WORKERS, H_THREADS_CREATED, H_TIMERS_FIRED, H_TLS_DESTRUCTORS, H_WORKERS_SPAWNED, type HostState } from './state.js';
 
 /** The host pool linear memory for host scripts comes from (memory-pool.ts). */
 interface Pool {
   alloc(size: number): number;
   free(ptr: number): void;
+  stats(): KernelStats['pool'];
 }
 
 export abstract class KernelBase {
@@ -31,6 +33,30 @@ export abstract class KernelBase {
   get halted(): boolean {
     return this.state.halted !== 0;
   }
+
+  /** The host's counters (no workers on one JS thread: those stay 0). */
+  stats(): KernelStats {
+    const i32 = this.state.i32;
+    return {
+      threadsCreated: Atomics.load(i32, H_THREADS_CREATED) - 1,
+      threadsRunning: this.state.runningThreads(),
+      workersAlive: Atomics.load(i32, H_LIVE_WORKERS),
+      workersSpawned: Atomics.load(i32, H_WORKERS_SPAWNED),
+      timersFired: Atomics.load(i32, H_TIMERS_FIRED),
+      tlsDestructors: Atomics.load(i32, H_TLS_DESTRUCTORS),
+      pool: this.hostPool().stats(),
+    };
+  }
+
+  private stopping: Promise<HaltReport> | undefined;
+
+  /** Stop the kernel once; every call answers with that one stop's report. */
+  halt(): Promise<HaltReport> {
+    this.stopping ??= this.stop();
+    return this.stopping;
+  }
+
+  protected abstract stop(): Promise<HaltReport>;
 
   /** The kernel memory's current buffer. */
   protected abstract memoryBuffer(): ArrayBufferLike;

@@ -8,7 +8,7 @@ import type { KernelInstance } from './kernel-instance.js';
 import { KernelBase } from './kernel-base.js';
 import type { SharedLog } from './log.js';
 import {
-  H_LIVE_WORKERS, H_THREADS_CREATED, H_TIMERS_FIRED, H_TLS_DESTRUCTORS, H_WORKERS_SPAWNED, HALT_FAULT, HALT_PANIC, HALT_REQUESTED, HostState,
+  H_LIVE_WORKERS, HALT_FAULT, HALT_PANIC, HALT_REQUESTED, HostState,
 } from './state.js';
 import { KernelHalted, ThreadExit } from './unwind.js';
 import { haltText } from './wait.js';
@@ -102,7 +102,6 @@ export class BootedKernel extends KernelBase implements Kernel {
   timings = { prepareMs: 0, initMs: 0 };
   private readonly argPtr: number;
   private syscallFn: ((...args: number[]) => unknown) | undefined;
-  private stopping: Promise<HaltReport> | undefined;
 
   constructor(
     readonly engine: 'w2js' | 'native',
@@ -197,25 +196,7 @@ export class BootedKernel extends KernelBase implements Kernel {
 
   // ---- state ----
 
-  stats(): KernelStats {
-    const i32 = this.state.i32;
-    return {
-      threadsCreated: Atomics.load(i32, H_THREADS_CREATED) - 1,
-      threadsRunning: this.state.runningThreads(),
-      workersAlive: Atomics.load(i32, H_LIVE_WORKERS),
-      workersSpawned: Atomics.load(i32, H_WORKERS_SPAWNED),
-      timersFired: Atomics.load(i32, H_TIMERS_FIRED),
-      tlsDestructors: Atomics.load(i32, H_TLS_DESTRUCTORS),
-      pool: this.boot.pool.stats(),
-    };
-  }
-
-  halt(): Promise<HaltReport> {
-    this.stopping ??= this.stop();
-    return this.stopping;
-  }
-
-  private async stop(): Promise<HaltReport> {
+  protected async stop(): Promise<HaltReport> {
     let result: number | undefined;
     let failure: unknown;
     let threadsStopped = 0;

@@ -13,12 +13,12 @@ import { INSTANTIATE_OPTIONS, getStackPointer, type InstantiateOptions } from '.
 import type { Instance } from '../instantiate.js';
 import { Deadlock, GreenScheduler } from './green-scheduler.js';
 import type { GreenThread, ThreadBody } from './green-thread.js';
-import { BootError, KernelError, type HaltReport, type Kernel, type KernelStats } from './kernel.js';
+import { BootError, KernelError, type HaltReport, type Kernel } from './kernel.js';
 import { KernelBase } from './kernel-base.js';
 import type { SharedLog } from './log.js';
 import type { MemoryLike } from './memory-pool.js';
 import {
-  DEFAULT_LIMITS, H_THREADS_CREATED, H_TIMERS_FIRED, H_TLS_DESTRUCTORS, HALT_FAULT, HALT_PANIC, HALT_REQUESTED, HostState, KIND_BOOT, type HostLimits,
+  DEFAULT_LIMITS, HALT_FAULT, HALT_PANIC, HALT_REQUESTED, HostState, KIND_BOOT, type HostLimits,
 } from './state.js';
 import { claimThread, markRunning } from './threads.js';
 import { KernelHalted, ThreadExit } from './unwind.js';
@@ -153,7 +153,6 @@ class GreenKernel extends KernelBase implements SingleThreadKernel {
   initResult = 0;
   timings = { prepareMs: 0, initMs: 0 };
   private argPtr = 0;
-  private stopping: Promise<HaltReport> | undefined;
 
   constructor(
     state: HostState,
@@ -328,25 +327,7 @@ class GreenKernel extends KernelBase implements SingleThreadKernel {
 
   // ---- state ----
 
-  stats(): KernelStats {
-    const i32 = this.state.i32;
-    return {
-      threadsCreated: Atomics.load(i32, H_THREADS_CREATED) - 1,
-      threadsRunning: this.state.runningThreads(),
-      workersAlive: 0,
-      workersSpawned: 0,
-      timersFired: Atomics.load(i32, H_TIMERS_FIRED),
-      tlsDestructors: Atomics.load(i32, H_TLS_DESTRUCTORS),
-      pool: this.boot.host.pool.stats(),
-    };
-  }
-
-  halt(): Promise<HaltReport> {
-    this.stopping ??= this.stop();
-    return this.stopping;
-  }
-
-  private async stop(): Promise<HaltReport> {
+  protected async stop(): Promise<HaltReport> {
     let result: number | undefined;
     let failure: unknown;
     let threadsStopped = 0;

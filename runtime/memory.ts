@@ -6,7 +6,13 @@
 //    a grow replaces the views and, as the JS API's memory.grow does, detaches the old buffer;
 //  - shared memory is one growable SharedArrayBuffer reserved up to the declared maximum; it
 //    never moves, so a grow by any thread is visible to all: a thread whose views predate the
-//    grow sees an out-of-bounds access first, refreshes its views and retries (slow path only).
+//    grow sees an out-of-bounds access first, refreshes its views and retries (slow path only);
+//  - a shared memory may instead be backed by a plain ArrayBuffer (`plain: true`, or wherever
+//    SharedArrayBuffer is missing: a page that is not cross-origin isolated). It serves one JS
+//    thread only (green threads, runtime/host/single-thread.ts): no worker can see it, and
+//    atomics work on it except a wait that would block. A grow copies it into a larger buffer
+//    (fixed-length views over a resizable ArrayBuffer measured ~3x slower than over a growable
+//    SharedArrayBuffer in V8 11) and calls `onMove`, so hosts drop views of the old one.
 
 import { RuntimeError, TRAP_MEMORY_OOB, trap } from './trap.js';
 import { HI, LO, NAN_BITS_KEPT, f32FromBits, f32ToBits, scratchF64, scratchI32, signedNan } from './numeric/bits.js';
@@ -19,6 +25,8 @@ export interface MemoryDescriptor {
   initial: number;
   maximum?: number;
   shared?: boolean;
+  /** A shared memory backed by a plain ArrayBuffer, for one JS thread (the default where SharedArrayBuffer is missing). */
+  plain?: boolean;
 }
 
 /** The host's WebAssembly.Memory, where `WebAssembly` exists (not under `node --jitless`). */
@@ -83,6 +91,10 @@ export class Memory {
   private engineMemory: HostWasmMemory | undefined;
   /** For the `resizable` backing: `raw` resizes in place. */
   private resizable = false;
+  /** A shared memory backed by a plain ArrayBuffer (one JS thread): `raw` is replaced at each grow. */
+  readonly plain: boolean = false;
+  /** Called after a plain-backed shared memory moved to a larger buffer (views of the old one are stale). */
+  onMove: (() => void) | undefined = undefined;
 
   constructor(descriptor: MemoryDescriptor | { buffer: SharedArrayBuffer; maximum: number }) {
     if ('buffer' in descriptor) {
@@ -98,7 +110,9 @@ export class Memory {
       this.shared = descriptor.shared === true;
       if (this.shared) {
         if (maximum === undefined) throw new TypeError('Memory: a shared memory needs a maximum');
-        this.raw = new (SharedArrayBuffer as unknown as new (n: number, o: object) => SharedArrayBuffer)(initial * PAGE_SIZE, { maxByteLength: maximum * PAGE_SIZE });
+        this.plain = descriptor.plain === true || typeof SharedArrayBuffer !== 'function';
+        if (this.plain) this.raw = new ArrayBuffer(initial * PAGE_SIZE);
+        else this.raw = new (SharedArrayBuffer as unknown as new (n: number, o: object) => SharedArrayBuffer)(initial * PAGE_SIZE, { maxByteLength: maximum * PAGE_SIZE });
       } else {
         this.raw = this.allocate(initial, Math.min(maximum ?? MAX_PAGES, MAX_PAGES));
       }
@@ -179,7 +193,17 @@ export class Memory {
     const limit = Math.min(this.maximum ?? MAX_PAGES, MAX_PAGES);
     if (delta > limit - old) return -1;
     const length = (old + delta) * PAGE_SIZE;
-    if (this.shared) {
+    if (this.plain) {
+      if (delta === 0) return old;
+      let next: ArrayBuffer;
+      try {
+        next = new ArrayBuffer(length);
+      } catch {
+        return -1;
+      }
+      new Uint8Array(next).set(this.u8);
+      this.raw = next; // the old buffer stays readable: a shared memory's buffer never detaches
+    } else if (this.shared) {
       if (delta === 0) return old;
       (this.raw as SharedArrayBuffer & { grow(n: number): void }).grow(length);
     } else if (this.engineMemory) {
@@ -211,6 +235,7 @@ export class Memory {
     }
     this.length = length;
     this.view();
+    if (this.plain) this.onMove?.();
     return old;
   }
 

@@ -73,6 +73,8 @@ export interface BootOptions {
   singleThread?: boolean;
   /** Single-thread only: bytes of each thread's asyncify buffer (default 64 KiB). */
   asyncifyDataSize?: number;
+  /** Single-thread only: linear memory and host state in plain ArrayBuffers (default: where SharedArrayBuffer is missing). */
+  plainBuffers?: boolean;
 }
 
 export const INFO_FILE = 'w2js-kernel.json';
@@ -91,8 +93,8 @@ export async function bootKernel(target: string, options: BootOptions = {}): Pro
   if (sourceMaps) enableSourceMaps();
   const { info, spec, memory } = await prepare(target, engine, options);
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
-  const state = HostState.create(limits, options.stackSize ?? 256 * 1024);
-  const log = SharedLog.create(options.logCapacity ?? 4 << 20);
+  const state = HostState.create(limits, options.stackSize ?? 256 * 1024, false);
+  const log = SharedLog.create(options.logCapacity ?? 4 << 20, false);
   const logFd = options.logFd ?? -1;
 
   const boot = new HostThread(state, new SharedLog(log.buffer, logFd));
@@ -103,7 +105,7 @@ export async function bootKernel(target: string, options: BootOptions = {}): Pro
   boot.attach(instance);
   boot.pool.init(instance.heapBase() ?? info.heapBaseValue ?? memory.buffer.byteLength);
 
-  const spawner = await startSpawner({ spec, state: state.buffer, log: log.buffer, logFd, sourceMaps, stackSizeMb: options.workerStackSizeMb, threadWorkerUrl: new URL('./thread-worker.js', import.meta.url).href });
+  const spawner = await startSpawner({ spec, state: state.shared, log: log.buffer as SharedArrayBuffer, logFd, sourceMaps, stackSizeMb: options.workerStackSizeMb, threadWorkerUrl: new URL('./thread-worker.js', import.meta.url).href });
   const kernel = new BootedKernel(engine, state, log, boot, instance, spawner);
   try {
     const ready = prestartWorkers(state, options.prestartWorkers ?? DEFAULT_PRESTART);

@@ -48,6 +48,8 @@ export class GreenScheduler {
   readonly threads: GreenThread[] = [];
   current: GreenThread | null = null;
   private nextIndex = 0;
+  /** The host side of every green thread not yet ended, whose cached memory views forgetViews() drops. */
+  private readonly hosts = new Set<HostThread>();
 
   constructor(
     readonly state: HostState,
@@ -68,6 +70,7 @@ export class GreenScheduler {
   makeThread(slot: number, stackTop: number, allocData: (size: number, host: HostThread) => number): GreenThread {
     const host = new HostThread(this.state, this.log);
     host.enter(slot);
+    this.hosts.add(host);
     const instance = threadInstance(this.root, stackTop);
     const kernel: KernelInstance = {
       exports: instance.exports,
@@ -185,6 +188,12 @@ export class GreenScheduler {
     g.host.pool.free(g.dataPtr);
     g.host.pool.free(base);
     markExited(this.state, g.slot, result);
+    this.hosts.delete(g.host);
+  }
+
+  /** The memory moved to a new buffer (a plain-backed memory grew): no host may write through an old view. */
+  forgetViews(): void {
+    for (const h of this.hosts) h.forgetView();
   }
 
   /** timer_alloc: a timer whose thread is a green thread; 0 if no room. */

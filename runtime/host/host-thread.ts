@@ -72,6 +72,11 @@ export class HostThread implements Caller {
     return v;
   }
 
+  /** Drop the cached view: the memory moved to a new buffer (a plain-backed memory grew, runtime/memory.ts). */
+  forgetView(): void {
+    this.view = undefined;
+  }
+
   bytes(addr: number, size: number): Uint8Array {
     const v = this.mem(addr, size);
     return new Uint8Array(v.buffer, addr, size);

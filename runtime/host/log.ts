@@ -11,13 +11,13 @@ export class SharedLog {
   private readonly i32: Int32Array;
   private readonly u8: Uint8Array;
 
-  /** A log with room for `capacity` bytes. */
-  static create(capacity: number): SharedLog {
-    return new SharedLog(new SharedArrayBuffer(HEADER + capacity));
+  /** A log with room for `capacity` bytes; `plain`: in a plain ArrayBuffer, for one JS thread. */
+  static create(capacity: number, plain = typeof SharedArrayBuffer !== 'function'): SharedLog {
+    return new SharedLog(plain ? new ArrayBuffer(HEADER + capacity) : new SharedArrayBuffer(HEADER + capacity));
   }
 
   constructor(
-    readonly buffer: SharedArrayBuffer,
+    readonly buffer: SharedArrayBuffer | ArrayBuffer,
     /** Where to copy each print as it happens (-1: nowhere). */
     private readonly fd = -1,
   ) {

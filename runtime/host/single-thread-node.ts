@@ -27,14 +27,16 @@ export async function bootSingleThread(target: string, options: BootOptions): Pr
   if (options.sourceMaps) enableSourceMaps();
   const mod = (await import(pathToFileURL(path.join(path.resolve(dir), 'index.js')).href)) as CompiledKernelModule;
   const logFd = options.logFd ?? -1;
-  const sleepCell = new Int32Array(new SharedArrayBuffer(4));
+  // Atomics.wait needs a SharedArrayBuffer: without one, syscall() cannot wait for a timer (syscallAsync() can).
+  const sleepCell = typeof SharedArrayBuffer === 'function' ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
   return bootSingleThreadKernel(mod, { memory: info.memory, heapBaseValue: info.heapBaseValue }, {
     stackSize: options.stackSize,
     asyncifyDataSize: options.asyncifyDataSize,
     logCapacity: options.logCapacity,
     limits: options.limits,
     onPrint: logFd >= 0 ? (bytes) => writeQuietly(logFd, bytes) : undefined,
-    sleepSync: (ms) => void Atomics.wait(sleepCell, 0, 0, ms),
+    plainBuffers: options.plainBuffers,
+    sleepSync: sleepCell ? (ms) => void Atomics.wait(sleepCell, 0, 0, ms) : undefined,
   });
 }
 

@@ -27,7 +27,7 @@ import { haltText } from './wait.js';
 /** A compiled kernel's index.js (compiled with --asyncify), as imported. */
 export interface CompiledKernelModule {
   instantiate(imports: object): Promise<{ instance: { exports: Record<string, unknown> } }>;
-  Memory: new (d: { initial: number; maximum: number; shared: boolean }) => MemoryLike;
+  Memory: new (d: { initial: number; maximum: number; shared: boolean; plain?: boolean }) => MemoryLike & { plain?: boolean; onMove?: () => void };
 }
 
 /** What the host needs to know of the kernel binary (runtime/host/wasm-info.ts's KernelWasmInfo has it). */
@@ -46,6 +46,11 @@ export interface SingleThreadOptions {
   limits?: Partial<HostLimits>;
   /** Called with each print of the kernel as it happens (live output). */
   onPrint?: (bytes: Uint8Array) => void;
+  /**
+   * Keep linear memory and the host state in plain ArrayBuffers (a page that is not cross-origin
+   * isolated has no SharedArrayBuffer). Default: only where SharedArrayBuffer is missing.
+   */
+  plainBuffers?: boolean;
   /** Block the JS thread for `ms` (Node: Atomics.wait): lets syscall() wait for a timer synchronously. */
   sleepSync?: (ms: number) => void;
 }
@@ -95,11 +100,13 @@ class GreenLog {
 export async function bootSingleThreadKernel(mod: CompiledKernelModule, shape: KernelShape, options: SingleThreadOptions = {}): Promise<SingleThreadKernel> {
   const t0 = performance.now();
   if (shape.memory.max === null) throw new BootError('the kernel\'s memory has no maximum');
-  const state = HostState.create({ ...DEFAULT_LIMITS, ...options.limits }, options.stackSize ?? 256 * 1024);
+  const plain = options.plainBuffers ?? typeof SharedArrayBuffer !== 'function';
+  const state = HostState.create({ ...DEFAULT_LIMITS, ...options.limits }, options.stackSize ?? 256 * 1024, plain);
   const log = new GreenLog(options.logCapacity ?? 4 << 20, options.onPrint);
   // Shared, as the module declares it: its atomic waits check for a shared memory (a green
-  // thread's never block: the kernel blocks through host ops).
-  const memory = new mod.Memory({ initial: shape.memory.min, maximum: shape.memory.max, shared: true });
+  // thread's never block: the kernel blocks through host ops). `plain`: backed by an ArrayBuffer.
+  const memory = new mod.Memory({ initial: shape.memory.min, maximum: shape.memory.max, shared: true, plain });
+  if (plain && memory.plain !== true) throw new BootError('the compiled kernel\'s runtime cannot back a shared memory by a plain ArrayBuffer (compiled by an older w2js?)');
   let scheduler: GreenScheduler | undefined;
   const nccc = (input: number, output: number): void => scheduler!.nccc(input, output);
   const found: { inst?: Instance } = {};
@@ -116,6 +123,7 @@ export async function bootSingleThreadKernel(mod: CompiledKernelModule, shape: K
   const root = found.inst;
   if (!root) throw new BootError('the compiled kernel did not report its instance (compiled by an older w2js?)');
   scheduler = new GreenScheduler(state, log as unknown as SharedLog, root, memory, table, { asyncifyDataSize: options.asyncifyDataSize ?? 64 * 1024 });
+  if (plain) memory.onMove = () => scheduler!.forgetViews();
 
   const slot = claimThread(state, KIND_BOOT, 0, 0, { base: 0, size: 0 });
   markRunning(state, slot, -1);

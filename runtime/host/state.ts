@@ -1,7 +1,9 @@
 // runtime/host/: the host's shared state. Everything the host ops share between threads lives
 // in one SharedArrayBuffer of 32-bit words (the "host heap"), apart from the kernel's linear
 // memory: handles index its tables, blocking waits are Atomics.wait on its words. Each thread
-// (worker) wraps the same buffer in a HostState. kernel/README.md draws the layout.
+// (worker) wraps the same buffer in a HostState. kernel/README.md draws the layout. On one JS
+// thread (single-thread.ts) it may be a plain ArrayBuffer: Atomics work on it, only waits
+// cannot block (the green threads never do).
 
 /** Table sizes, fixed at boot. */
 export interface HostLimits {
@@ -131,10 +133,14 @@ export class HostState {
   private readonly blockBase: number;
   private readonly faultByte: number;
 
-  /** A fresh state for `limits` (on the boot thread). */
-  static create(limits: HostLimits, stackSize: number): HostState {
+  /**
+   * A fresh state for `limits` (on the boot thread); `plain`: in a plain ArrayBuffer, for one JS
+   * thread (the default where SharedArrayBuffer is missing).
+   */
+  static create(limits: HostLimits, stackSize: number, plain = typeof SharedArrayBuffer !== 'function'): HostState {
     const words = layout(limits).end;
-    const sab = new SharedArrayBuffer(words * 4 + FAULT_BYTES);
+    const bytes = words * 4 + FAULT_BYTES;
+    const sab = plain ? new ArrayBuffer(bytes) : new SharedArrayBuffer(bytes);
     const i32 = new Int32Array(sab);
     i32[H_MAGIC] = MAGIC;
     i32[H_LIMITS] = limits.threads;
@@ -153,7 +159,7 @@ export class HostState {
   }
 
   /** The state behind `buffer` (made by create on another thread). */
-  constructor(readonly buffer: SharedArrayBuffer) {
+  constructor(readonly buffer: SharedArrayBuffer | ArrayBuffer) {
     this.i32 = new Int32Array(buffer);
     this.i64 = new BigInt64Array(buffer, 0, Math.floor(buffer.byteLength / 8));
     this.u8 = new Uint8Array(buffer);
@@ -175,6 +181,12 @@ export class HostState {
     this.workerBase = at.workers;
     this.blockBase = at.blocks;
     this.faultByte = at.end * 4;
+  }
+
+  /** The buffer, to hand to workers: a SharedArrayBuffer (a plain state serves one thread only). */
+  get shared(): SharedArrayBuffer {
+    if (typeof SharedArrayBuffer !== 'function' || !(this.buffer instanceof SharedArrayBuffer)) throw new Error('host state: a plain ArrayBuffer state cannot be shared with workers');
+    return this.buffer;
   }
 
   /** Word index of sync object `h`'s record. */

@@ -11,7 +11,8 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { BootOptions, Kernel } from '../../runtime/host/boot.js';
 import type { SingleThreadKernel } from '../../runtime/host/single-thread.js';
-import { boot, BOOT_LOG, bootOptions, exportMemoryKernel, kstats, NR, repo, testKernel, THREADS_AFTER_BOOT } from './helpers.js';
+import { transcript } from '../../web/transcript.mjs';
+import { boot, BOOT_LOG, bootOptions, exportMemoryKernel, NR, repo, testKernel, THREADS_AFTER_BOOT } from './helpers.js';
 
 const cli = path.join(repo, 'dist/compiler/cli.js');
 const runtimeUrl = pathToFileURL(path.join(repo, 'dist/runtime/index.js')).href;
@@ -30,68 +31,12 @@ async function bootSingleThread(extra: BootOptions = {}): Promise<SingleThreadKe
   return (await bootKernel(testKernel, singleThreadOptions(extra))) as SingleThreadKernel;
 }
 
-/** Syscalls whose results do not depend on timing, in order, as text: the same on every host. */
-function transcript(kernel: Kernel): string[] {
-  const out: string[] = [];
-  const say = (what: string, v: unknown): void => void out.push(`${what} = ${String(v)}`);
-  say('getpid', kernel.syscall(NR.getpid));
-  say('getppid', kernel.syscall(NR.getppid));
-  say('gettid', kernel.syscall(NR.gettid));
-  const uts = kernel.alloc(6 * 65);
-  say('uname', kernel.syscall(NR.uname, [uts]));
-  say('uname fields', [0, 1, 2, 3, 4, 5].map((i) => kernel.readString(uts + 65 * i, 65)).join(' | '));
-  kernel.free(uts);
-  say('unknown syscall', kernel.syscall(999));
-  say('getpid with an argument', kernel.syscall(NR.getpid, [1]));
-  say('close(42)', kernel.syscall(NR.close, [42]));
-
-  const fds = kernel.alloc(16);
-  const buf = kernel.alloc(512);
-  say('pipe2', kernel.syscall(NR.pipe2, [fds, 0]));
-  say('pipe2 again', kernel.syscall(NR.pipe2, [fds + 8, 0]));
-  const [inR, inW, outR, outW] = [0, 4, 8, 12].map((o) => kernel.readU32(fds + o));
-  say('fds', [inR, inW, outR, outW].join(','));
-  say('pipe_echo', kernel.syscall(NR.pipe_echo, [inR, outW])); // a kernel thread: in → upper case → out
-  for (const word of ['ping', 'hello from the host', 'w2js']) {
-    kernel.writeString(buf, word);
-    say(`write ${word}`, kernel.syscall(NR.write, [inW, buf, word.length]));
-    let got = '';
-    while (got.length < word.length) {
-      const n = kernel.syscall(NR.read, [outR, buf, 256]);
-      if (n <= 0) {
-        say('read failed', n);
-        break;
-      }
-      got += kernel.readString(buf, n);
-    }
-    say('echoed', got);
-  }
-  say('close in', kernel.syscall(NR.close, [inW]));
-  say('read at end of file', kernel.syscall(NR.read, [outR, buf, 256]));
-  say('close out', kernel.syscall(NR.close, [outR]));
-
-  for (const file of ['/proc/version', '/proc/meminfo', '/proc/nope']) {
-    const p = kernel.allocString(file);
-    const fd = kernel.syscall(NR.openat, [-100, p, 0, 0]);
-    kernel.free(p);
-    say(`open ${file}`, fd);
-    if (fd < 0) continue;
-    const n = kernel.syscall(NR.read, [fd, buf, 100]);
-    say(`read ${file}`, kernel.readString(buf, n).split('\n')[0]);
-    say(`close ${file}`, kernel.syscall(NR.close, [fd]));
-  }
-  const msg = kernel.allocString('hello from the host\n');
-  say('write(1)', kernel.syscall(NR.write, [1, msg, 20]));
-  say('last log line', kernel.logLines().at(-1));
-  [fds, buf, msg].forEach((p) => kernel.free(p));
-  const k = kstats(kernel);
-  say('kstat', JSON.stringify({ tlsDestructors: k.tlsDestructors, longjmps: k.longjmps, firedAll: k.timersFired === k.timersArmed }));
-  return out;
-}
-
 describe('the test kernel on one JS thread', () => {
   let single: SingleThreadKernel;
   let threaded: Kernel;
+  let threadedLines: string[] | undefined;
+  /** The threaded boot's transcript, run once (a second run would count more syscalls). */
+  const threadedTranscript = (): string[] => (threadedLines ??= transcript(threaded));
 
   beforeAll(async () => {
     single = await bootSingleThread();
@@ -111,9 +56,21 @@ describe('the test kernel on one JS thread', () => {
 
   test('the same syscall results as the threaded boot', () => {
     const mine = transcript(single);
-    expect(mine).toEqual(transcript(threaded));
+    expect(mine).toEqual(threadedTranscript());
     expect(mine).toContain('echoed = HELLO FROM THE HOST');
   });
+
+  // A page that is not cross-origin isolated has no SharedArrayBuffer: there the memory and the
+  // host state are plain ArrayBuffers. A child process with the global deleted boots that way.
+  test('without SharedArrayBuffer (deleted from globalThis): the same log and syscall results', () => {
+    const out = execFileSync(process.execPath, ['--import', path.join(repo, 'test/kernel/delete-shared-array-buffer.mjs'), path.join(repo, 'test/kernel/no-shared-buffer.mjs'), JSON.stringify(singleThreadOptions({ compileTo: undefined }))], { encoding: 'utf8', timeout: 60_000 });
+    const result = JSON.parse(out) as { sharedArrayBuffer: string; plain: boolean; log: string[]; transcript: string[]; grew: boolean };
+    expect(result.sharedArrayBuffer).toBe('undefined');
+    expect(result.plain).toBe(true);
+    expect(result.log).toEqual(BOOT_LOG);
+    expect(result.grew).toBe(true);
+    expect(result.transcript).toEqual(threadedTranscript());
+  }, 60_000);
 
   test('no workers; the host counted the same threads, timers and destructors', () => {
     const s = single.stats();

@@ -1,27 +1,23 @@
 // runtime/host/: booting a kernel of the WasmLinux host ABI (kernel/README.md) on either engine:
 // the w2js-compiled kernel or Node's own WebAssembly, with the same host ops (runtime/host/).
-// bootKernel prepares the instance, the host state and the spawner worker, calls the kernel's
-// init() on this thread and hands back a Kernel: syscalls, buffers in linear memory, the log,
-// and halt(). Calls into the kernel block this thread (Atomics.wait), which Node allows.
+// bootKernel prepares the kernel from a file (compiled into a cache, or native) and hands it to
+// bootThreads (boot-threads.ts: host state, spawner worker, init() on this thread), which gives
+// back a Kernel: syscalls, buffers in linear memory, the log, and halt(). Calls into the kernel
+// block this thread (Atomics.wait), which Node allows.
 
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { defaultWorkerAdapter, type WorkerHandle } from '../threads/worker-adapter.js';
-import { createNccc } from './host-ops.js';
-import { HostThread } from './host-thread.js';
-import { instantiateKernel, registerCompiledKernel, type CompiledModule, type KernelSpec } from './kernel-instance.js';
+import { bootThreads } from './boot-threads.js';
+import { registerCompiledKernel, type CompiledModule, type KernelSpec } from './kernel-instance.js';
 import { hasKernelScript, prepareKernelScript, type KernelScript } from './kernel-script.js';
-import { BootedKernel, BootError, type Kernel } from './kernel.js';
-import { SharedLog } from './log.js';
+import { BootError, type Kernel } from './kernel.js';
 import type { MemoryLike } from './memory-pool.js';
 import { nativeWasm } from './native-wasm.js';
-import { DEFAULT_LIMITS, HostState, KIND_BOOT, type HostLimits } from './state.js';
-import { claimThread, markRunning, prestartWorkers, waitWorkersStarted } from './threads.js';
+import type { HostLimits } from './state.js';
 import { patchForNative, readKernelWasm, type KernelWasmInfo } from './wasm-info.js';
-import type { SpawnerData, SpawnerMessage } from './worker-protocol.js';
 
 export { BootError, KernelError } from './kernel.js';
 export type { HaltReport, Kernel, KernelStats } from './kernel.js';
@@ -78,7 +74,6 @@ export interface BootOptions {
 }
 
 export const INFO_FILE = 'w2js-kernel.json';
-const DEFAULT_PRESTART = 4;
 
 /** Boot `target` (a kernel .wasm, or a directory compiled from one) and run its init(). */
 export async function bootKernel(target: string, options: BootOptions = {}): Promise<Kernel> {
@@ -88,37 +83,15 @@ export async function bootKernel(target: string, options: BootOptions = {}): Pro
     return (await import('./single-thread-node.js')).bootSingleThread(target, options);
   }
   const t0 = performance.now();
-  const sourceMaps = options.sourceMaps === true;
   // Before the kernel loads here: Node maps only the files loaded after (panics on this thread).
-  if (sourceMaps) enableSourceMaps();
+  if (options.sourceMaps) enableSourceMaps();
   const { info, spec, memory } = await prepare(target, engine, options);
-  const limits = { ...DEFAULT_LIMITS, ...options.limits };
-  const state = HostState.create(limits, options.stackSize ?? 256 * 1024, false);
-  const log = SharedLog.create(options.logCapacity ?? 4 << 20, false);
-  const logFd = options.logFd ?? -1;
-
-  const boot = new HostThread(state, new SharedLog(log.buffer, logFd));
-  const slot = claimThread(state, KIND_BOOT, 0, 0, { base: 0, size: 0 });
-  boot.enter(slot);
-  markRunning(state, slot, -1);
-  const instance = await instantiateKernel(spec, createNccc(boot), true, memory);
-  boot.attach(instance);
-  boot.pool.init(instance.heapBase() ?? info.heapBaseValue ?? memory.buffer.byteLength);
-
-  const spawner = await startSpawner({ spec, state: state.shared, log: log.buffer as SharedArrayBuffer, logFd, sourceMaps, stackSizeMb: options.workerStackSizeMb, threadWorkerUrl: new URL('./thread-worker.js', import.meta.url).href });
-  const kernel = new BootedKernel(engine, state, log, boot, instance, spawner);
-  try {
-    const ready = prestartWorkers(state, options.prestartWorkers ?? DEFAULT_PRESTART);
-    if (options.awaitPrestart) waitWorkersStarted(state, ready); // throws KernelHalted if one failed to start
-    const t1 = performance.now();
-    kernel.timings.prepareMs = t1 - t0;
-    kernel.init();
-    kernel.timings.initMs = performance.now() - t1;
-  } catch (e) {
-    await kernel.halt().catch(() => undefined);
-    throw e;
-  }
-  return kernel;
+  return bootThreads({ engine, spec, memory, heapBaseValue: info.heapBaseValue }, {
+    ...options,
+    spawnerUrl: new URL('./spawner.js', import.meta.url),
+    threadWorkerUrl: new URL('./thread-worker.js', import.meta.url).href,
+    startedAt: t0,
+  });
 }
 
 /** The kernel's instantiation recipe and its memory, per engine. */
@@ -199,39 +172,6 @@ export async function compileCached(wasmPath: string, bytes: Uint8Array, info: K
     fs.rmSync(tmp, { recursive: true, force: true });
   }
   return dir;
-}
-
-/** The spawner worker (host/spawner.ts), once it listens. */
-async function startSpawner(data: SpawnerData): Promise<{ handle: WorkerHandle; stopped: Promise<SpawnerMessage> }> {
-  const handle = await defaultWorkerAdapter().spawn(new URL('./spawner.js', import.meta.url), data, { name: 'w2js kernel spawner' });
-  handle.keepAlive(false); // the program may end without halt(); workers die with it
-  let ready!: () => void;
-  let failed!: (e: Error) => void;
-  const started = new Promise<void>((resolve, reject) => {
-    ready = resolve;
-    failed = reject;
-  });
-  const stopped = new Promise<SpawnerMessage>((resolve) => {
-    handle.onMessage((m) => {
-      const msg = m as SpawnerMessage;
-      if (msg.type === 'ready') ready();
-      else resolve(msg);
-    });
-    handle.onExit((code) => {
-      failed(new Error(`the kernel spawner exited (code ${code})`));
-      resolve({ type: 'stopped', workersLeft: -1 });
-    });
-  });
-  handle.onError((e) => failed(e));
-  // The spawner is unref'd, so nothing else may keep the event loop alive while we wait for it
-  // (Deno exits with code 0 under a pending promise no handle holds).
-  const keepAlive = setInterval(() => undefined, 1 << 30);
-  try {
-    await started;
-  } finally {
-    clearInterval(keepAlive);
-  }
-  return { handle, stopped };
 }
 
 /** Node's --enable-source-maps, from within (Node 16.6+; elsewhere a no-op). */

@@ -323,7 +323,7 @@ export class GreenScheduler {
     let now = -1;
     for (let k = 0; k < n; k++) {
       const i = (this.nextIndex + k) % n;
-      const g = this.threads[i]!;
+      let g = this.threads[i]!;
       const w = g.wait;
       if (w && !w.ready()) {
         if (w.deadline === undefined) continue;
@@ -332,12 +332,27 @@ export class GreenScheduler {
           if (w.deadline < earliest) earliest = w.deadline;
           continue;
         }
+        g = this.earliestDue(now);
       }
-      this.nextIndex = i + 1;
+      this.nextIndex = this.threads.indexOf(g) + 1;
       this.resume(g);
       return 0;
     }
     return earliest;
+  }
+
+  /**
+   * Of the threads whose deadline has passed, the one with the earliest: a page's thread busy
+   * for longer than the gap between two timers' deadlines must still fire them in deadline
+   * order, as the threaded host's timer threads do (each wakes on its own).
+   */
+  private earliestDue(now: number): GreenThread {
+    let best: GreenThread | undefined;
+    for (const t of this.threads) {
+      const d = t.wait?.deadline;
+      if (d !== undefined && d <= now && (!best || d < best.wait!.deadline!) && !t.wait!.ready()) best = t;
+    }
+    return best!;
   }
 
   private resume(g: GreenThread): void {

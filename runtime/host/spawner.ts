@@ -78,5 +78,5 @@ async function main(): Promise<void> {
 main().catch((e: Error) => {
   // Nothing can report this but the console: the boot thread waits for 'ready' or 'stopped'.
   console.error(`w2js kernel spawner: ${e.stack ?? e.message}`);
-  process.exitCode = 1;
+  if (typeof process !== 'undefined') process.exitCode = 1;
 });

@@ -1,7 +1,7 @@
 // runtime/threads/: the only file that knows how workers are made. The pool talks to a
-// WorkerAdapter; the worker script talks to its WorkerSide. Node's worker_threads is the one
-// implementation today; a browser Web Worker adapter implements the same two interfaces
-// (create with `{ type: 'module' }`, send the start data as the first message).
+// WorkerAdapter; the worker script talks to its WorkerSide. Two implementations: Node's
+// worker_threads, and Web Workers (module workers, the start data sent as the first message;
+// dedicated workers may start workers of their own, as the kernel's spawner does).
 
 /** The pool's handle on one worker. */
 export interface WorkerHandle {
@@ -64,10 +64,59 @@ export const nodeWorkerAdapter: WorkerAdapter = {
   },
 };
 
+/** The parts of the Web Worker API used here (lib is ES2022: no DOM types). */
+interface WebWorker {
+  postMessage(message: unknown): void;
+  addEventListener(type: 'message', listener: (e: { data: unknown }) => void): void;
+  addEventListener(type: 'error', listener: (e: { message: string; filename?: string; lineno?: number; preventDefault(): void }) => void): void;
+  terminate(): void;
+}
+type WebWorkerClass = new (url: URL, options: { type: 'module'; name?: string }) => WebWorker;
+const WebWorkerCtor = (globalThis as { Worker?: WebWorkerClass }).Worker;
+
+/**
+ * Web Workers (`new Worker(url, { type: 'module' })`). A Web Worker has no exit event: onExit
+ * fires when it is terminated, or after an uncaught error (which Node's workers exit on).
+ * `resourceLimits` has no equivalent: a Web Worker's stack is the browser's.
+ */
+export const webWorkerAdapter: WorkerAdapter = {
+  async spawn(script, data, options) {
+    if (!WebWorkerCtor) throw new Error('w2js threads: this context cannot start Web Workers');
+    const worker = new WebWorkerCtor(script, { type: 'module', name: options.name });
+    const exitListeners: ((code: number) => void)[] = [];
+    let exitCode: number | undefined;
+    const exit = (code: number): void => {
+      if (exitCode !== undefined) return;
+      exitCode = code;
+      for (const l of exitListeners) l(code);
+    };
+    worker.postMessage(data);
+    return {
+      onMessage: (listener) => worker.addEventListener('message', (e) => listener(e.data)),
+      onError: (listener) =>
+        worker.addEventListener('error', (e) => {
+          e.preventDefault();
+          listener(new Error(`${e.message}${e.filename ? ` (${e.filename}:${e.lineno ?? 0})` : ''}`));
+          exit(1);
+        }),
+      onExit: (listener) => {
+        if (exitCode !== undefined) listener(exitCode);
+        else exitListeners.push(listener);
+      },
+      terminate: async () => {
+        worker.terminate();
+        exit(1);
+      },
+      keepAlive: () => undefined,
+    };
+  },
+};
+
 /** The default adapter for this platform. */
 export function defaultWorkerAdapter(): WorkerAdapter {
   if (isNode()) return nodeWorkerAdapter;
-  throw new Error('w2js threads: no worker adapter for this platform yet; pass ThreadPool({ adapter })');
+  if (WebWorkerCtor) return webWorkerAdapter;
+  throw new Error('w2js threads: no worker adapter for this platform; pass ThreadPool({ adapter })');
 }
 
 /** Inside a worker: its start data and the way back to the pool. */
@@ -77,5 +126,10 @@ export async function workerSide(): Promise<WorkerSide> {
     if (!parentPort) throw new Error('w2js threads: the worker script must run in a worker');
     return { data: workerData, post: (message) => parentPort.postMessage(message) };
   }
-  throw new Error('w2js threads: no worker side for this platform yet');
+  // A Web Worker: its start data is the first message (webWorkerAdapter sends it).
+  const self = globalThis as { postMessage?: (m: unknown) => void; addEventListener?: (type: 'message', l: (e: { data: unknown }) => void, o: { once: boolean }) => void };
+  const { postMessage, addEventListener } = self;
+  if (typeof postMessage !== 'function' || typeof addEventListener !== 'function') throw new Error('w2js threads: the worker script must run in a worker');
+  const data = await new Promise<unknown>((resolve) => addEventListener.call(self, 'message', (e) => resolve(e.data), { once: true }));
+  return { data, post: (message) => postMessage.call(self, message) };
 }

@@ -5,6 +5,8 @@
 import type { Kernel } from '../runtime/host/kernel.js';
 import { NR, kstats, transcript } from './transcript.mjs';
 
+const NR_CRASH = 504;
+
 export const HELP = [
   'commands (each becomes syscalls into the kernel):',
   '  uname                 uname(2)',
@@ -15,6 +17,7 @@ export const HELP = [
   '  kstat                 the kernel\'s counters',
   '  transcript            the syscalls the tests compare between hosts',
   '  log                   the kernel log so far',
+  '  panic | trap          crash the kernel (syscall 504): a panic, or a trap on a new kernel thread',
   'drop a .wasm file on the page to compile it here (w2js\'s compiler runs in the page)',
 ].join('\n');
 
@@ -43,6 +46,9 @@ export function runCommand(kernel: Kernel, line: string): string {
       return transcript(kernel).join('\n');
     case 'log':
       return kernel.logLines().join('\n');
+    case 'panic':
+    case 'trap':
+      return `crash() = ${kernel.syscall(NR_CRASH, [cmd === 'panic' ? 1 : 2])}`;
     default:
       return `${cmd}: unknown command (try help)`;
   }

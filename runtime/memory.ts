@@ -10,9 +10,11 @@
 //  - a shared memory may instead be backed by a plain ArrayBuffer (`plain: true`, or wherever
 //    SharedArrayBuffer is missing: a page that is not cross-origin isolated). It serves one JS
 //    thread only (green threads, runtime/host/single-thread.ts): no worker can see it, and
-//    atomics work on it except a wait that would block. A grow copies it into a larger buffer
-//    (fixed-length views over a resizable ArrayBuffer measured ~3x slower than over a growable
-//    SharedArrayBuffer in V8 11) and calls `onMove`, so hosts drop views of the old one.
+//    atomics work on it except a wait that would block. It is a resizable ArrayBuffer grown in
+//    place, like the SharedArrayBuffer (its views' element accesses measured ~3x slower in
+//    V8 11, but copying at each of the test kernel's 36 grows made its boot 3x slower: ~3 s of
+//    the copies and their GC); where buffers cannot resize, a grow copies into a larger one and
+//    calls `onMove`, so hosts drop views of the old one.
 
 import { RuntimeError, TRAP_MEMORY_OOB, trap } from './trap.js';
 import { HI, LO, NAN_BITS_KEPT, f32FromBits, f32ToBits, scratchF64, scratchI32, signedNan } from './numeric/bits.js';
@@ -91,7 +93,7 @@ export class Memory {
   private engineMemory: HostWasmMemory | undefined;
   /** For the `resizable` backing: `raw` resizes in place. */
   private resizable = false;
-  /** A shared memory backed by a plain ArrayBuffer (one JS thread): `raw` is replaced at each grow. */
+  /** A shared memory backed by a plain ArrayBuffer (one JS thread): resized in place, or replaced at each grow. */
   readonly plain: boolean = false;
   /** Called after a plain-backed shared memory moved to a larger buffer (views of the old one are stale). */
   onMove: (() => void) | undefined = undefined;
@@ -111,7 +113,7 @@ export class Memory {
       if (this.shared) {
         if (maximum === undefined) throw new TypeError('Memory: a shared memory needs a maximum');
         this.plain = descriptor.plain === true || typeof SharedArrayBuffer !== 'function';
-        if (this.plain) this.raw = new ArrayBuffer(initial * PAGE_SIZE);
+        if (this.plain) this.raw = this.allocatePlain(initial, maximum);
         else this.raw = new (SharedArrayBuffer as unknown as new (n: number, o: object) => SharedArrayBuffer)(initial * PAGE_SIZE, { maxByteLength: maximum * PAGE_SIZE });
       } else {
         this.raw = this.allocate(initial, Math.min(maximum ?? MAX_PAGES, MAX_PAGES));
@@ -141,6 +143,20 @@ export class Memory {
         return buffer;
       } catch {
         // Likewise: fall back to copying.
+      }
+    }
+    return new ArrayBuffer(initial * PAGE_SIZE);
+  }
+
+  /** A plain-backed shared memory's buffer: resizable in place up to `maximum` where the engine can, else copied at each grow. */
+  private allocatePlain(initial: number, maximum: number): ArrayBuffer {
+    if (typeof (ArrayBuffer.prototype as Partial<ResizableBuffer>).resize === 'function') {
+      try {
+        const buffer = new (ArrayBuffer as unknown as new (n: number, o: object) => ArrayBuffer)(initial * PAGE_SIZE, { maxByteLength: maximum * PAGE_SIZE });
+        this.resizable = (buffer as { resizable?: boolean }).resizable === true;
+        return buffer;
+      } catch {
+        // No room to reserve: copy at each grow instead.
       }
     }
     return new ArrayBuffer(initial * PAGE_SIZE);
@@ -195,6 +211,16 @@ export class Memory {
     const length = (old + delta) * PAGE_SIZE;
     if (this.plain) {
       if (delta === 0) return old;
+      if (this.resizable) {
+        try {
+          (this.raw as ResizableBuffer).resize(length);
+        } catch {
+          return -1;
+        }
+        this.length = length;
+        this.view();
+        return old;
+      }
       let next: ArrayBuffer;
       try {
         next = new ArrayBuffer(length);

@@ -21,6 +21,7 @@ process.stdout.write(JSON.stringify({
   // The kernel grew its memory (init's heap): a plain buffer was copied and the host kept up.
   grew: kernel.stats().pool.used > 0 && log.some((l) => l.startsWith('kmem: 8192 KiB')),
   plain: Object.prototype.toString.call(buffer) === '[object ArrayBuffer]',
+  resizable: buffer.resizable === true,
   log,
   transcript: lines,
 }));

@@ -123,6 +123,7 @@ export class ThreadPool {
 
   constructor(options: ThreadPoolOptions) {
     if (!options.memory.shared) throw new TypeError('ThreadPool: the memory must be shared');
+    if (options.memory.plain) throw new TypeError('ThreadPool: the memory is backed by a plain ArrayBuffer (no SharedArrayBuffer here): only one JS thread can use it');
     this.options = options;
     this.adapter = options.adapter ?? defaultWorkerAdapter();
     const stacks = options.stacks;

@@ -99,7 +99,10 @@ async function bootThreads(): Promise<void> {
         note(`init() = ${m.initResult} in ${m.initMs.toFixed(0)} ms; getpid() = ${m.pid}`);
         document.title = 'w2js: booted (threads)';
         resolve();
-      } else if (m.type === 'result') pending.get(m.id)?.(m), pending.delete(m.id);
+      } else if (m.type === 'result') {
+        pending.get(m.id)?.(m);
+        pending.delete(m.id);
+      }
     });
     const start: ToBootWorker = { type: 'boot', spawnerUrl: new URL('./spawner.js', location.href).href, threadWorkerUrl: new URL('./thread-worker.js', location.href).href };
     worker.postMessage(start);

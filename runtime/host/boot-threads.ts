@@ -9,7 +9,7 @@ import { createNccc } from './host-ops.js';
 import { HostThread } from './host-thread.js';
 import { instantiateKernel, type KernelSpec } from './kernel-instance.js';
 import { BootedKernel } from './kernel.js';
-import { SharedLog } from './log.js';
+import { fdSink, SharedLog } from './log.js';
 import type { MemoryLike } from './memory-pool.js';
 import { DEFAULT_LIMITS, HostState, KIND_BOOT, type HostLimits } from './state.js';
 import { claimThread, markRunning, prestartWorkers, waitWorkersStarted } from './threads.js';
@@ -56,7 +56,7 @@ export async function bootThreads(kernel: PreparedKernel, options: ThreadedBootO
   const log = SharedLog.create(options.logCapacity ?? 4 << 20, false);
   const logFd = options.logFd ?? -1;
 
-  const boot = new HostThread(state, new SharedLog(log.buffer, logFd));
+  const boot = new HostThread(state, new SharedLog(log.buffer, await fdSink(logFd)));
   const slot = claimThread(state, KIND_BOOT, 0, 0, { base: 0, size: 0 });
   boot.enter(slot);
   markRunning(state, slot, -1);

@@ -1,9 +1,8 @@
 // runtime/host/: the kernel log (ABI print). Every thread appends the bytes the kernel prints
 // to one SharedArrayBuffer (a reserved range per print, so prints never interleave inside a
-// line) and, for live output, writes them to a file descriptor itself: a worker cannot rely
-// on the main thread's event loop, which may be blocked in a syscall.
-
-import { writeSync } from 'node:fs';
+// line) and, for live output, writes them to a file descriptor itself (Node; fdSink): a worker
+// cannot rely on the main thread's event loop, which may be blocked in a syscall. A page reads
+// the buffer instead. No static Node import: a page's workers load this file too.
 
 const HEADER = 8; // [bytes written (may exceed capacity), bytes dropped]
 
@@ -18,8 +17,8 @@ export class SharedLog {
 
   constructor(
     readonly buffer: SharedArrayBuffer | ArrayBuffer,
-    /** Where to copy each print as it happens (-1: nowhere). */
-    private readonly fd = -1,
+    /** Where to copy each print as it happens (fdSink; none: nowhere). */
+    private readonly sink?: (bytes: Uint8Array) => void,
   ) {
     this.i32 = new Int32Array(buffer, 0, 2);
     this.u8 = new Uint8Array(buffer, HEADER);
@@ -30,13 +29,7 @@ export class SharedLog {
     const room = Math.max(0, Math.min(bytes.length, this.u8.length - at));
     this.u8.set(bytes.subarray(0, room), at);
     if (room < bytes.length) Atomics.add(this.i32, 1, bytes.length - room);
-    if (this.fd >= 0) {
-      try {
-        writeSync(this.fd, bytes);
-      } catch {
-        // A closed or full output must not take the kernel down; the log keeps the text.
-      }
-    }
+    this.sink?.(bytes);
   }
 
   /** Everything printed so far (up to the capacity). */
@@ -49,4 +42,17 @@ export class SharedLog {
   get dropped(): number {
     return Atomics.load(this.i32, 1);
   }
+}
+
+/** A log sink writing each print to file descriptor `fd` (Node's fs; none for fd < 0). */
+export async function fdSink(fd: number): Promise<((bytes: Uint8Array) => void) | undefined> {
+  if (fd < 0) return undefined;
+  const { writeSync } = await import('node:fs');
+  return (bytes) => {
+    try {
+      writeSync(fd, bytes);
+    } catch {
+      // A closed or full output must not take the kernel down; the log keeps the text.
+    }
+  };
 }

@@ -7,7 +7,7 @@ import { workerSide } from '../threads/worker-adapter.js';
 import { createNccc } from './host-ops.js';
 import { HostThread } from './host-thread.js';
 import { instantiateKernel } from './kernel-instance.js';
-import { SharedLog } from './log.js';
+import { fdSink, SharedLog } from './log.js';
 import { HostState, KIND_TIMER, T_ARG, T_FUNC, T_KIND, W_ASSIGN, W_RUNS, W_STATE, WORKER_BUSY, WORKER_IDLE } from './state.js';
 import { markExited, markRunning } from './threads.js';
 import { runTimer } from './timers.js';
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   const data = side.data as ThreadWorkerData;
   if (data.sourceMaps) (process as { setSourceMapsEnabled?: (on: boolean) => void }).setSourceMapsEnabled?.(true);
   const state = new HostState(data.state);
-  const t = new HostThread(state, new SharedLog(data.log, data.logFd));
+  const t = new HostThread(state, new SharedLog(data.log, await fdSink(data.logFd)));
   const i32 = state.i32;
   const rec = state.worker(data.worker);
   try {

@@ -67,7 +67,7 @@ beforeAll(async () => {
   }
   const { chromium } = await import('playwright-core');
   browser = await chromium.launch({ executablePath: chromiumPath });
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -80,7 +80,7 @@ async function open(url: string): Promise<{ tab: Page; title: string; errors: st
   const errors: string[] = [];
   tab.on('pageerror', (e) => errors.push(String(e)));
   await tab.goto(url);
-  await tab.waitForFunction(() => /^w2js: (booted|failed)/.test(document.title), undefined, { timeout: 30_000 }).catch(() => undefined);
+  await tab.waitForFunction(() => /^w2js: (booted|failed)/.test(document.title), undefined, { timeout: 60_000 }).catch(() => undefined);
   return { tab, title: await tab.title(), errors };
 }
 
@@ -94,6 +94,23 @@ async function type(tab: Page, command: string, answer: string): Promise<void> {
   await tab.keyboard.press('Enter');
   await tab.waitForFunction((a) => (globalThis as unknown as { w2jsDemo: Demo }).w2jsDemo.screen().includes(a), answer, { timeout: 10_000 });
 }
+
+test('the host files a page loads import no Node module statically (the runtime core, both boots, the workers)', () => {
+  const seen = new Set<string>();
+  const visit = (file: string): void => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const text = fs.readFileSync(file, 'utf8');
+    // Static imports only: Node-only paths load theirs with import() where they run (fdSink, Node's workers).
+    for (const m of text.matchAll(/^(?:import|export)\b[^;]*?\bfrom\s*'([^']+)'/gm)) {
+      const spec = m[1]!;
+      expect(spec.startsWith('.'), `${path.relative(repo, file)} imports ${spec}`).toBe(true);
+      visit(path.resolve(path.dirname(file), spec));
+    }
+  };
+  for (const f of ['boot-threads', 'thread-worker', 'spawner', 'single-thread']) visit(path.join(repo, `dist/runtime/host/${f}.js`));
+  expect(seen.size).toBeGreaterThan(15);
+});
 
 describe.runIf(chromiumPath)('the demo page in Chromium', () => {
   test.each([
@@ -122,7 +139,7 @@ describe.runIf(chromiumPath)('the demo page in Chromium', () => {
     } finally {
       await tab.close();
     }
-  }, 40_000);
+  }, 90_000);
 
   test('a dropped .wasm compiles in the page: its exports, or the CompileError', async () => {
     const { tab, title } = await open(`${plainUrl}?mode=single`);
@@ -144,7 +161,7 @@ describe.runIf(chromiumPath)('the demo page in Chromium', () => {
     } finally {
       await tab.close();
     }
-  }, 30_000);
+  }, 90_000);
 
   test.each([
     ['threads', 'trap', 'fault'],
@@ -159,5 +176,5 @@ describe.runIf(chromiumPath)('the demo page in Chromium', () => {
     } finally {
       await tab.close();
     }
-  }, 30_000);
+  }, 90_000);
 });

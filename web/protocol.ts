@@ -1,7 +1,7 @@
 // web/: the messages between the demo page (web/main.ts) and its boot worker (web/boot-worker.ts),
 // which owns the threaded kernel: its calls block in Atomics.wait, which a page may not.
 
-/** Page → boot worker: the first message is the start data (runtime/threads/worker-adapter.ts's convention is not used here). */
+/** Page → boot worker: `boot` first, then commands. */
 export type ToBootWorker =
   | { type: 'boot'; threadWorkerUrl: string; spawnerUrl: string }
   | { type: 'command'; id: number; line: string };

@@ -92,7 +92,7 @@ async function type(tab: Page, command: string, answer: string): Promise<void> {
   await tab.click('#terminal');
   await tab.keyboard.type(command);
   await tab.keyboard.press('Enter');
-  await tab.waitForFunction((a) => (globalThis as unknown as { w2jsDemo: Demo }).w2jsDemo.screen().includes(a), answer, { timeout: 10_000 });
+  await tab.waitForFunction((a) => (globalThis as unknown as { w2jsDemo: Demo }).w2jsDemo.screen().includes(a), answer, { timeout: 20_000 });
 }
 
 test('the host files a page loads import no Node module statically (the runtime core, both boots, the workers)', () => {

@@ -113,7 +113,7 @@ async function bootThreads(): Promise<void> {
     new Promise((resolve, reject) => {
       const id = nextId++;
       pending.set(id, (m) => {
-        setTimeout(pump, 0);
+        pump(); // what the command made the kernel print, before its answer
         if (m.failed) {
           fail(m.failed.reason, m.failed.message);
           clearInterval(timer);
@@ -189,7 +189,10 @@ async function compileDropped(file: File): Promise<string> {
   isolated,
   bootMs: () => bootMs,
   log: () => bootLog(),
-  run: (command: string) => execute(command),
+  run: (command: string) => {
+    term.write(`${command}\r\n`); // as if typed at the prompt
+    return execute(command);
+  },
   compile: (bytes: number[], name: string) => compileDropped(new File([new Uint8Array(bytes)], name)),
   screen: () => {
     const b = term.buffer.active;

@@ -10,11 +10,11 @@
 //  - a shared memory may instead be backed by a plain ArrayBuffer (`plain: true`, or wherever
 //    SharedArrayBuffer is missing: a page that is not cross-origin isolated). It serves one JS
 //    thread only (green threads, runtime/host/single-thread.ts): no worker can see it, and
-//    atomics work on it except a wait that would block. It is a resizable ArrayBuffer grown in
-//    place, like the SharedArrayBuffer (its views' element accesses measured ~3x slower in
-//    V8 11, but copying at each of the test kernel's 36 grows made its boot 3x slower: ~3 s of
-//    the copies and their GC); where buffers cannot resize, a grow copies into a larger one and
-//    calls `onMove`, so hosts drop views of the old one.
+//    atomics work on it except a wait that would block. Its bytes live in a non-shared
+//    WebAssembly.Memory where the host has one (grown in place; views as fast as any), else in a
+//    resizable ArrayBuffer (grown in place; slower views, see runtime/README.md), else in a
+//    plain one copied into a larger one at each grow (the test kernel's 36 grows made its boot
+//    3x slower). Where the buffer object changes, `onMove` is called so hosts drop old views.
 
 import { RuntimeError, TRAP_MEMORY_OOB, trap } from './trap.js';
 import { HI, LO, NAN_BITS_KEPT, f32FromBits, f32ToBits, scratchF64, scratchI32, signedNan } from './numeric/bits.js';
@@ -148,8 +148,20 @@ export class Memory {
     return new ArrayBuffer(initial * PAGE_SIZE);
   }
 
-  /** A plain-backed shared memory's buffer: resizable in place up to `maximum` where the engine can, else copied at each grow. */
+  /**
+   * A plain-backed shared memory's buffer: a non-shared `WebAssembly.Memory`'s where the host has
+   * one (grown in place, fast views; its old buffer detaches, hence `onMove`), else a resizable
+   * ArrayBuffer (grown in place), else a plain one copied at each grow.
+   */
   private allocatePlain(initial: number, maximum: number): ArrayBuffer {
+    if (HostMemory) {
+      try {
+        this.engineMemory = new HostMemory({ initial, maximum });
+        return this.engineMemory.buffer;
+      } catch {
+        // Not reserved: try the next.
+      }
+    }
     if (typeof (ArrayBuffer.prototype as Partial<ResizableBuffer>).resize === 'function') {
       try {
         const buffer = new (ArrayBuffer as unknown as new (n: number, o: object) => ArrayBuffer)(initial * PAGE_SIZE, { maxByteLength: maximum * PAGE_SIZE });
@@ -211,6 +223,18 @@ export class Memory {
     const length = (old + delta) * PAGE_SIZE;
     if (this.plain) {
       if (delta === 0) return old;
+      if (this.engineMemory) {
+        try {
+          this.engineMemory.grow(delta);
+        } catch {
+          return -1;
+        }
+        this.raw = this.engineMemory.buffer;
+        this.length = length;
+        this.view();
+        this.onMove?.();
+        return old;
+      }
       if (this.resizable) {
         try {
           (this.raw as ResizableBuffer).resize(length);

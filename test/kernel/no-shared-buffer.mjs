@@ -18,6 +18,7 @@ const lines = transcript(kernel);
 await kernel.halt();
 process.stdout.write(JSON.stringify({
   sharedArrayBuffer: typeof SharedArrayBuffer,
+  webAssembly: typeof WebAssembly,
   // The kernel grew its memory (init's heap): a plain buffer was copied and the host kept up.
   grew: kernel.stats().pool.used > 0 && log.some((l) => l.startsWith('kmem: 8192 KiB')),
   plain: Object.prototype.toString.call(buffer) === '[object ArrayBuffer]',

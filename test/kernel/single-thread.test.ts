@@ -63,16 +63,18 @@ describe('the test kernel on one JS thread', () => {
   // A page that is not cross-origin isolated has no SharedArrayBuffer: there the memory and the
   // host state are plain ArrayBuffers. A child process with the global deleted boots that way.
   test.each([
-    ['a resizable ArrayBuffer', '0'],
-    ['ArrayBuffers that cannot resize: copied at each grow', '1'],
-  ])('without SharedArrayBuffer (deleted from globalThis), memory in %s: the same log and syscall results', (_, noResize) => {
+    ['a non-shared WebAssembly.Memory', {}],
+    ['a resizable ArrayBuffer (no WebAssembly)', { W2JS_TEST_NO_WASM: '1' }],
+    ['ArrayBuffers that cannot resize (copied at each grow)', { W2JS_TEST_NO_WASM: '1', W2JS_TEST_NO_RESIZE: '1' }],
+  ])('without SharedArrayBuffer (deleted from globalThis), memory in %s: the same log and syscall results', (_, env: Record<string, string>) => {
     const out = execFileSync(process.execPath, ['--import', path.join(repo, 'test/kernel/delete-shared-array-buffer.mjs'), path.join(repo, 'test/kernel/no-shared-buffer.mjs'), JSON.stringify(singleThreadOptions({ compileTo: undefined }))], {
-      encoding: 'utf8', timeout: 60_000, env: { ...process.env, W2JS_TEST_NO_RESIZE: noResize },
+      encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...env },
     });
-    const result = JSON.parse(out) as { sharedArrayBuffer: string; plain: boolean; resizable: boolean; log: string[]; transcript: string[]; grew: boolean };
+    const result = JSON.parse(out) as { sharedArrayBuffer: string; webAssembly: string; plain: boolean; resizable: boolean; log: string[]; transcript: string[]; grew: boolean };
     expect(result.sharedArrayBuffer).toBe('undefined');
+    expect(result.webAssembly).toBe(env.W2JS_TEST_NO_WASM ? 'undefined' : 'object');
     expect(result.plain).toBe(true);
-    expect(result.resizable).toBe(noResize === '0');
+    expect(result.resizable).toBe(env.W2JS_TEST_NO_WASM === '1' && !env.W2JS_TEST_NO_RESIZE);
     expect(result.log).toEqual(BOOT_LOG);
     expect(result.grew).toBe(true);
     expect(result.transcript).toEqual(threadedTranscript());

@@ -4,6 +4,7 @@
 
 import { CompileError } from './diagnostics.js';
 import { emitFunction } from './emit/function.js';
+import type { Layout } from './emit/split.js';
 import { assignNames } from './link/names.js';
 import { commentSafe, type LinkedFunction } from './link/output.js';
 import { printFunctionNode } from './link/print-js.js';
@@ -21,6 +22,7 @@ export interface FunctionOptions {
   indent?: boolean | 'auto';
   /** TypeScript output: typed functions (link/ writes index.ts). */
   ts?: boolean;
+  layout?: Layout;
 }
 
 /** Larger functions print without indentation (`indent: 'auto'`). */
@@ -86,26 +88,27 @@ export function compileFunction(p: Prepared, i: number): LinkedFunction {
       callees.add(name);
     },
     ts: options.ts === true,
+    layout: options.layout,
   };
   try {
     // Decode, check, emit, print; then drop its instructions and tree.
     func.body = readFuncBody(p.bytes, m, func);
     p.validateFunc(funcIndex);
-    let { node } = emitFunction(ctx, funcIndex, func);
+    let { node, parts } = emitFunction(ctx, funcIndex, func);
     // A C variable named like a runtime helper this function imports would shadow it: emit again
     // with those locals in their `<name>_<index>` form (rare; names.ts avoids the rest up front).
     const clash = new Set(names.locals(funcIndex).filter((n) => helpers.has(n)));
     if (clash.size) {
       helpers.clear();
       callees.clear();
-      ({ node } = emitFunction({ ...ctx, names: { ...names, locals: (fi: number) => names.localsAvoiding(fi, clash) } }, funcIndex, func));
+      ({ node, parts } = emitFunction({ ...ctx, names: { ...names, locals: (fi: number) => names.localsAvoiding(fi, clash) } }, funcIndex, func));
     }
     const indent = options.indent === 'auto' || options.indent === undefined ? func.body.length <= INDENT_MAX_INSTRS : options.indent;
     func.body = [];
     const type = m.types[func.typeIndex]!;
     const sig = `${type.params.length ? ` (param ${TYPE_TEXT(type.params)})` : ''}${type.results.length ? ` (result ${TYPE_TEXT(type.results)})` : ''}`;
     leadingComment(node, `* func[${funcIndex}] ${commentSafe(names.funcSourceNames[funcIndex]!)}${sig} `);
-    return { printed: printFunctionNode(node, { sourceMap: options.sourceMap ?? false, indent, ts: options.ts === true }), name: names.funcs[funcIndex]!, helpers, callees };
+    return { printed: printFunctionNode(node, { sourceMap: options.sourceMap ?? false, indent, ts: options.ts === true }, parts), name: names.funcs[funcIndex]!, helpers, callees };
   } catch (e) {
     func.body = [];
     if (e instanceof CompileError) e.locate({ funcIndex, funcName: names.funcSourceNames[funcIndex] });

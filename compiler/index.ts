@@ -1,6 +1,7 @@
 // compile(bytes, options): the public API. Stages, each handing plain data forward:
 //   read (binary → Module IR) → validate → emit (one JS function per wasm function) → link (ES module).
 
+import type { Layout } from './emit/split.js';
 import { CompileError } from './diagnostics.js';
 import { compileFunction, prepare, type Prepared } from './compile-function.js';
 import { buildDescriptor } from './link/descriptor.js';
@@ -45,6 +46,8 @@ export interface CompileOptions {
    * prints larger ones flush left, where indentation would be a third of their bytes.
    */
   indent?: boolean | 'auto';
+  /** For tests: lower thresholds put every function through the dispatch form and splitting (emit/split.ts). */
+  layout?: Layout;
   /**
    * Where files go as they are finished (the CLI writes them to disk, so memory holds one file's
    * worth of a huge module). Without it, `files` holds them.

@@ -1,6 +1,7 @@
 // emit/: what emitting one function needs to know about the module: identifiers chosen by
 // link/names, types, and how each global, table and memory is reached from `inst`.
 
+import type { Layout } from './split.js';
 import type { FuncType, Module, ValType } from '../ir/module.js';
 import type { Expr, SourcePosition } from './ast.js';
 
@@ -31,6 +32,8 @@ export interface EmitContext {
   callee(name: string): void;
   /** Emit TypeScript: typed signatures, and casts where a type is known only at run time. */
   ts?: boolean;
+  /** Where functions go flat and split (tests lower the thresholds). */
+  layout?: Layout;
 }
 
 /** The signature string used for call_indirect checks and funcref types: `i32,i64->f32`. */

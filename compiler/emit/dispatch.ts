@@ -81,13 +81,17 @@ export class Dispatch {
     return [exprStmt(assign(id(PC), ref)), cont(DISPATCH_LABEL)];
   }
 
-  /** The loop; every SegmentRef gets its number. `pc` starts at 0, the first segment. */
-  finish(): Stmt {
-    const cases: t.SwitchCase[] = [];
+  /** Every SegmentRef gets its number; the segments' bodies, in that order. */
+  numbered(): Stmt[][] {
     this.segments.forEach((segment, k) => {
       for (const ref of segment.labels) ref.value = k;
-      cases.push(switchCase({ type: 'NumericLiteral', value: k } as SegmentRef, segment.body));
     });
+    return this.segments.map((segment) => segment.body);
+  }
+
+  /** The loop. `pc` starts at 0, the first segment. */
+  finish(): Stmt {
+    const cases = this.numbered().map((body, k) => switchCase({ type: 'NumericLiteral', value: k } as SegmentRef, body));
     return { type: 'LabeledStatement', label: id(DISPATCH_LABEL), body: forever(block([switchStmt(id(PC), cases)])) } as t.LabeledStatement;
   }
 }

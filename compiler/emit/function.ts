@@ -20,6 +20,7 @@ import { emitConst, emitNumeric } from './numeric.js';
 import { OPS_BY_NAME } from './op-signatures.js';
 import { constPair, emitI64Memory, emitI64Numeric, hiName, type PairHooks } from './i64.js';
 import { Dispatch, FLAT_ABOVE, nestingDepths, PC, type SegmentRef } from './dispatch.js';
+import { countNodes, PART_NODES, slotKind, splitFunction, SPLIT_ABOVE_NODES, type SplitOutput } from './split.js';
 import { exprDepth, MAX_EXPR_DEPTH } from './depth.js';
 import { VarPool } from './var-pool.js';
 import { asCondition, entryReads, flatten, isSimple, Kind, readsName, zero, type Entry } from './stack.js';
@@ -57,6 +58,8 @@ interface Frame {
 /** Output of emitting one function. */
 export interface EmittedFunction {
   node: t.FunctionDeclaration;
+  /** Pieces of a function too large to optimize (emit/split.ts), called only by `node`. */
+  parts?: t.FunctionDeclaration[];
 }
 
 export function emitFunction(ctx: EmitContext, funcIndex: number, func: Func): EmittedFunction {
@@ -79,6 +82,7 @@ class FunctionEmitter {
   private pc = 0;
   /** The dispatch loop, when some frame is too deep to nest in JS. */
   private dispatch: Dispatch | undefined;
+  private readonly flatAbove: number;
 
   constructor(
     private readonly ctx: EmitContext,
@@ -88,6 +92,7 @@ class FunctionEmitter {
     this.locals = ctx.names.locals(funcIndex);
     const type = ctx.module.types[func.typeIndex]!;
     this.localTypes = [...type.params, ...func.locals];
+    this.flatAbove = ctx.layout?.flatAbove ?? FLAT_ABOVE;
   }
 
   run(): EmittedFunction {
@@ -95,7 +100,7 @@ class FunctionEmitter {
     const type = ctx.module.types[func.typeIndex]!;
     const body = func.body;
     this.depths = nestingDepths(body);
-    if (this.depths[body.length]! > FLAT_ABOVE) this.dispatch = new Dispatch();
+    if (this.depths[body.length]! > this.flatAbove) this.dispatch = new Dispatch();
     const top: Frame = this.pushFrame('func', { params: [], results: type.results }, [], func.at);
     for (let i = 0; i < body.length; i++) {
       this.pc = i;
@@ -122,11 +127,15 @@ class FunctionEmitter {
     };
     for (let i = type.params.length; i < this.localTypes.length; i++) declare(this.locals[i]!, this.localTypes[i]!);
     for (const [name, vt] of this.pool.vars) declare(name, vt);
-    if (this.dispatch) decls.push([PC, num(0)]);
-    if (this.usesMemory) stmts.push(letDecl([['mem', member(id('inst'), this.ctx.names.memories[0]!)]], 'const'));
-    if (decls.length) stmts.push(letDecl(decls));
-    if (this.dispatch) stmts.push(this.dispatch.finish());
-    else stmts.push(...top.body);
+    const split = this.dispatch && !ts ? this.split(type.params, type.results.length === 0) : undefined;
+    if (split) stmts.push(...split.body);
+    else {
+      if (this.dispatch) decls.push([PC, num(0)]);
+      if (this.usesMemory) stmts.push(letDecl([['mem', member(id('inst'), this.ctx.names.memories[0]!)]], 'const'));
+      if (decls.length) stmts.push(letDecl(decls));
+      if (this.dispatch) stmts.push(this.dispatch.finish());
+      else stmts.push(...top.body);
+    }
     const node = {
       type: 'FunctionDeclaration',
       id: id(ctx.names.funcs[this.funcIndex]!),
@@ -136,7 +145,23 @@ class FunctionEmitter {
       generator: false,
       async: false,
     } as t.FunctionDeclaration;
-    return { node };
+    return { node, parts: split?.parts };
+  }
+
+  /** A dispatch-form function too large for V8 to optimize, as parts (emit/split.ts); else undefined. */
+  private split(params: ValType[], voidResult: boolean): SplitOutput | undefined {
+    const segments = this.dispatch!.numbered();
+    if (countNodes(segments) <= (this.ctx.layout?.splitAboveNodes ?? SPLIT_ABOVE_NODES)) return undefined;
+    const vars = new Map<string, ReturnType<typeof slotKind>>();
+    const add = (name: string, vt: ValType) => {
+      vars.set(name, slotKind(vt));
+      if (vt === 'i64') vars.set(hiName(name), 'i32');
+    };
+    this.localTypes.forEach((vt, i) => add(this.locals[i]!, vt));
+    for (const [name, vt] of this.pool.vars) add(name, vt);
+    const paramNames = params.flatMap((vt, i) => (vt === 'i64' ? [this.locals[i]!, hiName(this.locals[i]!)] : [this.locals[i]!]));
+    const memory = this.usesMemory ? this.ctx.names.memories[0] : undefined;
+    return splitFunction({ name: this.ctx.names.funcs[this.funcIndex]!, segments, vars, params: paramNames, memory, voidResult, partNodes: this.ctx.layout?.partNodes ?? PART_NODES });
   }
 
   /** Skip dead instructions up to the `else`/`end` that closes the current frame; return the index before it. */
@@ -282,7 +307,7 @@ class FunctionEmitter {
       unreachable: false,
       at: atOffset,
     };
-    if (this.dispatch && (op === 'func' || this.depths[this.pc]! > FLAT_ABOVE)) {
+    if (this.dispatch && (op === 'func' || this.depths[this.pc]! > this.flatAbove)) {
       frame.flat = true;
       frame.target = this.dispatch.newRef();
       if (op === 'if') frame.elseTarget = this.dispatch.newRef();

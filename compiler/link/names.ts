@@ -15,7 +15,7 @@ const RESERVED = new Set(`break case catch class const continue debugger default
   finally for function if import in instanceof new null return super switch this throw true try typeof var void while with
   yield let static implements interface package private protected public await arguments eval undefined NaN Infinity
   globalThis Math Number Object BigInt Array Symbol Reflect Error inst mem pc module imports instantiate instantiateModule
-  dispatch Global LinkError Memory RuntimeError Table`.split(/\s+/));
+  dispatch Int32Array Float64Array Global LinkError Memory RuntimeError Table`.split(/\s+/));
 
 /**
  * The DWARF names a function's body lets stand: LLVM may reuse a parameter's local for another

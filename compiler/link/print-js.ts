@@ -62,6 +62,7 @@ function precedence(e: t.Node): number {
     case 'UnaryExpression': return P.Unary;
     case 'TSAsExpression': return P.As;
     case 'CallExpression':
+    case 'NewExpression':
     case 'MemberExpression':
     case 'TSNonNullExpression': return P.Call;
     default: return P.Primary;
@@ -77,9 +78,14 @@ const isLiteral = (e: t.Expression): boolean =>
 
 const INDENTS = Array.from({ length: 64 }, (_, i) => '  '.repeat(i));
 
-export function printFunctionNode(node: t.FunctionDeclaration, options: PrintOptions): Printed {
+/** One function, and the parts it was split into (emit/split.ts), each on lines of its own. */
+export function printFunctionNode(node: t.FunctionDeclaration, options: PrintOptions, parts: t.FunctionDeclaration[] = []): Printed {
   const printer = new Printer(options);
   printer.fn(node);
+  for (const part of parts) {
+    printer.newline();
+    printer.fn(part);
+  }
   return printer.finish();
 }
 
@@ -106,7 +112,7 @@ class Printer {
     return { code: this.lines.join('\n'), breaks: this.line, mappings: this.mappings, sources: this.sources };
   }
 
-  private newline(): void {
+  newline(): void {
     this.lines.push(this.cur);
     this.cur = '';
     this.line++;
@@ -350,6 +356,13 @@ class Printer {
           if (i > 0) this.w(', ');
           this.expr(x, P.Assign);
         });
+        return;
+      case 'NewExpression': // a split function's frame (emit/split.ts): `new Int32Array(n)`, callee an identifier
+        this.w('new ');
+        this.expr(e.callee as t.Expression, P.Call);
+        this.w('(');
+        this.list(e.arguments as t.Expression[]);
+        this.w(')');
         return;
       case 'CallExpression':
         this.expr(e.callee as t.Expression, P.Call);

@@ -22,6 +22,9 @@ describe('stack frames', () => {
     expect(demangle('$store_at')).toBe('store_at');
     expect(demangle('$fs$2f_open$$12')).toBe('fs/open');
     expect(demangle('$a$1f600_')).toBe('a\u{1f600}');
+    // A part of a function split for V8 (compiler/emit/split.ts) is named after the function.
+    expect(demangle('$JS_CallInternal$$p3')).toBe('JS_CallInternal');
+    expect(demangle('$fs$2f_open$$12$$p1')).toBe('fs/open');
   });
 
   it('reads V8, JavaScriptCore and native wasm frames; skips the runtime and the host', () => {

@@ -156,11 +156,17 @@ function writeCacheDir(dir, files) {
  * TypeScript output lives in its own cache (test/.cache/spec/w2js-ts) and imports the runtime by
  * a relative path, which tsc resolves to the runtime's .d.ts files.
  */
-export function w2jsCache({ ts = false } = {}) {
+/**
+ * `w2js-split`: every function in the dispatch form and split into parts of a few statements
+ * (compiler/emit/split.ts), so the whole suite checks what only huge functions get by default.
+ */
+export const SPLIT_EVERYTHING = { flatAbove: 0, splitAboveNodes: 0, partNodes: 1 };
+
+export function w2jsCache({ ts = false, layout = undefined } = {}) {
   const distDir = path.resolve(process.env.W2JS_DIST ?? path.join(repoRoot, 'dist'));
   const compilerDir = path.join(distDir, 'compiler');
   const runtimePath = path.join(distDir, 'runtime/index.js');
-  const cacheName = ts ? 'w2js-ts' : 'w2js';
+  const cacheName = ts ? 'w2js-ts' : layout ? 'w2js-split' : 'w2js';
   // Every entry is two levels below the cache root, so one relative import serves them all.
   const key = ts ? `ts:${path.relative(path.join(cacheRoot, cacheName, 'x'), runtimePath)}` : pathToFileURL(runtimePath).href;
   return { compilerDir, runtimePath, cacheName, dir: path.join(cacheRoot, cacheName), stamp: existsSync(compilerDir) ? hashCompiler(compilerDir, key) : null };
@@ -172,8 +178,8 @@ export function w2jsCache({ ts = false } = {}) {
  * With `noCompile`, only that cache is used: `node --jitless` then runs exactly the code the
  * compiling run produced, whatever the compiler itself needs to run.
  */
-export async function createW2jsEngine({ noCompile = false, ts = false } = {}) {
-  const { compilerDir, runtimePath, cacheName, stamp } = w2jsCache({ ts });
+export async function createW2jsEngine({ noCompile = false, ts = false, layout = undefined } = {}) {
+  const { compilerDir, runtimePath, cacheName, stamp } = w2jsCache({ ts, layout });
   const runtimeImport = pathToFileURL(runtimePath).href;
   const rt = await import(runtimeImport);
   const tsRuntimeImport = (dir) => path.relative(dir, runtimePath).split(path.sep).join('/');
@@ -196,7 +202,7 @@ export async function createW2jsEngine({ noCompile = false, ts = false } = {}) {
       compilerApi ??= await import(pathToFileURL(path.join(compilerDir, 'index.js')).href);
       let files;
       try {
-        ({ files } = compilerApi.compile(bytes, { filename: `${sha1}.wasm`, runtimeImport: ts ? tsRuntimeImport(dir) : runtimeImport, ts }));
+        ({ files } = compilerApi.compile(bytes, { filename: `${sha1}.wasm`, runtimeImport: ts ? tsRuntimeImport(dir) : runtimeImport, ts, layout }));
         // TypeScript output runs as its types stripped (what tsc, esbuild or Node's type stripping do).
         if (ts) files = new Map([...files, ...[...files].map(([name, text]) => [name.replace(/\.ts$/, '.js'), stripTypes(text)])]);
       } catch (e) {
@@ -282,5 +288,6 @@ export async function createEngine(name, options = {}) {
   if (name === 'native') return createNativeEngine();
   if (name === 'w2js') return createW2jsEngine(options);
   if (name === 'w2js-ts') return createW2jsEngine({ ...options, ts: true });
-  throw new Error(`unknown engine ${name} (native | w2js | w2js-ts)`);
+  if (name === 'w2js-split') return createW2jsEngine({ ...options, layout: SPLIT_EVERYTHING });
+  throw new Error(`unknown engine ${name} (native | w2js | w2js-ts | w2js-split)`);
 }

@@ -94,6 +94,14 @@ describe('spec suite', () => {
   }
 
   test(
+    'every function in the dispatch form and split into parts (w2js-split): every suite passes',
+    async () => {
+      expectClean(await runAndReport('w2js-split', [], ['--engine', 'w2js-split', ...suites.map((s) => path.join(specRoot, s))]));
+    },
+    10 * 60_000,
+  );
+
+  test(
     'TypeScript output (--ts): every suite passes with its types stripped, and tsc --strict accepts every module',
     async () => {
       const dirs = suites.map((s) => path.join(specRoot, s));

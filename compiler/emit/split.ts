@@ -1,0 +1,448 @@
+// emit/: a function too large for V8's optimizing compiler, cut into pieces it optimizes.
+// V8 never optimizes a function of more than 60 KB of bytecode (--max-optimized-bytecode-size):
+// quickjs's interpreter loop became 277 KB of bytecode and ran interpreted, 70% of the package's
+// time (bench/README.md, S7). A function in dispatch form (emit/dispatch.ts) is already a list of
+// segments joined only by `pc`, so its segments can be grouped into parts, each a function of its
+// own with its own dispatch loop:
+//
+//   function $f(inst, p0) {                       function $f$$p1(inst, F, D, R, pc) {
+//     let l3 = 0, l9 = 0, pc = 0, r;                let l3 = F[1], t4 = 0;
+//     const F = new Int32Array(2), D = …;           dispatch: for (;;) switch (pc) {
+//     F[1] = p0 …                                     case 7: … pc = 2; continue dispatch; …
+//     dispatch: for (;;) switch (pc) {                default: F[1] = l3; return pc;   // leaves the part
+//       case 0: … (the first part's segments)       }
+//       default: F[1] = l3;                       }
+//         r = pc < 9 ? $f$$p1(inst, F, D, R, pc) : $f$$p2(inst, F, D, R, pc);
+//         if (F[0] !== 0) return r;               // a part ran the function's `return`
+//         pc = r; l3 = F[1]; continue dispatch;
+//     } }
+//
+// Variables stay JS variables inside each part. Only those live across an edge between parts
+// (found by a liveness pass over the segments) get a slot in the call's frame: i32 and i64 halves
+// in F (an Int32Array; F[0] is the "returned" flag), f32/f64 in D (a Float64Array, which keeps NaN
+// bits), references in an array. A part loads the slots it reads when entered and stores the ones it wrote when it leaves,
+// so its own code runs on registers. The frame belongs to one call: recursion and exceptions need
+// nothing more. Semantics are unchanged; only the JS call structure is.
+
+import type * as t from '@babel/types';
+import type { ValType } from '../ir/module.js';
+import { assign, bin, block, call, cond, cont, exprStmt, forever, id, index, letDecl, num, ret, switchCase, switchStmt, type Expr, type Stmt } from './ast.js';
+import { DISPATCH_LABEL, PC } from './dispatch.js';
+
+/**
+ * Where functions go flat and split. The defaults are measured (bench/README.md, S7); tests set
+ * them low to put every function through the dispatch form and the splitter.
+ */
+export interface Layout {
+  /** Frames with more levels than this inside them go flat (emit/dispatch.ts). */
+  flatAbove?: number;
+  /** A dispatch-form function of more AST nodes than this is split. */
+  splitAboveNodes?: number;
+  /** About this many nodes per part. */
+  partNodes?: number;
+}
+
+/** V8 optimizes up to 60 KB of bytecode; a node is about 3 bytes of it (quickjs's interpreter: 89 378 nodes, 277 KB). */
+export const SPLIT_ABOVE_NODES = 16_000;
+/** Small parts: a part's loads and stores per entry and exit come on top (S7). */
+export const PART_NODES = 4_000;
+/** The `returned` flag's slot in F. */
+const RETURNED = 0;
+// Names in the shape of generated variables (`/^[a-z]{1,2}[0-9]+$/`), which no C name takes
+// (link/names.ts) and the var pool (t, a, r, f, v + n) never makes.
+const FRAME_I32 = 'fi0';
+const FRAME_F64 = 'fd0';
+const FRAME_REF = 'fo0';
+const RESULT = 'rv0';
+
+type Slot = 'i32' | 'f64' | 'ref';
+
+export function slotKind(vt: ValType): Slot {
+  if (vt === 'f32' || vt === 'f64') return 'f64';
+  if (vt === 'funcref' || vt === 'externref') return 'ref';
+  return 'i32'; // i32, and each half of an i64
+}
+
+export interface SplitInput {
+  /** The function's JS name; parts are `<name>$$p<k>` (the mangler never writes `$$p`). */
+  name: string;
+  /** Segment bodies, numbered in order (Dispatch.finish has run). */
+  segments: Stmt[][];
+  /** Every variable but `pc` and `mem`, with its slot kind; params first, in order. */
+  vars: Map<string, Slot>;
+  params: string[];
+  /** The memory's instance property, when segments use `mem`. */
+  memory: string | undefined;
+  voidResult: boolean;
+  partNodes: number;
+}
+
+export interface SplitOutput {
+  /** The main function's body. */
+  body: Stmt[];
+  parts: t.FunctionDeclaration[];
+}
+
+/** Nodes in `segments` (each counted once). */
+export function countNodes(node: unknown): number {
+  let n = 0;
+  const visit = (x: unknown): void => {
+    if (Array.isArray(x)) {
+      for (const y of x) visit(y);
+      return;
+    }
+    if (!x || typeof x !== 'object' || typeof (x as t.Node).type !== 'string') return;
+    n++;
+    for (const key in x) if (key !== 'loc' && key !== 'leadingComments') visit((x as Record<string, unknown>)[key]);
+  };
+  visit(node);
+  return n;
+}
+
+/** What one segment reads, writes, where it may jump, and which reads come before its definite writes. */
+interface SegmentFacts {
+  refs: Set<string>;
+  writes: Set<string>;
+  exposed: Set<string>;
+  defs: Set<string>;
+  targets: Set<number>;
+}
+
+function segmentFacts(body: Stmt[], vars: Map<string, Slot>): SegmentFacts {
+  const f: SegmentFacts = { refs: new Set(), writes: new Set(), exposed: new Set(), defs: new Set(), targets: new Set() };
+  // Variables written on every path from the segment's start to here: a read of one is not
+  // exposed. Nested statements (branches, loops, labelled blocks a `break` may leave) see a copy.
+  let scope = new Set<string>();
+  let depth = 0;
+  // Still before anything that may jump to another segment: a top-level write here kills the
+  // variable's liveness from the segment's successors.
+  let must = true;
+  const read = (name: string): void => {
+    if (!vars.has(name)) return;
+    f.refs.add(name);
+    if (!scope.has(name)) f.exposed.add(name);
+  };
+  const write = (name: string, definite: boolean): void => {
+    if (!vars.has(name)) return;
+    f.refs.add(name);
+    f.writes.add(name);
+    if (!definite) return;
+    scope.add(name);
+    if (depth === 0 && must) f.defs.add(name);
+  };
+  // Expressions in evaluation order; `definite`: evaluated whenever the enclosing statement is.
+  const expr = (e: t.Node | null | undefined, definite: boolean): void => {
+    if (!e) return;
+    switch (e.type) {
+      case 'Identifier':
+        read(e.name);
+        return;
+      case 'AssignmentExpression': {
+        const left = e.left;
+        if (left.type === 'Identifier') {
+          if (e.operator !== '=') read(left.name);
+          expr(e.right, definite);
+          if (left.name === PC && e.right.type === 'NumericLiteral') f.targets.add(e.right.value);
+          write(left.name, definite);
+        } else {
+          expr(left, definite);
+          expr(e.right, definite);
+        }
+        return;
+      }
+      case 'SequenceExpression':
+        for (const x of e.expressions) expr(x, definite);
+        return;
+      case 'ConditionalExpression':
+        expr(e.test, definite);
+        expr(e.consequent, false);
+        expr(e.alternate, false);
+        return;
+      case 'LogicalExpression':
+        expr(e.left, definite);
+        expr(e.right, false);
+        return;
+      case 'MemberExpression':
+        expr(e.object, definite);
+        if (e.computed) expr(e.property, definite);
+        return;
+      default:
+        for (const key in e) {
+          if (key === 'loc' || key === 'leadingComments' || key === 'type') continue;
+          const v = (e as unknown as Record<string, unknown>)[key];
+          if (Array.isArray(v)) for (const x of v) expr(x as t.Node, definite);
+          else if (v && typeof v === 'object' && typeof (v as t.Node).type === 'string') expr(v as t.Node, definite);
+        }
+    }
+  };
+  const inner = (visit: () => void): void => {
+    const saved = scope;
+    scope = new Set(saved);
+    depth++;
+    visit();
+    depth--;
+    scope = saved;
+  };
+  const stmt = (s: t.Statement): void => {
+    switch (s.type) {
+      case 'ExpressionStatement':
+        expr(s.expression, true);
+        return;
+      case 'ReturnStatement':
+      case 'ThrowStatement':
+        expr(s.argument, true);
+        return;
+      case 'ContinueStatement':
+        if (s.label?.name === DISPATCH_LABEL) must = false;
+        return;
+      case 'BreakStatement':
+      case 'EmptyStatement':
+        return;
+      case 'BlockStatement':
+        for (const x of s.body) stmt(x);
+        return;
+      case 'IfStatement':
+        expr(s.test, true);
+        inner(() => stmt(s.consequent));
+        if (s.alternate) inner(() => stmt(s.alternate!));
+        return;
+      case 'LabeledStatement':
+        inner(() => stmt(s.body));
+        return;
+      case 'ForStatement':
+        // Only `for (;;)` is emitted; a test or update would be read on every iteration.
+        inner(() => {
+          expr(s.test, false);
+          expr(s.update, false);
+          stmt(s.body);
+        });
+        return;
+      case 'SwitchStatement':
+        expr(s.discriminant, true);
+        for (const c of s.cases) inner(() => c.consequent.forEach(stmt));
+        return;
+      default:
+        throw new Error(`internal compiler error: split: unexpected ${s.type}`);
+    }
+  };
+  for (const s of body) stmt(s);
+  return f;
+}
+
+/** `return e` → `F[0] = 1; return e` throughout a part's statements (in place: a part owns them). */
+function markReturns(stmts: Stmt[]): void {
+  const flag = (): Stmt => exprStmt(assign(index(id(FRAME_I32), num(RETURNED)) as t.LVal, num(1)));
+  const list = (xs: t.Node[]): void => {
+    for (let i = 0; i < xs.length; i++) {
+      const s = xs[i]!;
+      if (s.type === 'ReturnStatement') {
+        xs.splice(i, 0, flag());
+        i++;
+      } else one(s);
+    }
+  };
+  const one = (s: t.Node): void => {
+    for (const key in s) {
+      if (key === 'loc' || key === 'leadingComments') continue;
+      const v = (s as unknown as Record<string, unknown>)[key];
+      if (Array.isArray(v)) {
+        if (v.length && typeof v[0]?.type === 'string' && (/Statement$|Declaration$/.test(v[0].type) || v[0].type === 'SwitchCase')) list(v as t.Node[]);
+        continue;
+      }
+      if (!v || typeof v !== 'object' || typeof (v as t.Node).type !== 'string') continue;
+      const node = v as t.Node;
+      if (node.type === 'ReturnStatement') (s as unknown as Record<string, unknown>)[key] = block([flag(), node as Stmt]);
+      else if (/Statement$|SwitchCase$/.test(node.type)) one(node);
+    }
+  };
+  list(stmts as t.Node[]);
+}
+
+/** `switch (pc) { case k: … }` running, for each pc, the statements `of(pc)` (equal ones share a case). */
+function switchOnPc(pcs: Iterable<number>, of: (pc: number) => string[], statement: (v: string) => Stmt): Stmt[] {
+  const byList = new Map<string, number[]>();
+  for (const k of [...pcs].sort((x, y) => x - y)) {
+    const key = of(k).join(',');
+    if (!key) continue;
+    const list = byList.get(key);
+    if (list) list.push(k);
+    else byList.set(key, [k]);
+  }
+  const cases: t.SwitchCase[] = [];
+  for (const [key, ks] of byList) {
+    ks.forEach((k, i) => cases.push(switchCase(num(k), i < ks.length - 1 ? [] : [...key.split(',').map(statement), { type: 'BreakStatement', label: null } as Stmt])));
+  }
+  return cases.length ? [switchStmt(id(PC), cases)] : [];
+}
+
+/** Split; undefined when one part would hold it all. */
+export function splitFunction(input: SplitInput): SplitOutput | undefined {
+  const { segments, vars } = input;
+  const n = segments.length;
+  const sizes = segments.map((s) => countNodes(s));
+  // Group contiguous segments into parts of about partNodes.
+  const group = new Int32Array(n);
+  const starts: number[] = [0];
+  let size = 0;
+  for (let s = 0; s < n; s++) {
+    if (size > 0 && size + sizes[s]! > input.partNodes) {
+      starts.push(s);
+      size = 0;
+    }
+    group[s] = starts.length - 1;
+    size += sizes[s]!;
+  }
+  if (starts.length < 2) return undefined;
+  const facts = segments.map((s) => segmentFacts(s, vars));
+  // The last segment of a part may fall through into the next part: make that a jump.
+  for (const start of starts.slice(1)) segments[start - 1]!.push(exprStmt(assign(id(PC), num(start))), cont(DISPATCH_LABEL));
+  const liveIn = liveness(facts, n, [...vars.keys()]);
+  // A variable has a frame slot if it is live into a segment entered from another part, or is a
+  // param read outside the main function (its value comes from the call).
+  const entries: Set<number>[] = starts.map(() => new Set());
+  const exits: Set<number>[] = starts.map(() => new Set());
+  const inFrame = new Set<string>();
+  facts.forEach((f, s) => {
+    const out = [...f.targets].filter((k) => k >= 0 && k < n);
+    if (s + 1 < n) out.push(s + 1);
+    for (const k of out) {
+      if (group[k] === group[s]) continue;
+      entries[group[k]!]!.add(k);
+      exits[group[s]!]!.add(k);
+      for (const v of liveIn[k]!) inFrame.add(v);
+    }
+  });
+  for (const p of input.params) if (facts.some((f, s) => group[s] !== 0 && f.refs.has(p))) inFrame.add(p);
+  const slots = new Map<string, Expr>();
+  const counts = { i32: 1, f64: 0, ref: 0 };
+  const frameOf = { i32: FRAME_I32, f64: FRAME_F64, ref: FRAME_REF };
+  for (const v of vars.keys()) {
+    if (!inFrame.has(v)) continue;
+    const kind = vars.get(v)!;
+    slots.set(v, index(id(frameOf[kind]), num(counts[kind]++)));
+  }
+  const frameArgs = (): Expr[] => [id('inst'), id(FRAME_I32), id(FRAME_F64), id(FRAME_REF), id(PC)];
+  const memDecl = (): Stmt[] => (input.memory ? [letDecl([['mem', { type: 'MemberExpression', object: id('inst'), property: id(input.memory), computed: false } as Expr]], 'const')] : []);
+  const zeroOf = (v: string): Expr => (vars.get(v) === 'ref' ? ({ type: 'NullLiteral' } as Expr) : num(0));
+
+  // Each part: its cases, with exits storing what the target reads; entries loading it.
+  const parts = starts.map((start, g) => {
+    const end = starts[g + 1] ?? n;
+    const refs = new Set<string>();
+    const writes = new Set<string>();
+    let usesMem = false;
+    for (let s = start; s < end; s++) {
+      for (const v of facts[s]!.refs) refs.add(v);
+      for (const v of facts[s]!.writes) writes.add(v);
+      usesMem ||= usesName(segments[s]!, 'mem');
+    }
+    const cases: t.SwitchCase[] = [];
+    for (let s = start; s < end; s++) {
+      if (g > 0) markReturns(segments[s]!);
+      cases.push(switchCase(num(s), segments[s]!));
+    }
+    // Leaving for segment k: store the variables live there that this part writes. Entered at
+    // k: load those live there that it reads. (Per target, not per jump: many jumps share one.)
+    const stores = switchOnPc(exits[g]!, (k) => liveIn[k]!.filter((v) => writes.has(v)), (v) => exprStmt(assign(slots.get(v)! as t.LVal, id(v))));
+    const loads = switchOnPc(entries[g]!, (k) => liveIn[k]!.filter((v) => refs.has(v)), (v) => exprStmt(assign(id(v), slots.get(v)!)));
+    return { start, end, refs, usesMem, cases, loads, stores };
+  });
+
+  const out: t.FunctionDeclaration[] = [];
+  for (let g = 1; g < parts.length; g++) {
+    const p = parts[g]!;
+    const stmts: Stmt[] = [];
+    if (p.usesMem) stmts.push(...memDecl());
+    const decls: [string, Expr | null][] = [...p.refs].map((v) => [v, zeroOf(v)]);
+    if (decls.length) stmts.push(letDecl(decls));
+    stmts.push(...p.loads);
+    p.cases.push(switchCase(null, [...p.stores, ret(id(PC))]));
+    stmts.push({ type: 'LabeledStatement', label: id(DISPATCH_LABEL), body: forever(block([switchStmt(id(PC), p.cases)])) } as t.LabeledStatement);
+    out.push({ type: 'FunctionDeclaration', id: id(partName(input.name, g)), params: frameArgs() as t.Identifier[], body: block(stmts), generator: false, async: false } as t.FunctionDeclaration);
+  }
+  // The main function: the first part's segments; any other pc runs parts until one comes back.
+  const main = parts[0]!;
+  const body: Stmt[] = [];
+  if (main.usesMem) body.push(...memDecl());
+  const isParam = new Set(input.params);
+  const decls: [string, Expr | null][] = [...main.refs].filter((v) => !isParam.has(v)).map((v) => [v, zeroOf(v)]);
+  decls.push([PC, num(0)], [RESULT, num(0)]);
+  body.push(letDecl(decls));
+  const make = (callee: string, count: number, array?: boolean): Expr =>
+    count === 0 ? num(0) : array ? call({ type: 'MemberExpression', object: { type: 'NewExpression', callee: id('Array'), arguments: [num(count)] }, property: id('fill'), computed: false } as Expr, [{ type: 'NullLiteral' } as Expr]) : ({ type: 'NewExpression', callee: id(callee), arguments: [num(count)] } as Expr);
+  // Reference slots are a plain array, filled so that its elements are never holes.
+  body.push(letDecl([[FRAME_I32, make('Int32Array', counts.i32)], [FRAME_F64, make('Float64Array', counts.f64)], [FRAME_REF, make('Array', counts.ref, true)]], 'const'));
+  for (const p of input.params) if (slots.has(p)) body.push(exprStmt(assign(slots.get(p) as t.LVal, id(p))));
+  let callPart: Expr = call(id(partName(input.name, parts.length - 1)), frameArgs());
+  for (let g = parts.length - 2; g >= 1; g--) callPart = cond(bin('<', id(PC), num(parts[g + 1]!.start)), call(id(partName(input.name, g)), frameArgs()), callPart);
+  const runParts = forever(block([
+    exprStmt(assign(id(RESULT), callPart)),
+    { type: 'IfStatement', test: bin('!==', index(id(FRAME_I32), num(RETURNED)), num(0)), consequent: ret(input.voidResult ? null : id(RESULT)), alternate: null } as Stmt,
+    exprStmt(assign(id(PC), id(RESULT))),
+    { type: 'IfStatement', test: bin('<', id(PC), num(parts[1]!.start)), consequent: { type: 'BreakStatement', label: null }, alternate: null } as Stmt,
+  ]));
+  main.cases.push(switchCase(null, [...main.stores, runParts, ...main.loads, cont(DISPATCH_LABEL)]));
+  body.push({ type: 'LabeledStatement', label: id(DISPATCH_LABEL), body: forever(block([switchStmt(id(PC), main.cases)])) } as t.LabeledStatement);
+  return { body, parts: out };
+}
+
+/** The variables live into each segment (a segment may fall through into the next one). */
+function liveness(facts: SegmentFacts[], n: number, names: string[]): string[][] {
+  const bit = new Map(names.map((v, i) => [v, i]));
+  const words = (names.length + 31) >>> 5;
+  const liveIn = Array.from({ length: n }, () => new Int32Array(words));
+  const exposed = facts.map((f) => bits(f.exposed, bit, words));
+  const keep = facts.map((f) => {
+    const d = bits(f.defs, bit, words);
+    for (let w = 0; w < words; w++) d[w] = ~d[w]!;
+    return d;
+  });
+  const succ = facts.map((f, s) => {
+    const out = [...f.targets].filter((k) => k >= 0 && k < n);
+    if (s + 1 < n) out.push(s + 1);
+    return out;
+  });
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (let s = n - 1; s >= 0; s--) {
+      const inS = liveIn[s]!;
+      for (let w = 0; w < words; w++) {
+        let out = 0;
+        for (const k of succ[s]!) out |= liveIn[k]![w]!;
+        const v = exposed[s]![w]! | (out & keep[s]![w]!) | inS[w]!;
+        if (v !== inS[w]) {
+          inS[w] = v;
+          changed = true;
+        }
+      }
+    }
+  }
+  return liveIn.map((live) => names.filter((_, i) => live[i >>> 5]! & (1 << (i & 31))));
+}
+
+export const partName = (name: string, k: number): string => `${name}$$p${k}`;
+
+function usesName(body: Stmt[], name: string): boolean {
+  let found = false;
+  const visit = (x: unknown): void => {
+    if (found || !x || typeof x !== 'object') return;
+    if (Array.isArray(x)) {
+      for (const y of x) visit(y);
+      return;
+    }
+    const node = x as t.Node;
+    if (node.type === 'Identifier' && node.name === name) found = true;
+    for (const key in node) if (key !== 'loc' && key !== 'leadingComments' && key !== 'label' && !(key === 'property' && !(node as t.MemberExpression).computed)) visit((node as unknown as Record<string, unknown>)[key]);
+  };
+  visit(body);
+  return found;
+}
+
+function bits(set: Set<string>, bit: Map<string, number>, words: number): Int32Array {
+  const out = new Int32Array(words);
+  for (const v of set) {
+    const i = bit.get(v);
+    if (i !== undefined) out[i >>> 5]! |= 1 << (i & 31);
+  }
+  return out;
+}

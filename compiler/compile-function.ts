@@ -4,7 +4,7 @@
 
 import { CompileError } from './diagnostics.js';
 import { emitFunction } from './emit/function.js';
-import type { Layout } from './emit/split.js';
+import { SPLIT_ABOVE_CHARS, SPLIT_CUT_STATEMENTS, SPLIT_FLAT_SPAN, type Layout } from './emit/split.js';
 import { assignNames } from './link/names.js';
 import { commentSafe, type LinkedFunction } from './link/output.js';
 import { printFunctionNode } from './link/print-js.js';
@@ -94,21 +94,34 @@ export function compileFunction(p: Prepared, i: number): LinkedFunction {
     // Decode, check, emit, print; then drop its instructions and tree.
     func.body = readFuncBody(p.bytes, m, func);
     p.validateFunc(funcIndex);
-    let { node, parts } = emitFunction(ctx, funcIndex, func);
+    let emitCtx = ctx;
+    let { node, split } = emitFunction(emitCtx, funcIndex, func);
     // A C variable named like a runtime helper this function imports would shadow it: emit again
     // with those locals in their `<name>_<index>` form (rare; names.ts avoids the rest up front).
     const clash = new Set(names.locals(funcIndex).filter((n) => helpers.has(n)));
     if (clash.size) {
       helpers.clear();
       callees.clear();
-      ({ node, parts } = emitFunction({ ...ctx, names: { ...names, locals: (fi: number) => names.localsAvoiding(fi, clash) } }, funcIndex, func));
+      emitCtx = { ...ctx, names: { ...names, locals: (fi: number) => names.localsAvoiding(fi, clash) } };
+      ({ node, split } = emitFunction(emitCtx, funcIndex, func));
     }
     const indent = options.indent === 'auto' || options.indent === undefined ? func.body.length <= INDENT_MAX_INSTRS : options.indent;
-    func.body = [];
     const type = m.types[func.typeIndex]!;
     const sig = `${type.params.length ? ` (param ${TYPE_TEXT(type.params)})` : ''}${type.results.length ? ` (result ${TYPE_TEXT(type.results)})` : ''}`;
-    leadingComment(node, `* func[${funcIndex}] ${commentSafe(names.funcSourceNames[funcIndex]!)}${sig} `);
-    return { printed: printFunctionNode(node, { sourceMap: options.sourceMap ?? false, indent, ts: options.ts === true }, parts), name: names.funcs[funcIndex]!, helpers, callees };
+    const comment = `* func[${funcIndex}] ${commentSafe(names.funcSourceNames[funcIndex]!)}${sig} `;
+    const printOptions = { sourceMap: options.sourceMap ?? false, indent, ts: options.ts === true };
+    let printed = printFunctionNode(leadingComment(node, comment), printOptions);
+    // Too large for V8 to optimize: emitted again in small segments (long frames flat, long runs
+    // cut), then printed as parts (emit/split.ts).
+    if (printed.code.length > (options.layout?.splitAboveChars ?? SPLIT_ABOVE_CHARS) && !options.ts) {
+      const layout = { flatSpan: SPLIT_FLAT_SPAN, cutStatements: SPLIT_CUT_STATEMENTS, ...options.layout };
+      ({ node, split } = emitFunction({ ...emitCtx, layout }, funcIndex, func));
+      leadingComment(node, comment);
+      const parts = split?.();
+      if (parts) printed = printFunctionNode(node, printOptions, parts);
+    }
+    func.body = [];
+    return { printed, name: names.funcs[funcIndex]!, helpers, callees };
   } catch (e) {
     func.body = [];
     if (e instanceof CompileError) e.locate({ funcIndex, funcName: names.funcSourceNames[funcIndex] });

@@ -22,9 +22,9 @@ export const PC = 'pc';
 /**
  * For the frame opened at instruction i (block, loop, if), how many levels of frames it holds,
  * itself included; at index body.length, the function's (its body counts as a level). One pass,
- * no recursion.
+ * no recursion. `spans`, if given, gets each frame's length in instructions.
  */
-export function nestingDepths(body: Instr[]): Int32Array {
+export function nestingDepths(body: Instr[], spans?: Int32Array): Int32Array {
   const depths = new Int32Array(body.length + 1);
   // open[k]: the instruction index of the k-th open frame (-1 is the function); deepest[k]: the
   // most levels found inside it so far.
@@ -39,6 +39,7 @@ export function nestingDepths(body: Instr[]): Int32Array {
       const at = open.pop()!;
       const levels = deepest.pop()! + 1;
       depths[at] = levels;
+      if (spans) spans[at] = i - at;
       if (deepest.length) deepest[deepest.length - 1] = Math.max(deepest[deepest.length - 1]!, levels);
       else return depths; // the function's own end
     }

@@ -20,7 +20,7 @@ import { emitConst, emitNumeric } from './numeric.js';
 import { OPS_BY_NAME } from './op-signatures.js';
 import { constPair, emitI64Memory, emitI64Numeric, hiName, type PairHooks } from './i64.js';
 import { Dispatch, FLAT_ABOVE, nestingDepths, PC, type SegmentRef } from './dispatch.js';
-import { countNodes, PART_NODES, slotKind, splitFunction, SPLIT_ABOVE_NODES, type SplitOutput } from './split.js';
+import { PART_NODES, slotKind, splitFunction, type SplitOutput } from './split.js';
 import { exprDepth, MAX_EXPR_DEPTH } from './depth.js';
 import { VarPool } from './var-pool.js';
 import { asCondition, entryReads, flatten, isSimple, Kind, readsName, zero, type Entry } from './stack.js';
@@ -58,8 +58,11 @@ interface Frame {
 /** Output of emitting one function. */
 export interface EmittedFunction {
   node: t.FunctionDeclaration;
-  /** Pieces of a function too large to optimize (emit/split.ts), called only by `node`. */
-  parts?: t.FunctionDeclaration[];
+  /**
+   * For a function in dispatch form: cut it into parts (emit/split.ts), `node` becoming the one
+   * that calls them. The caller decides, from its printed size; undefined if it cannot be cut.
+   */
+  split?: () => t.FunctionDeclaration[] | undefined;
 }
 
 export function emitFunction(ctx: EmitContext, funcIndex: number, func: Func): EmittedFunction {
@@ -83,6 +86,8 @@ class FunctionEmitter {
   /** The dispatch loop, when some frame is too deep to nest in JS. */
   private dispatch: Dispatch | undefined;
   private readonly flatAbove: number;
+  /** Each frame's length in instructions, when long frames go flat too (Layout.flatSpan). */
+  private spans: Int32Array | undefined;
 
   constructor(
     private readonly ctx: EmitContext,
@@ -99,8 +104,12 @@ class FunctionEmitter {
     const { ctx, func } = this;
     const type = ctx.module.types[func.typeIndex]!;
     const body = func.body;
-    this.depths = nestingDepths(body);
-    if (this.depths[body.length]! > this.flatAbove) this.dispatch = new Dispatch();
+    const layout = ctx.layout;
+    const spans = layout?.flatSpan !== undefined ? new Int32Array(body.length + 1) : undefined;
+    this.depths = nestingDepths(body, spans);
+    this.spans = spans;
+    if (this.depths[body.length]! > this.flatAbove || (spans && body.length > layout!.flatSpan!)) this.dispatch = new Dispatch();
+    const cutAt = layout?.cutStatements ?? Infinity;
     const top: Frame = this.pushFrame('func', { params: [], results: type.results }, [], func.at);
     for (let i = 0; i < body.length; i++) {
       this.pc = i;
@@ -112,6 +121,8 @@ class FunctionEmitter {
         i = this.skipDead(body, i);
         continue;
       }
+      // A long straight run in a flat frame: end the segment here, so that parts stay small (emit/split.ts).
+      if (frame.flat && this.stack.length === 0 && this.dispatch!.body.length >= cutAt) this.dispatch!.start(this.dispatch!.newRef());
       this.instr(instr);
     }
     // The function's final `end` returned or fell off; `top` holds the whole body.
@@ -127,15 +138,11 @@ class FunctionEmitter {
     };
     for (let i = type.params.length; i < this.localTypes.length; i++) declare(this.locals[i]!, this.localTypes[i]!);
     for (const [name, vt] of this.pool.vars) declare(name, vt);
-    const split = this.dispatch && !ts ? this.split(type.params, type.results.length === 0) : undefined;
-    if (split) stmts.push(...split.body);
-    else {
-      if (this.dispatch) decls.push([PC, num(0)]);
-      if (this.usesMemory) stmts.push(letDecl([['mem', member(id('inst'), this.ctx.names.memories[0]!)]], 'const'));
-      if (decls.length) stmts.push(letDecl(decls));
-      if (this.dispatch) stmts.push(this.dispatch.finish());
-      else stmts.push(...top.body);
-    }
+    if (this.dispatch) decls.push([PC, num(0)]);
+    if (this.usesMemory) stmts.push(letDecl([['mem', member(id('inst'), this.ctx.names.memories[0]!)]], 'const'));
+    if (decls.length) stmts.push(letDecl(decls));
+    if (this.dispatch) stmts.push(this.dispatch.finish());
+    else stmts.push(...top.body);
     const node = {
       type: 'FunctionDeclaration',
       id: id(ctx.names.funcs[this.funcIndex]!),
@@ -145,13 +152,18 @@ class FunctionEmitter {
       generator: false,
       async: false,
     } as t.FunctionDeclaration;
-    return { node, parts: split?.parts };
+    const split = () => {
+      const out = this.split(type.params, type.results.length === 0);
+      if (!out) return undefined;
+      node.body = block(out.body);
+      return out.parts;
+    };
+    return { node, split: this.dispatch && !ts ? split : undefined };
   }
 
-  /** A dispatch-form function too large for V8 to optimize, as parts (emit/split.ts); else undefined. */
+  /** The dispatch-form function as parts (emit/split.ts); undefined when one part would hold it all. */
   private split(params: ValType[], voidResult: boolean): SplitOutput | undefined {
     const segments = this.dispatch!.numbered();
-    if (countNodes(segments) <= (this.ctx.layout?.splitAboveNodes ?? SPLIT_ABOVE_NODES)) return undefined;
     const vars = new Map<string, ReturnType<typeof slotKind>>();
     const add = (name: string, vt: ValType) => {
       vars.set(name, slotKind(vt));
@@ -307,7 +319,8 @@ class FunctionEmitter {
       unreachable: false,
       at: atOffset,
     };
-    if (this.dispatch && (op === 'func' || this.depths[this.pc]! > this.flatAbove)) {
+    const long = this.spans !== undefined && this.spans[this.pc]! > this.ctx.layout!.flatSpan!;
+    if (this.dispatch && (op === 'func' || this.depths[this.pc]! > this.flatAbove || long)) {
       frame.flat = true;
       frame.target = this.dispatch.newRef();
       if (op === 'if') frame.elseTarget = this.dispatch.newRef();

@@ -36,14 +36,27 @@ import { DISPATCH_LABEL, PC } from './dispatch.js';
 export interface Layout {
   /** Frames with more levels than this inside them go flat (emit/dispatch.ts). */
   flatAbove?: number;
-  /** A dispatch-form function of more AST nodes than this is split. */
-  splitAboveNodes?: number;
+  /** A dispatch-form function printed longer than this is split. */
+  splitAboveChars?: number;
   /** About this many nodes per part. */
   partNodes?: number;
+  /** Frames of more instructions than this go flat too (and so does the function, if longer). */
+  flatSpan?: number;
+  /** A flat frame's straight-line code starts a new segment after this many statements. */
+  cutStatements?: number;
 }
 
-/** V8 optimizes up to 60 KB of bytecode; a node is about 3 bytes of it (quickjs's interpreter: 89 378 nodes, 277 KB). */
-export const SPLIT_ABOVE_NODES = 16_000;
+/**
+ * V8 optimizes up to 60 KB of bytecode; quickjs's interpreter printed 297 KB and was 277 KB of
+ * bytecode. Some margin: a ratio measured on one function.
+ */
+export const SPLIT_ABOVE_CHARS = 40_000;
+/**
+ * A function to split is emitted again with segments small enough for parts: frames of more than
+ * SPLIT_FLAT_SPAN instructions flat, straight runs cut every SPLIT_CUT_STATEMENTS statements.
+ */
+export const SPLIT_FLAT_SPAN = 400;
+export const SPLIT_CUT_STATEMENTS = 200;
 /** Small parts: a part's loads and stores per entry and exit come on top (S7). */
 export const PART_NODES = 4_000;
 /** The `returned` flag's slot in F. */

@@ -21,8 +21,14 @@ import { environment, writeResults } from './lib/environment.mjs';
 import { BENCH, ROOT, RUN_DIR, exec, geomean, median, removeRunDir } from './lib/util.mjs';
 
 const CHILD = path.join(BENCH, 'real', 'child.mjs');
-const POLYFILL = path.join(ROOT, 'dist', 'polyfill', 'node.js');
-const W2JS_CLI = path.join(ROOT, 'dist', 'compiler', 'cli.js');
+/**
+ * A copy of dist/ taken at the start, which every process of the run loads: another build while
+ * the bench runs (one checkout, two engineers) would otherwise change the polyfill and runtime
+ * between samples.
+ */
+const DIST = path.join(RUN_DIR, 'dist');
+const POLYFILL = path.join(DIST, 'polyfill', 'node.js');
+const W2JS_CLI = path.join(DIST, 'compiler', 'cli.js');
 const TIME_LIMIT_SECONDS = 900;
 
 /**
@@ -143,7 +149,8 @@ async function main() {
   if (rounds < 2 || slowRounds < 2) usage('--rounds and --slow-rounds need at least 2 (the first round, then the steady state)');
   const workloads = WORKLOADS.filter((w) => !opts.only || opts.only.includes(w.name));
   const runners = RUNNERS.filter((r) => r.name === 'native' || !opts.runners || opts.runners.includes(r.name));
-  const env = environment({ polyfill: path.relative(ROOT, POLYFILL) });
+  fs.cpSync(path.join(ROOT, 'dist'), DIST, { recursive: true });
+  const env = environment({ polyfill: 'dist/polyfill/node.js (copied at the start of the run)' });
   const failures = [];
   const cache = path.join(RUN_DIR, 'real-cache');
   const sizeOf = (w, r) => (opts.quick ? { size: w.quickSize, scale: 1 } : r.slow ? { size: w.slowSize, scale: w.size / w.slowSize } : { size: w.size, scale: 1 });

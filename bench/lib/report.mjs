@@ -26,12 +26,15 @@ function table(rows) {
   return rows.map((r) => r.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ').trimEnd()).join('\n');
 }
 
-function cellText(cell) {
+/** A cell's first call (`steady` false) or steady state: median [min-max]. */
+function cellText(cell, steady = false) {
   if (!cell) return '-';
   if (cell.status !== 'ok') return cell.status.startsWith('skipped') ? 'skipped' : cell.status;
-  if (cell.median === null) return '-';
-  if (cell.samples.length === 1) return `${secs(cell.median)}${cell.scale !== 1 ? '*' : ''}`;
-  return `${secs(cell.median)} [${secs(cell.min)}-${secs(cell.max)}]${cell.scale !== 1 ? '*' : ''}`;
+  const s = steady ? cell.steady : cell;
+  const count = steady ? cell.steadySamples.length : cell.samples.length;
+  if (!s || s.median === null) return '-';
+  if (count === 1) return `${secs(s.median)}${cell.scale !== 1 ? '*' : ''}`;
+  return `${secs(s.median)} [${secs(s.min)}-${secs(s.max)}]${cell.scale !== 1 ? '*' : ''}`;
 }
 
 /** The whole report as text. */
@@ -41,26 +44,34 @@ export function formatReport(report) {
   const out = [];
   out.push('');
   out.push(`w2js bench: Node ${env.node} (V8 ${env.v8}), ${env.cpu} x${env.cores}, commit ${env.commit.slice(0, 10)}${env.dirty ? '+dirty' : ''}, ${env.date}`);
-  out.push(`${options.reps} run(s) per program per runner, interleaved; fresh process per run.${options.quick ? ' QUICK: small sizes, not comparable with normal runs.' : ''}`);
+  out.push(`${options.reps} run(s) per program per runner, interleaved; fresh process per run; ${options.calls ?? 1} call(s) of run(n) per process (JIT runners).${options.quick ? ' QUICK: small sizes, not comparable with normal runs.' : ''}`);
   const la = (l) => l.map((x) => x.toFixed(1)).join(' ');
   out.push(`Load average (1, 5, 15 min) at start ${la(env.loadAverage.start)}, at end ${la(env.loadAverage.end)}: other work on the machine inflates wall times.`);
-  if (programs.length && runners.length) {
+  const sections = [[false, runners, 'FIRST CALL: seconds of the first run(n) in a fresh process (JIT warm-up included): median [min-max].']];
+  const steadyRunners = runners.filter((r) => r.steady);
+  if ((options.calls ?? 1) > 1 && steadyRunners.length) {
+    sections.push([true, steadyRunners, `STEADY STATE: seconds per run(n), median of calls 2..${options.calls} in the same process; median [min-max] over runs.`]);
+  }
+  for (const [steady, shown, title] of programs.length && runners.length ? sections : []) {
     out.push('');
-    out.push('Seconds per run(n): median [min-max]. * = a no-JIT runner timed at run(slowN), scaled by n/slowN.');
-    const head = ['program', 'n', ...runners.map((r) => r.name)];
-    const rows = programs.map((p) => [p.name, options.quick ? p.quickN : p.n, ...runners.map((r) => cellText(find(p.name, r.name)))]);
+    out.push(title);
+    if (!steady) out.push('* = a no-JIT runner timed at run(slowN), scaled by n/slowN.');
+    const head = ['program', 'n', ...shown.map((r) => r.name)];
+    const rows = programs.map((p) => [p.name, options.quick ? p.quickN : p.n, ...shown.map((r) => cellText(find(p.name, r.name), steady))]);
     out.push(table([head, ...rows]));
-    if (runners.some((r) => r.name === 'native')) {
+    if (shown.some((r) => r.name === 'native')) {
       out.push('');
-      out.push('Time relative to V8 native wasm (ratio of medians; lower is better):');
-      const others = runners.filter((r) => r.name !== 'native');
-      const rrows = programs.map((p) => [p.name, ...others.map((r) => ratio(find(p.name, r.name)?.ratio))]);
+      out.push(`${steady ? 'Steady state' : 'First call'} relative to V8 native wasm's (ratio of medians; lower is better):`);
+      const others = shown.filter((r) => r.name !== 'native');
+      const rrows = programs.map((p) => [p.name, ...others.map((r) => { const c = find(p.name, r.name); return ratio(steady ? c?.steady?.ratio : c?.ratio); })]);
       rrows.push(['geomean', ...others.map((r) => {
-        const g = geomeans[r.name];
-        return g.ratio === null ? '-' : `${ratio(g.ratio)}${g.programs < programs.length ? ` (${g.programs}/${programs.length})` : ''}`;
+        const g = steady ? geomeans[r.name].steady : geomeans[r.name];
+        return !g || g.ratio === null ? '-' : `${ratio(g.ratio)}${g.programs < programs.length ? ` (${g.programs}/${programs.length})` : ''}`;
       })]);
       out.push(table([['program', ...others.map((r) => r.name)], ...rrows]));
     }
+  }
+  if (programs.length && runners.length) {
     out.push('');
     out.push('Runners:');
     for (const r of runners) out.push(`  ${r.name.padEnd(13)} ${r.what}`);

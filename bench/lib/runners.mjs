@@ -1,5 +1,6 @@
 // bench/lib/runners.mjs: the runners. Each prepares what it runs (a compiled output, a patched
-// module) and measures one call of the program's entry in a fresh process.
+// module) and measures the first call of the program's entry in a fresh process; the runners marked
+// `steady` also time `calls - 1` further calls in that process (the steady state).
 
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -18,7 +19,8 @@ export const TIME_LIMIT_SECONDS = 120;
 
 /**
  * @typedef {{ name: string, wasm: string, entry?: string, imports?: string }} Program
- * @typedef {{ result: string, seconds: number } | { error: string } | { timeout: true }} Measurement
+ * @typedef {{ result: string, seconds: number, later: number[] } | { error: string } | { timeout: true }} Measurement
+ *   seconds: the first call; later: the further calls' seconds (empty unless asked for)
  */
 
 /**
@@ -80,15 +82,15 @@ function runProcess(command, args) {
   });
 }
 
-/** Measure through child.mjs: the call's own time, without loading. */
-async function measureJs(loader, target, program, n, nodeArgs) {
+/** Measure through child.mjs: the calls' own times, without loading; `calls` calls in one process. */
+async function measureJs(loader, target, program, n, nodeArgs, calls = 1) {
   const imports = program.imports ? [path.join(BENCH, program.imports)] : [];
-  const r = await runProcess(process.execPath, [...nodeArgs, CHILD, loader, target, program.entry ?? 'run', String(n), ...imports]);
+  const r = await runProcess(process.execPath, [...nodeArgs, CHILD, loader, target, program.entry ?? 'run', String(n), ...imports, '--calls', String(calls)]);
   if (r.timedOut) return { timeout: true };
   const line = r.stdout.trim().split('\n').pop() ?? '';
   if (r.code !== 0 || !line.startsWith('{')) return { error: lastLines(r.stderr) || `exit ${r.code ?? r.signal}` };
-  const { result, seconds } = JSON.parse(line);
-  return { result, seconds };
+  const { result, seconds, later } = JSON.parse(line);
+  return { result, seconds, later: later.map((c) => c.seconds) };
 }
 
 function lastLines(text) {
@@ -97,6 +99,7 @@ function lastLines(text) {
 
 /**
  * The runners, in report order. `slow`: runs with the program's slowN and is scaled to n.
+ * `steady`: measure(target, program, n, calls) times `calls` calls in one process (the others time one).
  * prepare(program) returns the target measure() takes; it runs once per program per bench run.
  */
 export const RUNNERS = [
@@ -105,20 +108,23 @@ export const RUNNERS = [
     what: "V8's WebAssembly (Liftoff, then TurboFan)",
     slow: false,
     prepare: (program) => path.join(BENCH, program.wasm),
-    measure: (target, program, n) => measureJs('native', target, program, n, []),
+    steady: true,
+    measure: (target, program, n, calls = 1) => measureJs('native', target, program, n, [], calls),
   },
   {
     name: 'w2js',
     what: 'w2js output on Node',
     slow: false,
     prepare: compileW2js,
-    measure: (target, program, n) => measureJs('w2js', target, program, n, []),
+    steady: true,
+    measure: (target, program, n, calls = 1) => measureJs('w2js', target, program, n, [], calls),
   },
   {
     name: 'w2js-jitless',
     what: 'w2js output on node --jitless (Ignition only; no WebAssembly there)',
     slow: true,
     prepare: compileW2js,
+    steady: false, // no JIT: later calls run as the first (and would triple its long runs)
     measure: (target, program, n) => measureJs('w2js', target, program, n, ['--jitless']),
   },
   {
@@ -126,12 +132,14 @@ export const RUNNERS = [
     what: `binaryen wasm2js ${WASM2JS_FLAGS.join(' ')} output on Node`,
     slow: false,
     prepare: compileWasm2js,
-    measure: (target, program, n) => measureJs('wasm2js', target, program, n, []),
+    steady: true,
+    measure: (target, program, n, calls = 1) => measureJs('wasm2js', target, program, n, [], calls),
   },
   {
     name: 'wasm-interp',
     what: "wabt's wasm-interp (wall time of the process, including parsing the module)",
     slow: true,
+    steady: false,
     prepare: () => 'wasm-interp',
     async measure(_target, program, n) {
       const file = patchArgument(program, n);
@@ -139,7 +147,7 @@ export const RUNNERS = [
       if (r.timedOut) return { timeout: true };
       const m = /^bench_main\(\) => i(?:32|64):(\d+)/m.exec(r.stdout);
       if (r.code !== 0 || !m) return { error: lastLines(r.stdout + r.stderr) || `exit ${r.code ?? r.signal}` };
-      return { result: m[1], seconds: r.wall };
+      return { result: m[1], seconds: r.wall, later: [] };
     },
   },
 ];

@@ -56,12 +56,17 @@ function fromDouble(v: number): number {
   return v >>> 0 | 0;
 }
 
-// Unsigned (alo, ahi) ÷ b for 0 < b < 2^32 without BigInt: the dividend in 32 + 16 + 16-bit steps,
-// each an exact double division (every intermediate value stays below 2^53). Results in
-// divQuotientLo/Hi and divRemainder (bench D4: with the join/split above, 0.32× of BigInt's time).
+// Unsigned division without BigInt (bench/README.md D4, S8). Results in divQuotientLo/Hi and
+// divRemainderLo/Hi; nothing is allocated.
 let divQuotientLo = 0;
 let divQuotientHi = 0;
-let divRemainder = 0;
+let divRemainderLo = 0;
+let divRemainderHi = 0;
+
+/**
+ * (alo, ahi) ÷ b for 0 < b < 2^32: the dividend in 32 + 16 + 16-bit steps, each an exact double
+ * division (every intermediate value stays below 2^53).
+ */
 function divU32(alo: number, ahi: number, b: number): void {
   const h = ahi >>> 0;
   const q2 = Math.floor(h / b);
@@ -71,81 +76,122 @@ function divU32(alo: number, ahi: number, b: number): void {
   r = t - q1 * b;
   t = r * 65536 + (alo & 0xffff);
   const q0 = Math.floor(t / b);
-  divRemainder = t - q0 * b;
+  divRemainderLo = (t - q0 * b) | 0;
+  divRemainderHi = 0;
   divQuotientHi = q2 | 0;
   divQuotientLo = (q1 * 65536 + q0) | 0;
 }
 
-/** |a| of a negative (alo, ahi), as halves into divU32. */
+/**
+ * (alo, ahi) ÷ (blo, bhi) for b ≥ 2^32 (bhi ≠ 0), unsigned: the quotient is below 2^32.
+ * Below 2^63, the quotient of the operands as doubles is within 2^-19 of the true one (each
+ * rounding is 2^-53 relative, the quotient below 2^32), so its floor is off by at most one; the
+ * remainder a − q·b, computed exactly mod 2^64, says which way: negative (as signed: b < 2^63
+ * keeps a true remainder below 2^63) means q is one too many, ≥ b one too few. At 2^63 and above
+ * the quotient is 0 or 1.
+ */
+function divU64(alo: number, ahi: number, blo: number, bhi: number): void {
+  divQuotientHi = 0;
+  if (bhi < 0) {
+    const atLeast = ahi >>> 0 > bhi >>> 0 || (ahi === bhi && alo >>> 0 >= blo >>> 0);
+    divQuotientLo = atLeast ? 1 : 0;
+    if (atLeast) subPair(alo, ahi, blo, bhi);
+    else {
+      divRemainderLo = alo;
+      divRemainderHi = ahi;
+    }
+    return;
+  }
+  let q = Math.floor(((ahi >>> 0) * TWO32 + (alo >>> 0)) / (bhi * TWO32 + (blo >>> 0)));
+  // q·b mod 2^64 (q may be 2^32 before the correction: its high half is then 1).
+  const qlo = q >>> 0;
+  const qhi = q >= TWO32 ? 1 : 0;
+  const plo = Math.imul(qlo, blo);
+  const phi = (Math.imul(qlo, bhi) + Math.imul(qhi, blo) + mulHighU32(qlo, blo)) | 0;
+  subPair(alo, ahi, plo, phi);
+  if (divRemainderHi < 0) {
+    q -= 1;
+    addPair(divRemainderLo, divRemainderHi, blo, bhi);
+  } else if (divRemainderHi > bhi || (divRemainderHi === bhi && divRemainderLo >>> 0 >= blo >>> 0)) {
+    q += 1;
+    subPair(divRemainderLo, divRemainderHi, blo, bhi);
+  }
+  divQuotientLo = q | 0;
+}
+
+/** (alo, ahi) − (blo, bhi) mod 2^64 into divRemainderLo/Hi. */
+function subPair(alo: number, ahi: number, blo: number, bhi: number): void {
+  divRemainderLo = (alo - blo) | 0;
+  divRemainderHi = (ahi - bhi - (alo >>> 0 < blo >>> 0 ? 1 : 0)) | 0;
+}
+
+/** (alo, ahi) + (blo, bhi) mod 2^64 into divRemainderLo/Hi. */
+function addPair(alo: number, ahi: number, blo: number, bhi: number): void {
+  const lo = (alo >>> 0) + (blo >>> 0);
+  divRemainderLo = lo | 0;
+  divRemainderHi = (ahi + bhi + (lo > 0xffffffff ? 1 : 0)) | 0;
+}
+
+/** Unsigned (alo, ahi) ÷ (blo, bhi), b ≠ 0, whichever way its size needs. */
+function divUnsigned(alo: number, ahi: number, blo: number, bhi: number): void {
+  if (bhi === 0) divU32(alo, ahi, blo >>> 0);
+  else divU64(alo, ahi, blo, bhi);
+}
+
+/** |a| of a negative (alo, ahi), as halves into the unsigned division. */
 const negLo = (lo: number): number => -lo | 0;
 const negHi = (lo: number, hi: number): number => (~hi + (lo === 0 ? 1 : 0)) | 0;
 
-/** A signed divisor of magnitude below 2^32 (bhi 0, or -1 with blo ≠ 0): that magnitude, else 0. */
-function smallDivisor(blo: number, bhi: number): number {
-  if (bhi === 0) return blo >>> 0;
-  if (bhi === -1 && blo !== 0) return -blo >>> 0;
-  return 0;
+/** Signed (alo, ahi) ÷ (blo, bhi) on magnitudes; true if the dividend was negative. */
+function divSigned(alo: number, ahi: number, blo: number, bhi: number): boolean {
+  const negative = ahi < 0;
+  const mlo = negative ? negLo(alo) : alo;
+  const mhi = negative ? negHi(alo, ahi) : ahi;
+  if (bhi < 0) divUnsigned(mlo, mhi, negLo(blo), negHi(blo, bhi));
+  else divUnsigned(mlo, mhi, blo, bhi);
+  return negative;
 }
 
 export function i64_div_s(alo: number, ahi: number, blo: number, bhi: number): number {
   if ((blo | bhi) === 0) trap(TRAP_DIV_ZERO);
   if (fitsDouble(alo, ahi) && fitsDouble(blo, bhi)) return fromDouble(Math.trunc(toDouble(alo, ahi) / toDouble(blo, bhi)) + 0);
   if (ahi === -0x80000000 && alo === 0 && blo === -1 && bhi === -1) trap(TRAP_INT_OVERFLOW);
-  const b = smallDivisor(blo, bhi);
-  if (b !== 0) {
-    const negative = ahi < 0;
-    if (negative) divU32(negLo(alo), negHi(alo, ahi), b);
-    else divU32(alo, ahi, b);
-    if (negative !== bhi < 0) {
-      high.bits = negHi(divQuotientLo, divQuotientHi);
-      return negLo(divQuotientLo);
-    }
-    high.bits = divQuotientHi;
-    return divQuotientLo;
+  const negative = divSigned(alo, ahi, blo, bhi);
+  if (negative !== bhi < 0) {
+    high.bits = negHi(divQuotientLo, divQuotientHi);
+    return negLo(divQuotientLo);
   }
-  return i64_split(i64_join(alo, ahi) / i64_join(blo, bhi));
+  high.bits = divQuotientHi;
+  return divQuotientLo;
 }
 
 export function i64_div_u(alo: number, ahi: number, blo: number, bhi: number): number {
   if ((blo | bhi) === 0) trap(TRAP_DIV_ZERO);
   if (ahi >>> 0 < 0x200000 && bhi >>> 0 < 0x200000) return fromDouble(Math.floor(toDouble(alo, ahi) / toDouble(blo, bhi)));
-  if (bhi === 0) {
-    divU32(alo, ahi, blo >>> 0);
-    high.bits = divQuotientHi;
-    return divQuotientLo;
-  }
-  return i64_split(BigInt.asUintN(64, i64_join(alo, ahi)) / BigInt.asUintN(64, i64_join(blo, bhi)));
+  divUnsigned(alo, ahi, blo, bhi);
+  high.bits = divQuotientHi;
+  return divQuotientLo;
 }
 
 export function i64_rem_s(alo: number, ahi: number, blo: number, bhi: number): number {
   if ((blo | bhi) === 0) trap(TRAP_DIV_ZERO);
   // % on exact doubles is exact; + 0 turns -0 into 0.
   if (fitsDouble(alo, ahi) && fitsDouble(blo, bhi)) return fromDouble((toDouble(alo, ahi) % toDouble(blo, bhi)) + 0);
-  const b = smallDivisor(blo, bhi);
-  if (b !== 0) {
-    // The remainder takes the dividend's sign (and is below 2^32 in magnitude).
-    const negative = ahi < 0;
-    if (negative) divU32(negLo(alo), negHi(alo, ahi), b);
-    else divU32(alo, ahi, b);
-    if (negative && divRemainder !== 0) {
-      high.bits = -1;
-      return -divRemainder | 0;
-    }
-    high.bits = 0;
-    return divRemainder | 0;
+  // The remainder takes the dividend's sign (INT64_MIN % -1 is 0: no overflow here).
+  if (divSigned(alo, ahi, blo, bhi)) {
+    high.bits = negHi(divRemainderLo, divRemainderHi);
+    return negLo(divRemainderLo);
   }
-  return i64_split(i64_join(alo, ahi) % i64_join(blo, bhi));
+  high.bits = divRemainderHi;
+  return divRemainderLo;
 }
 
 export function i64_rem_u(alo: number, ahi: number, blo: number, bhi: number): number {
   if ((blo | bhi) === 0) trap(TRAP_DIV_ZERO);
   if (ahi >>> 0 < 0x200000 && bhi >>> 0 < 0x200000) return fromDouble(toDouble(alo, ahi) % toDouble(blo, bhi));
-  if (bhi === 0) {
-    divU32(alo, ahi, blo >>> 0);
-    high.bits = 0;
-    return divRemainder | 0;
-  }
-  return i64_split(BigInt.asUintN(64, i64_join(alo, ahi)) % BigInt.asUintN(64, i64_join(blo, bhi)));
+  divUnsigned(alo, ahi, blo, bhi);
+  high.bits = divRemainderHi;
+  return divRemainderLo;
 }
 
 export function i64_shl(lo: number, hi: number, n: number): number {

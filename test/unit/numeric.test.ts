@@ -10,6 +10,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import wabtInit from 'wabt';
 import * as N from '../../runtime/numeric/index.js';
+import * as P from '../../runtime/numeric/i64-pair.js';
 import { NAN_BITS_KEPT } from '../../runtime/numeric/bits.js';
 import {
   RuntimeError,
@@ -443,6 +444,38 @@ describe('i64', () => {
     expect(N.i64_shl(1n, 64n)).toBe(1n);
     expect(N.i64_shr_u(-1n, -1n)).toBe(1n);
     expect(N.i64_rotl(-(2n ** 63n), 1n)).toBe(1n);
+  });
+});
+
+/** A pair helper (lo, hi, lo, hi → lo, high.bits) as a BigInt one, to compare with native. */
+function viaPairs(f: (alo: number, ahi: number, blo: number, bhi: number) => number): (a: bigint, b: bigint) => bigint {
+  return (a, b) => {
+    const alo = P.i64_split(a);
+    const ahi = P.high.bits;
+    const blo = P.i64_split(b);
+    const bhi = P.high.bits;
+    const lo = f(alo, ahi, blo, bhi);
+    return P.i64_join(lo, P.high.bits);
+  };
+}
+
+describe('i64 pairs (what generated code calls)', () => {
+  // Divisors at the edges of each path: below 2^32 (three exact steps), 2^32 to 2^63 (a double
+  // estimate and one correction), 2^63 and up (quotient 0 or 1); dividends of every size.
+  const magnitudes = [1n, 3n, 0xffffffffn, 0x100000000n, 0x100000001n, 0x1fffffffffffffn, 0x20000000000000n, 0x7fffffffffffffffn, 0x8000000000000000n, 0xffffffffffffffffn];
+  const edges = magnitudes.flatMap((m) => [m, m - 1n, m + 1n]).map((v) => BigInt.asIntN(64, v)).flatMap((v) => [v, -v]);
+  const estimateEdges: bigint[][] = [];
+  for (const b of edges) for (const a of edges) estimateEdges.push([a, b]);
+  // Quotients one below and one above a multiple: a = q·b ± 1 for large b.
+  for (const b of [0x100000001n, 0x123456789abn, 0x7fffffff00000001n]) for (const q of [1n, 2n, 0xfffffffen, 0xffffffffn]) for (const d of [-1n, 0n, 1n]) estimateEdges.push([BigInt.asIntN(64, q * b + d), b]);
+  it.each([
+    ['i64.div_s', P.i64_div_s],
+    ['i64.div_u', P.i64_div_u],
+    ['i64.rem_s', P.i64_rem_s],
+    ['i64.rem_u', P.i64_rem_u],
+  ] as const)('%s matches native on random and edge operands', (op, helper) => {
+    expect(compare(op, viaPairs(helper), 'exact')).toEqual([]);
+    expect(compare(op, viaPairs(helper), 'exact', estimateEdges)).toEqual([]);
   });
 });
 

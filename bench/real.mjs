@@ -3,8 +3,8 @@
 // through its package's own loader (bench/real/<name>.mjs), timed inside the process: the package
 // loads (untimed by the workload figures, reported apart), then the workload runs `rounds` times,
 // each round's CPU seconds taken with process.cpuUsage. The first round (the JIT warming up, as a
-// short-lived program sees it) and the steady state (median of the later rounds) are reported
-// apart. Runners, interleaved round-robin, each process fresh:
+// short-lived program sees it) and the steady state (median of the later half of the rounds) are
+// reported apart. Runners, interleaved round-robin, each process fresh:
 //   native        V8's WebAssembly
 //   w2js          the polyfill forced over V8's (W2JS_POLYFILL=force), every module found in a cache
 //                 filled before the clock (w2js cache + one untimed run, so nothing compiles at load)
@@ -69,7 +69,8 @@ const RUNNERS = [
 const HELP = `usage: npm run bench:real -- [options]     (or: node bench/real.mjs [options] after npm run build)
 
   --runs <n>       repetitions, each a fresh process per workload per runner (default 3; --quick: 1)
-  --rounds <n>     workload rounds per process for native and w2js (default 4: the first, then the steady state)
+  --rounds <n>     workload rounds per process for native and w2js (default 8: the first; the
+                   steady state is the median of the later half, rounds 5..8)
   --slow-rounds <n> rounds per process for w2js-jitless (default 3)
   --only <a,b>     only these workloads (${WORKLOADS.map((w) => w.name).join(', ')})
   --runners <a,b>  only these runners (${RUNNERS.map((r) => r.name).join(', ')}; native is always run)
@@ -139,12 +140,19 @@ function runChild(runner, workload, size, rounds, cache) {
   });
 }
 
+/**
+ * The first round of the steady state: the later half of the rounds (2 of 2 or 3, 3 of 4, 5 of 8).
+ * Not simply "after the first": esbuild's 14 MB module is still being optimized in rounds 2-3,
+ * natively too (V8 tiers it up in the background), and w2js's rounds fall for longer.
+ */
+const steadyFrom = (rounds) => Math.max(2, Math.floor(rounds / 2) + 1);
+
 const cacheFiles = (dir) => (fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.js')).length : 0);
 
 async function main() {
   const opts = parseOptions(process.argv.slice(2));
   const runs = opts.runs ?? (opts.quick ? 1 : 3);
-  const rounds = opts.rounds ?? (opts.quick ? 3 : 4);
+  const rounds = opts.rounds ?? (opts.quick ? 3 : 8);
   const slowRounds = opts.slowRounds ?? 3;
   if (rounds < 2 || slowRounds < 2) usage('--rounds and --slow-rounds need at least 2 (the first round, then the steady state)');
   const workloads = WORKLOADS.filter((w) => !opts.only || opts.only.includes(w.name));
@@ -219,7 +227,7 @@ async function main() {
         if (compiledAtLoad > 0) log(`${tag}: compiled ${compiledAtLoad} module(s) at load: not in the cache`);
         const cpu = m.rounds.map((x) => x.cpu * cell.scale);
         const sample = {
-          first: cpu[0], steady: median(cpu.slice(1)), roundsCpu: cpu, roundsWall: m.rounds.map((x) => x.wall * cell.scale),
+          first: cpu[0], steady: median(cpu.slice(steadyFrom(cpu.length) - 1)), roundsCpu: cpu, roundsWall: m.rounds.map((x) => x.wall * cell.scale),
           loadCpu: m.load.cpu, loadWall: m.load.wall, maxRssKiB: m.maxRssKiB, compiledAtLoad,
         };
         cell.samples.push(sample);
@@ -290,7 +298,8 @@ function formatReport(report) {
   out.push(`Load average (1, 5, 15 min) at start ${la(env.loadAverage.start)}, at end ${la(env.loadAverage.end)}.`);
   out.push('CPU seconds (process.cpuUsage: all threads) per round, median [min-max] over runs. * = run at slowSize, scaled to size.');
   const others = runners.filter((r) => r.name !== 'native');
-  for (const [key, title] of [['first', 'First round (the JIT warming up)'], ['steady', 'Steady state (median of rounds 2..)']]) {
+  const steadyTitle = `Steady state (median of rounds ${steadyFrom(options.rounds)}..${options.rounds}; w2js-jitless ${steadyFrom(options.slowRounds)}..${options.slowRounds})`;
+  for (const [key, title] of [['first', 'First round (the JIT warming up)'], ['steady', steadyTitle]]) {
     out.push('');
     out.push(`${title}:`);
     out.push(table([['workload', 'size', ...runners.map((r) => r.name), ...others.map((r) => `${r.name} ÷ native`)],

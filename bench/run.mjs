@@ -143,7 +143,7 @@ async function main() {
           const expected = reference.get(`${program.name}\0${cell.measuredN}`);
           if ('timeout' in m) {
             cell.status = 'timeout';
-            log(`[${rep + 1}/${reps}] ${program.name} ${runner.name}: timeout (${TIME_LIMIT_SECONDS} s)`);
+            log(`[${rep + 1}/${reps}] ${program.name} ${runner.name}: timeout (${TIME_LIMIT_SECONDS} s per call)`);
           } else if ('error' in m) {
             cell.status = 'error';
             failures.push(`${program.name} ${runner.name}: ${m.error}`);

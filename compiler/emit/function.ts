@@ -21,6 +21,7 @@ import { OPS_BY_NAME } from './op-signatures.js';
 import { constPair, emitI64Memory, emitI64Numeric, hiName, type PairHooks } from './i64.js';
 import { Dispatch, FLAT_ABOVE, nestingDepths, PC, type SegmentRef } from './dispatch.js';
 import { PART_NODES, slotKind, splitFunction, type SplitOutput } from './split.js';
+import { analyzeLoop, guardExpr, uncheckedCopy, type LoopGuard } from './loop-guard.js';
 import { exprDepth, MAX_EXPR_DEPTH } from './depth.js';
 import { VarPool } from './var-pool.js';
 import { asCondition, entryReads, flatten, isSimple, Kind, readsName, zero, type Entry } from './stack.js';
@@ -47,6 +48,8 @@ interface Frame {
   body: Stmt[];
   /** The rest of this frame is dead code (after br, return, unreachable...). */
   unreachable: boolean;
+  /** A loop's guard, when its body is emitted twice (emit/loop-guard.ts). */
+  guard?: LoopGuard;
   /** An if's condition and finished then-branch. */
   test?: Expr;
   thenBody?: Stmt[];
@@ -86,6 +89,8 @@ class FunctionEmitter {
   /** The dispatch loop, when some frame is too deep to nest in JS. */
   private dispatch: Dispatch | undefined;
   private readonly flatAbove: number;
+  /** Loops get guards (emit/loop-guard.ts) unless the layout says not (tests, measurements). */
+  private readonly usesGuards: boolean;
   /** Each frame's length in instructions, when long frames go flat too (Layout.flatSpan). */
   private spans: Int32Array | undefined;
 
@@ -98,6 +103,7 @@ class FunctionEmitter {
     const type = ctx.module.types[func.typeIndex]!;
     this.localTypes = [...type.params, ...func.locals];
     this.flatAbove = ctx.layout?.flatAbove ?? FLAT_ABOVE;
+    this.usesGuards = ctx.layout?.loopGuards !== false && ctx.module.memories.length > 0;
   }
 
   run(): EmittedFunction {
@@ -379,6 +385,7 @@ class FunctionEmitter {
     const stableParams = params.map((p) => this.toTemp(p));
     if (instr.op === 'loop') {
       const frame = this.pushFrame('loop', type, [], instr.at);
+      if (!frame.flat && this.usesGuards) frame.guard = analyzeLoop(this.func.body, this.pc, (i) => this.localTypes[i] === 'i32');
       // Loop params live in variables the back edge reassigns.
       const parent = this.frames[this.frames.length - 2]!;
       stableParams.forEach((p, i) => this.out(parent).push(...this.assignTo(frame.loopVars[i]!, p)));
@@ -422,7 +429,9 @@ class FunctionEmitter {
     let stmt: Stmt;
     let reachable = fallsThrough || frame.targeted;
     if (frame.op === 'loop') {
-      stmt = forever(block(frame.body));
+      // Versioned on its guard: each iteration runs unchecked accesses if it holds (emit/loop-guard.ts).
+      const body = frame.guard ? [ifStmt(guardExpr(frame.guard, (i) => this.locals[i]!, id('mem')), block(uncheckedCopy(frame.body)), block(frame.body))] : frame.body;
+      stmt = forever(block(body));
       stmt = labeled(frame.label, stmt);
       // A loop's end is reached only by falling through (branches to it go back to its start).
       reachable = fallsThrough;
@@ -692,6 +701,7 @@ class FunctionEmitter {
       },
       statement: (e) => this.emit(exprStmt(e), instr),
       table: (i) => member(id('inst'), ctx.names.tables[i]!),
+      guarded: this.guarded(),
       memory: (i) => {
         if (i === 0) {
           this.usesMemory = true;
@@ -712,6 +722,15 @@ class FunctionEmitter {
     this.stack.push(this.read(name, 'i64', Kind.Stable));
   }
 
+  /** Whether the instruction being emitted is an access its loop's guard covers (emit/loop-guard.ts). */
+  private guarded(): boolean {
+    for (let k = this.frames.length - 1; k >= 0; k--) {
+      const f = this.frames[k]!;
+      if (f.op === 'loop') return f.guard?.accesses.has(this.pc) === true;
+    }
+    return false;
+  }
+
   private pairHooks(instr: Instr): PairHooks {
     return {
       helper: (name) => this.ctx.helper(name),
@@ -720,6 +739,7 @@ class FunctionEmitter {
       statement: (stmt) => this.emit(stmt, instr),
       push: (entry) => this.pushEntry(entry as Entry),
       ts: this.ctx.ts,
+      guarded: this.guarded(),
       memory: (i) => {
         if (i === 0) {
           this.usesMemory = true;

@@ -8,7 +8,7 @@
 import type { Instr, ValType } from '../ir/module.js';
 import { assign, bin, call, cond, exprStmt, id, member, num, tsAs, type Expr, type Stmt } from './ast.js';
 import { literalValue } from './numeric.js';
-import { fastPathTest } from './memory.js';
+import { fastPathTest, guardable } from './memory.js';
 
 /** A stack value as the i64 emitter sees it: for i64, `e` is the low half. */
 export interface PairEntry {
@@ -31,6 +31,8 @@ export interface PairHooks {
   memory(index: number): Expr;
   /** TypeScript output (emit/ts-types.ts). */
   ts?: boolean;
+  /** The access is covered by its loop's guard (emit/loop-guard.ts). */
+  guarded?: boolean;
 }
 
 const or0 = (e: Expr): Expr => bin('|', e, num(0));
@@ -225,7 +227,7 @@ export function emitI64Memory(instr: Instr, addr: Expr, value: PairEntry | undef
       // flow analysis" (TS2563).
       const high = hooks.ts ? tsAs(hooks.helper('high'), '{ bits: number }') : hooks.helper('high');
       const fast = { type: 'SequenceExpression', expressions: [assign(member(high, 'bits') as never, i32Slot(mem, a, 1)), i32Slot(mem, a, 0)] } as Expr;
-      const e = { type: 'SequenceExpression', expressions: [assign(id(a), addr), cond(fastPathTest(mem, a, 8, 4), fast, call(hooks.helper('i64_load'), [mem, id(a)]))] } as Expr;
+      const e = { type: 'SequenceExpression', expressions: [assign(id(a), addr), guardable(cond(fastPathTest(mem, a, 8, 4), fast, call(hooks.helper('i64_load'), [mem, id(a)])), hooks.guarded)] } as Expr;
       helperPairOf(hooks, e);
       return true;
     }
@@ -244,7 +246,7 @@ export function emitI64Memory(instr: Instr, addr: Expr, value: PairEntry | undef
       const a = hooks.newVar('i32');
       const fast = { type: 'SequenceExpression', expressions: [assign(i32Slot(mem, a, 0) as never, v.e), assign(i32Slot(mem, a, 1) as never, v.hi!)] } as Expr;
       hooks.statement(exprStmt({ type: 'SequenceExpression', expressions: [assign(id(a), addr),
-        cond(fastPathTest(mem, a, 8, 4), fast, call(hooks.helper('i64_store'), [mem, id(a), v.e, v.hi!]))] } as Expr));
+        guardable(cond(fastPathTest(mem, a, 8, 4), fast, call(hooks.helper('i64_store'), [mem, id(a), v.e, v.hi!])), hooks.guarded)] } as Expr));
       return true;
     }
     case 'i64.store8': case 'i64.store16': case 'i64.store32': {

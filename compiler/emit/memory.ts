@@ -7,6 +7,7 @@ import { assign, bin, call, cond, id, member, num, type Expr } from './ast.js';
 import type { EmitContext } from './context.js';
 import { OPS_BY_NAME } from './op-signatures.js';
 import { literalValue } from './numeric.js';
+import { GUARDED } from './loop-guard.js';
 
 /** What the memory emitter needs from the function emitter. */
 export interface MemoryEmitHooks {
@@ -17,6 +18,8 @@ export interface MemoryEmitHooks {
   statement(e: Expr): void;
   memory(index: number): Expr;
   table(index: number): Expr;
+  /** The access is covered by its loop's guard (emit/loop-guard.ts): mark its check. */
+  guarded?: boolean;
 }
 
 /** The effective address `addr + offset` as an exact JS number (it may exceed 2^32: then it traps). */
@@ -58,6 +61,12 @@ export function fastPathTest(mem: Expr, t: string, size: number, align = size): 
   return { type: 'LogicalExpression', operator: '&&', left: bin('===', bin('&', id(t), num(align - 1)), num(0)), right: inBounds } as Expr;
 }
 
+/** Mark `check ? fast : slow` as one a loop's guard covers (emit/loop-guard.ts). */
+export function guardable(e: Expr, guarded: boolean | undefined): Expr {
+  if (guarded) (e as unknown as Record<string, unknown>)[GUARDED] = true;
+  return e;
+}
+
 /** Emit a plain i32/f64/byte access inline; false when `op` is not one (or the host is big-endian). */
 function emitInlineAccess(instr: Instr, ctx: EmitContext, hooks: MemoryEmitHooks): boolean {
   const access = INLINE_ACCESS[instr.op];
@@ -75,11 +84,37 @@ function emitInlineAccess(instr: Instr, ctx: EmitContext, hooks: MemoryEmitHooks
     else hooks.push(slot, instr.op.startsWith('f64') ? 'f64' : 'i32');
     return true;
   }
+  const offset = instr.memarg!.offset;
+  if (process.env.W2JS_U32 && offset % access.size === 0 && address.type !== 'NumericLiteral') {
+    // All in uint32: b = base; aligned b && b >>> 0 <= mem.length - (offset + size) ? view[(b >>> s) + offset/size] : helper(mem, (b >>> 0) + offset)
+    const b = hooks.temp();
+    const shift = Math.log2(access.size);
+    const index = access.size === 1 ? (offset === 0 ? bin('>>>', id(b), num(0)) : bin('+', bin('>>>', id(b), num(0)), num(offset))) : offset === 0 ? bin('>>>', id(b), num(shift)) : bin('+', bin('>>>', id(b), num(shift)), num(offset / access.size));
+    const element = { type: 'MemberExpression', object: member(mem, access.view), property: index, computed: true } as Expr;
+    const inBounds = bin('<=', bin('>>>', id(b), num(0)), bin('-', member(mem, 'length'), num(offset + access.size)));
+    const test = process.env.W2JS_NOCHECK ? num(1) : access.size === 1 ? inBounds : ({ type: 'LogicalExpression', operator: '&&', left: bin('===', bin('&', id(b), num(access.size - 1)), num(0)), right: inBounds } as Expr);
+    const slowAddress = effectiveAddress(id(b), offset);
+    if (!isStore) {
+      hooks.push({ type: 'SequenceExpression', expressions: [assign(id(b), operands[0]!), cond(test, element, call(helper, [mem, slowAddress]))] } as Expr, instr.op.startsWith('f64') ? 'f64' : 'i32');
+      return true;
+    }
+    const value = operands[1]!;
+    let v: Expr = value;
+    const parts: Expr[] = [assign(id(b), operands[0]!)];
+    if (!(value.type === 'Identifier' || value.type === 'NumericLiteral')) {
+      const vt = hooks.temp();
+      parts.push(assign(id(vt), value));
+      v = id(vt);
+    }
+    parts.push(cond(test, assign(element as never, v), call(helper, [mem, slowAddress, v])));
+    hooks.statement({ type: 'SequenceExpression', expressions: parts } as Expr);
+    return true;
+  }
   const t = hooks.temp();
   const setT = assign(id(t), address);
   if (!isStore) {
     // (t = addr, fast ? mem.view[t >>> k] : helper(mem, t))
-    const e = cond(fastPathTest(mem, t, access.size), viewAt(mem, access.view, t, access.size), call(helper, [mem, id(t)]));
+    const e = guardable(cond(fastPathTest(mem, t, access.size), viewAt(mem, access.view, t, access.size), call(helper, [mem, id(t)])), hooks.guarded);
     hooks.push({ type: 'SequenceExpression', expressions: [setT, e] } as Expr, instr.op.startsWith('f64') ? 'f64' : 'i32');
     return true;
   }
@@ -92,7 +127,7 @@ function emitInlineAccess(instr: Instr, ctx: EmitContext, hooks: MemoryEmitHooks
     parts.push(assign(id(vt), value));
     v = id(vt);
   }
-  parts.push(cond(fastPathTest(mem, t, access.size), assign(viewAt(mem, access.view, t, access.size) as never, v), call(helper, [mem, id(t), v])));
+  parts.push(guardable(cond(fastPathTest(mem, t, access.size), assign(viewAt(mem, access.view, t, access.size) as never, v), call(helper, [mem, id(t), v])), hooks.guarded));
   hooks.statement({ type: 'SequenceExpression', expressions: parts } as Expr);
   return true;
 }

@@ -44,6 +44,8 @@ export interface Layout {
   flatSpan?: number;
   /** A flat frame's straight-line code starts a new segment after this many statements. */
   cutStatements?: number;
+  /** false: no loop guards (emit/loop-guard.ts), every access checked. */
+  loopGuards?: boolean;
 }
 
 /**

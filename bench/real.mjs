@@ -75,11 +75,13 @@ const HELP = `usage: npm run bench:real -- [options]     (or: node bench/real.mj
   --only <a,b>     only these workloads (${WORKLOADS.map((w) => w.name).join(', ')})
   --runners <a,b>  only these runners (${RUNNERS.map((r) => r.name).join(', ')}; native is always run)
   --quick          small sizes, 1 run, 3 rounds: a smoke check
+  --dist <dir>     the built dist/ to measure (default: this checkout's), e.g. of a clean export of a
+                   commit while the working tree holds someone's unfinished change
   --help           this text
 `;
 
 function parseOptions(argv) {
-  const o = { runs: null, rounds: null, slowRounds: null, only: null, runners: null, quick: false };
+  const o = { runs: null, rounds: null, slowRounds: null, only: null, runners: null, quick: false, dist: path.join(ROOT, 'dist') };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -98,6 +100,7 @@ function parseOptions(argv) {
     else if (a === '--only') o.only = value().split(',').filter(Boolean);
     else if (a === '--runners') o.runners = value().split(',').filter(Boolean);
     else if (a === '--quick') o.quick = true;
+    else if (a === '--dist') o.dist = path.resolve(value());
     else if (a === '--help' || a === '-h') {
       process.stdout.write(HELP);
       process.exit(0);
@@ -157,8 +160,8 @@ async function main() {
   if (rounds < 2 || slowRounds < 2) usage('--rounds and --slow-rounds need at least 2 (the first round, then the steady state)');
   const workloads = WORKLOADS.filter((w) => !opts.only || opts.only.includes(w.name));
   const runners = RUNNERS.filter((r) => r.name === 'native' || !opts.runners || opts.runners.includes(r.name));
-  fs.cpSync(path.join(ROOT, 'dist'), DIST, { recursive: true });
-  const env = environment({ polyfill: 'dist/polyfill/node.js (copied at the start of the run)' });
+  fs.cpSync(opts.dist, DIST, { recursive: true });
+  const env = environment({ dist: `${opts.dist} (copied at the start of the run)` });
   const failures = [];
   const cache = path.join(RUN_DIR, 'real-cache');
   const sizeOf = (w, r) => (opts.quick ? { size: w.quickSize, scale: 1 } : r.slow ? { size: w.slowSize, scale: w.size / w.slowSize } : { size: w.size, scale: 1 });

@@ -14,7 +14,7 @@ import { measureCompileSide } from './lib/compile-side.mjs';
 import { formatBootTables, runBootBench, withoutLogs } from './kernel-boot.mjs';
 import { environment, tryExec, writeResults } from './lib/environment.mjs';
 import { formatReport } from './lib/report.mjs';
-import { RUNNERS, TIME_LIMIT_SECONDS, WASM2JS_FLAGS } from './lib/runners.mjs';
+import { RUNNERS, TIME_LIMIT_SECONDS, WASM2JS_FLAGS, useDist } from './lib/runners.mjs';
 import { BENCH, ROOT, geomean, median, removeRunDir } from './lib/util.mjs';
 
 const HELP = `usage: npm run bench -- [options]     (or: node bench/run.mjs [options] after npm run build)
@@ -27,11 +27,13 @@ const HELP = `usage: npm run bench -- [options]     (or: node bench/run.mjs [opt
                       the steady state (default 3; 1: first call only)
   --no-compile        skip the compile side
   --no-boot           skip the kernel boot table (kernel-boot.mjs)
+  --dist <dir>        compile the programs with the w2js of this built dist/ (default: this
+                      checkout's; the compile side always uses this checkout's)
   --help              this text
 `;
 
 function parseOptions(argv) {
-  const o = { quick: false, only: null, runners: null, reps: null, calls: 3, compile: true, boot: true };
+  const o = { quick: false, only: null, runners: null, reps: null, calls: 3, compile: true, boot: true, dist: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -46,6 +48,7 @@ function parseOptions(argv) {
     else if (a === '--calls') o.calls = Number(value());
     else if (a === '--no-compile') o.compile = false;
     else if (a === '--no-boot') o.boot = false;
+    else if (a === '--dist') o.dist = path.resolve(value());
     else if (a === '--help' || a === '-h') {
       process.stdout.write(HELP);
       process.exit(0);
@@ -78,7 +81,9 @@ async function main() {
   const reps = opts.reps ?? (opts.quick ? 1 : 5);
   const programs = PROGRAMS.filter((p) => !opts.only || opts.only.includes(p.name));
   const runners = RUNNERS.filter((r) => !opts.runners || opts.runners.includes(r.name));
+  if (opts.dist) useDist(opts.dist);
   const env = environment({
+    dist: opts.dist ?? 'dist',
     wasmInterp: tryExec('wasm-interp', ['--version']),
     binaryen: JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', 'binaryen', 'package.json'), 'utf8')).version,
     wasm2jsFlags: WASM2JS_FLAGS,

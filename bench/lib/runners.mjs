@@ -9,7 +9,12 @@ import path from 'node:path';
 import { BENCH, CACHE, ROOT, RUN_DIR, exec } from './util.mjs';
 
 const CHILD = path.join(BENCH, 'lib', 'child.mjs');
-const W2JS_CLI = path.join(ROOT, 'dist', 'compiler', 'cli.js');
+let W2JS_CLI = path.join(ROOT, 'dist', 'compiler', 'cli.js');
+
+/** Compile with the w2js of another built dist/ (run.mjs --dist). */
+export function useDist(dir) {
+  W2JS_CLI = path.join(dir, 'compiler', 'cli.js');
+}
 const WASM2JS = path.join(ROOT, 'node_modules', 'binaryen', 'bin', 'wasm2js');
 /** Flags for wasm2js: optimise as emscripten does for -O2 builds. Without --pedantic it does not trap. */
 export const WASM2JS_FLAGS = ['-O2'];

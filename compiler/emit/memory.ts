@@ -84,32 +84,6 @@ function emitInlineAccess(instr: Instr, ctx: EmitContext, hooks: MemoryEmitHooks
     else hooks.push(slot, instr.op.startsWith('f64') ? 'f64' : 'i32');
     return true;
   }
-  const offset = instr.memarg!.offset;
-  if (process.env.W2JS_U32 && offset % access.size === 0 && address.type !== 'NumericLiteral') {
-    // All in uint32: b = base; aligned b && b >>> 0 <= mem.length - (offset + size) ? view[(b >>> s) + offset/size] : helper(mem, (b >>> 0) + offset)
-    const b = hooks.temp();
-    const shift = Math.log2(access.size);
-    const index = access.size === 1 ? (offset === 0 ? bin('>>>', id(b), num(0)) : bin('+', bin('>>>', id(b), num(0)), num(offset))) : offset === 0 ? bin('>>>', id(b), num(shift)) : bin('+', bin('>>>', id(b), num(shift)), num(offset / access.size));
-    const element = { type: 'MemberExpression', object: member(mem, access.view), property: index, computed: true } as Expr;
-    const inBounds = bin('<=', bin('>>>', id(b), num(0)), bin('-', member(mem, 'length'), num(offset + access.size)));
-    const test = process.env.W2JS_NOCHECK ? num(1) : access.size === 1 ? inBounds : ({ type: 'LogicalExpression', operator: '&&', left: bin('===', bin('&', id(b), num(access.size - 1)), num(0)), right: inBounds } as Expr);
-    const slowAddress = effectiveAddress(id(b), offset);
-    if (!isStore) {
-      hooks.push({ type: 'SequenceExpression', expressions: [assign(id(b), operands[0]!), cond(test, element, call(helper, [mem, slowAddress]))] } as Expr, instr.op.startsWith('f64') ? 'f64' : 'i32');
-      return true;
-    }
-    const value = operands[1]!;
-    let v: Expr = value;
-    const parts: Expr[] = [assign(id(b), operands[0]!)];
-    if (!(value.type === 'Identifier' || value.type === 'NumericLiteral')) {
-      const vt = hooks.temp();
-      parts.push(assign(id(vt), value));
-      v = id(vt);
-    }
-    parts.push(cond(test, assign(element as never, v), call(helper, [mem, slowAddress, v])));
-    hooks.statement({ type: 'SequenceExpression', expressions: parts } as Expr);
-    return true;
-  }
   const t = hooks.temp();
   const setT = assign(id(t), address);
   if (!isStore) {

@@ -173,6 +173,8 @@ export function uncheckedCopy<T>(node: T): T {
   if (!node || typeof node !== 'object') return node;
   const n = node as Record<string, unknown>;
   if (n[GUARDED] === true && n.type === 'ConditionalExpression') return uncheckedCopy(n.consequent) as T;
+  // Literals stay shared: a dispatch segment's number (emit/dispatch.ts) is filled in later.
+  if (n.type === 'NumericLiteral') return node;
   const out: Record<string, unknown> = {};
   for (const key in n) out[key] = key === 'loc' ? n[key] : uncheckedCopy(n[key]);
   return out as T;

@@ -71,6 +71,20 @@ const MODULE = `(module
       (local.set $p (i32.sub (local.get $p) (i32.const 65524)))
       (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
     (local.get $acc))
+  ;; A branch out of the loop to an outer block: in the dispatch form (layout below) that block is
+  ;; a segment, and the branch a jump to it from inside both copies of the body.
+  (func (export "exits") (param $p i32) (param $n i32) (result i32) (local $acc i32)
+    (block $out
+      (block $mid
+        (loop $l
+          (local.set $acc (i32.add (local.get $acc) (i32.load (local.get $p))))
+          (local.set $acc (i32.add (local.get $acc) (i32.load offset=4 (local.get $p))))
+          (br_if $out (i32.gt_u (local.get $acc) (i32.const 0x70000000)))
+          (local.set $p (i32.add (local.get $p) (i32.const 8)))
+          (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+        (local.set $acc (i32.const -1)))
+      (local.set $acc (i32.add (local.get $acc) (i32.const 1))))
+    (local.get $acc))
 )`;
 
 type Outcome = { value?: unknown; trap?: string; memory: number };
@@ -105,6 +119,7 @@ const CASES: [string, number[]][] = [
   ['far', [0, 3]], ['far', [16, 3]],
   ['growing', [0, 6]], ['growing', [PAGE - 4096 * 2, 5]], ['growing', [PAGE - 4096 * 2, 4]],
   ['branchy', [8, 7]], ['branchy', [8, 2]], ['branchy', [0, 40]],
+  ['exits', [0, 100]], ['exits', [PAGE - 40, 5]], ['exits', [PAGE - 40, 6]],
 ];
 
 describe('loop guards', () => {
@@ -125,12 +140,15 @@ describe('loop guards', () => {
       native: (await WebAssembly.instantiate(bytes)).instance.exports as Record<string, unknown>,
       guarded: ((await load(bytes)) as Loaded).exports as Record<string, unknown>,
       checked: ((await load(bytes, {}, { layout: { loopGuards: false } })) as Loaded).exports as Record<string, unknown>,
+      // Outer frames flat (the dispatch form) and every function split: guarded loops inside segments.
+      flat: ((await load(bytes, {}, { layout: { flatAbove: 1, splitAboveChars: 0, partNodes: 1 } })) as Loaded).exports as Record<string, unknown>,
     });
     for (const [name, args] of CASES) {
       const runs = await fresh(); // memory.grow must not carry over from case to case
       const expected = call(runs.native!, name, args);
       expect(call(runs.guarded!, name, args), `${name}(${args})`).toEqual(expected);
       expect(call(runs.checked!, name, args), `${name}(${args}), no guards`).toEqual(expected);
+      expect(call(runs.flat!, name, args), `${name}(${args}), dispatch form, split`).toEqual(expected);
     }
   });
 });

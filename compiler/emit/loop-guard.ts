@@ -6,9 +6,9 @@
 //
 //   L3: for (;;) { if ((l19 & 7) === 0 && l19 >>> 0 <= mem.length - 112) { …unchecked… } else { …checked… } }
 //
-// Why it is sound: an address is tracked as the value a local had when the iteration began plus a
-// constant, through local.get/set/tee, i32.const, i32.add and i32.sub at the body's top level (a
-// local written anywhere else, or to anything else, is unknown from there on). The guard bounds
+// Why it is sound: an address is tracked as the value a local (or the sum of two) had when the
+// iteration began plus a constant, through local.get/set/tee, i32.const, i32.add and i32.sub,
+// along every path of the iteration (where paths meet, a local whose paths disagree is unknown). The guard bounds
 // that local so that every tracked address, offset included, is aligned and inside the memory
 // without wrapping past 2^32. Linear memory never shrinks, and each access still reads the view
 // afresh from `mem`, so calls in the body (which may grow memory) keep the guard true. An access
@@ -20,7 +20,7 @@ import { bin, id, member, num, type Expr } from './ast.js';
 import { OPS_BY_NAME } from './op-signatures.js';
 
 /** Loops up to this many instructions are versioned (the body is emitted twice). */
-const MAX_BODY = 300;
+const MAX_BODY = 600;
 /** Accesses a guard must cover to be worth one. */
 const MIN_ACCESSES = 2;
 
@@ -39,21 +39,56 @@ const GUARDABLE: Record<string, { size: number; align: number }> = {
 };
 
 /**
- * `(locals summed, wrapping as i32) + c`: the locals' values at the iteration's start, at most two
- * (none: the constant c). null: unknown. A base is the locals' sum, so `p + i + 4` and `p + i`
- * share one.
+ * `(terms summed, wrapping as i32) + c`: each term a local's value at the iteration's start, maybe
+ * shifted left (`7` or `7<<2`: an array index), at most two (none: the constant c). null: unknown.
+ * A base is the terms' sum, so `p + (i << 2) + 4` and `p + (i << 2)` share one.
  */
-type Sym = { locals: number[]; c: number } | null;
+type Sym = { locals: string[]; c: number } | null;
 const MAX_TERMS = 2;
+
+/** Each local's value as a Sym; a local not in the map still has its value from the iteration's start. */
+type State = Map<number, Sym>;
+
+/** A block or if inside the loop body: the states branches bring to its end. */
+interface Frame {
+  op: 'block' | 'if';
+  ends: State[];
+  /** An if's state at its start: its else branch (written or implicit) starts there. */
+  start?: State;
+  hasElse?: boolean;
+}
+
+/** Where paths meet, a local keeps its value only if every path agrees on it. */
+function merge(states: State[]): State {
+  const out: State = new Map();
+  const keys = new Set<number>();
+  for (const st of states) for (const k of st.keys()) keys.add(k);
+  const initial = (k: number): Sym => ({ locals: [String(k)], c: 0 });
+  for (const k of keys) {
+    const values = states.map((st) => (st.has(k) ? st.get(k)! : initial(k)));
+    const first = values[0]!;
+    const same = values.every((v) => v !== null && first !== null && v.c === first.c && v.locals.join() === first.locals.join());
+    out.set(k, same ? first : null);
+  }
+  return out;
+}
 
 /** The guard for the loop opened at body[start], or undefined if it is not worth one. */
 export function analyzeLoop(body: Instr[], start: number, isI32Local: (i: number) => boolean): LoopGuard | undefined {
-  const state = new Map<number, Sym>();
-  const valueOf = (local: number): Sym => (state.has(local) ? state.get(local)! : isI32Local(local) ? { locals: [local], c: 0 } : null);
+  // Along the paths of one iteration (forward only: no inner loop, and a branch back to this loop
+  // starts the next iteration, which the guard checks again), each local's value as a Sym.
+  let state: State = new Map();
+  let live = true; // false in dead code after br, br_table, return, unreachable
+  const valueOf = (local: number): Sym => (state.has(local) ? state.get(local)! : isI32Local(local) ? { locals: [String(local)], c: 0 } : null);
   let stack: Sym[] = [];
   const pop = (): Sym => (stack.length ? stack.pop()! : null);
   const found: Found[] = [];
-  let depth = 0;
+  const frames: Frame[] = [];
+  /** A branch by relative depth: to a block or if in the body, its end gets this state. */
+  const branch = (depth: number): void => {
+    const target = frames[frames.length - 1 - depth];
+    if (target && live) target.ends.push(new Map(state)); // else: this loop (next iteration) or out of it
+  };
   for (let i = start + 1; i < body.length; i++) {
     if (i - start > MAX_BODY) return undefined;
     const instr = body[i]!;
@@ -62,13 +97,49 @@ export function analyzeLoop(body: Instr[], start: number, isI32Local: (i: number
       case 'loop':
         return undefined; // innermost loops only
       case 'block':
-      case 'if':
-        depth++;
+        frames.push({ op: 'block', ends: [] });
         stack = [];
         continue;
-      case 'end':
-        if (depth === 0) return guardFor(found);
-        depth--;
+      case 'if':
+        frames.push({ op: 'if', ends: [], start: new Map(state) });
+        stack = [];
+        continue;
+      case 'else': {
+        const f = frames[frames.length - 1]!;
+        if (live) f.ends.push(state);
+        f.hasElse = true;
+        state = new Map(f.start!);
+        live = true; // as reachable as the if itself; dead code never records an access anyway
+        stack = [];
+        continue;
+      }
+      case 'end': {
+        const f = frames.pop();
+        if (!f) return guardFor(found);
+        const paths: State[] = live ? [state, ...f.ends] : [...f.ends];
+        if (f.op === 'if' && !f.hasElse) paths.push(f.start!);
+        live = paths.length > 0;
+        state = live ? merge(paths) : new Map();
+        stack = [];
+        continue;
+      }
+      case 'br':
+        branch(instr.index!);
+        live = false;
+        stack = [];
+        continue;
+      case 'br_if':
+        branch(instr.index!);
+        stack = [];
+        continue;
+      case 'br_table':
+        for (const l of instr.labels!) branch(l);
+        live = false;
+        stack = [];
+        continue;
+      case 'return':
+      case 'unreachable':
+        live = false;
         stack = [];
         continue;
       case 'local.get':
@@ -77,8 +148,7 @@ export function analyzeLoop(body: Instr[], start: number, isI32Local: (i: number
       case 'local.set':
       case 'local.tee': {
         const v = pop();
-        // A write inside a branch or a nested block may or may not happen: unknown from here on.
-        state.set(instr.index!, depth === 0 && isI32Local(instr.index!) ? v : null);
+        state.set(instr.index!, isI32Local(instr.index!) ? v : null);
         if (op === 'local.tee') stack.push(v);
         continue;
       }
@@ -92,9 +162,15 @@ export function analyzeLoop(body: Instr[], start: number, isI32Local: (i: number
         stack.push(combine(a, b, op === 'i32.sub'));
         continue;
       }
+      case 'i32.shl': {
+        const b = pop();
+        const a = pop();
+        stack.push(shifted(a, b));
+        continue;
+      }
     }
     const access = GUARDABLE[op];
-    if (access !== undefined && instr.memarg!.memory === 0) {
+    if (access !== undefined && live && instr.memarg!.memory === 0) {
       const addr = stack[stack.length - (op.includes('store') ? 2 : 1)]; // a store's value (one entry, even an i64) is on top
       const low = addr ? addr.c + instr.memarg!.offset : 0;
       if (addr && addr.locals.length > 0 && Math.abs(addr.c) < 2 ** 30 && ((low % access.align) + access.align) % access.align === 0) found.push({ at: i, base: addr.locals.join('+'), low, ...access });
@@ -107,7 +183,7 @@ export function analyzeLoop(body: Instr[], start: number, isI32Local: (i: number
         pop();
         pop();
         stack.push(null);
-      } else stack = []; // calls, branches, anything else: forget the stack
+      } else stack = []; // calls and anything else: forget the stack
       continue;
     }
     for (let k = 0; k < sig[0].length; k++) pop();
@@ -116,16 +192,24 @@ export function analyzeLoop(body: Instr[], start: number, isI32Local: (i: number
   return undefined;
 }
 
+/** `a << k` for an index scaled to bytes (k 1–3): `(i + c) << k` is `(i << k) + (c << k)` mod 2^32. */
+function shifted(a: Sym, b: Sym): Sym {
+  if (!a || !b || b.locals.length > 0 || b.c < 1 || b.c > 3) return null;
+  if (a.locals.length === 0) return { locals: [], c: (a.c << b.c) | 0 };
+  if (a.locals.length !== 1 || a.locals[0]!.includes('<<')) return null;
+  return { locals: [`${a.locals[0]}<<${b.c}`], c: a.c * 2 ** b.c };
+}
+
 function combine(a: Sym, b: Sym, subtract: boolean): Sym {
   if (!a || !b) return null;
   if (subtract) return b.locals.length === 0 ? { locals: a.locals, c: a.c - b.c } : null;
-  const locals = [...a.locals, ...b.locals].sort((x, y) => x - y);
+  const locals = [...a.locals, ...b.locals].sort();
   return locals.length <= MAX_TERMS ? { locals, c: a.c + b.c } : null;
 }
 
 interface Found {
   at: number;
-  /** The base's locals, `3+7`. */
+  /** The base's terms, `3+7<<2`. */
   base: string;
   low: number;
   size: number;
@@ -153,11 +237,16 @@ function guardFor(found: Found[]): LoopGuard | undefined {
 export function guardExpr(guard: LoopGuard, localName: (i: number) => string, mem: Expr): Expr {
   const parts: Expr[] = [];
   for (const [base, { low, high, align }] of guard.bases) {
-    const terms = base.split('+').map((i) => id(localName(Number(i))));
+    const terms = base.split('+').map((term) => {
+      const [local, shift] = term.split('<<');
+      return shift === undefined ? id(localName(Number(local))) : bin('<<', id(localName(Number(local))), num(Number(shift)));
+    });
     // A sum wraps as wasm's i32.add does; the bound below then rules out the wrap past 2^32.
     const v: Expr = terms.length === 1 ? terms[0]! : bin('|', terms.slice(1).reduce<Expr>((x, y) => bin('+', x, y), terms[0]!), num(0));
     const u = bin('>>>', v, num(0));
-    if (align > 1) parts.push(bin('===', bin('&', v, num(align - 1)), num(0)));
+    // Terms all shifted far enough are aligned already (`p << 2` to 4).
+    const aligned = base.split('+').every((term) => 2 ** Number(term.split('<<')[1] ?? 0) >= align);
+    if (align > 1 && !aligned) parts.push(bin('===', bin('&', v, num(align - 1)), num(0)));
     if (low < 0) parts.push(bin('>=', u, num(-low)));
     parts.push(bin('<=', u, bin('-', member(mem, 'length'), num(high))));
   }

@@ -85,6 +85,37 @@ const MODULE = `(module
         (local.set $acc (i32.const -1)))
       (local.set $acc (i32.add (local.get $acc) (i32.const 1))))
     (local.get $acc))
+  ;; A bytecode VM: words code[pc] (an index shifted to bytes), a stack indexed by sp, and cases
+  ;; that move sp differently (paths that meet again with sp unknown, until the next iteration).
+  (func (export "vm") (param $code i32) (param $stack i32) (param $steps i32) (result i32) (local $pc i32) (local $sp i32) (local $op i32)
+    (loop $l
+      ;; Iterations run so far, in memory: a trap one iteration late shows.
+      (i32.store (i32.const 60000) (local.get $steps))
+      (local.set $op (i32.load (i32.add (local.get $code) (i32.shl (local.get $pc) (i32.const 2)))))
+      (local.set $pc (i32.add (local.get $pc) (i32.const 1)))
+      (block $next
+        (block $pop
+          (block $push
+            (block $dup
+              (br_table $push $dup $pop (i32.and (local.get $op) (i32.const 3))))
+            ;; dup: stack[sp] = stack[sp - 1]; sp++
+            (i32.store (i32.add (local.get $stack) (i32.shl (local.get $sp) (i32.const 2)))
+              (i32.load offset=0 (i32.sub (i32.add (local.get $stack) (i32.shl (local.get $sp) (i32.const 2))) (i32.const 4))))
+            (local.set $sp (i32.add (local.get $sp) (i32.const 1)))
+            (br $next))
+          ;; push code[pc]; pc++; sp++
+          (i32.store (i32.add (local.get $stack) (i32.shl (local.get $sp) (i32.const 2)))
+            (i32.load (i32.add (local.get $code) (i32.shl (local.get $pc) (i32.const 2)))))
+          (local.set $pc (i32.add (local.get $pc) (i32.const 1)))
+          (local.set $sp (i32.add (local.get $sp) (i32.const 1)))
+          (br $next))
+        ;; pop two, push the sum (sp may go negative: then it traps, as native does)
+        (local.set $sp (i32.sub (local.get $sp) (i32.const 1)))
+        (i32.store offset=0 (i32.add (local.get $stack) (i32.shl (i32.sub (local.get $sp) (i32.const 1)) (i32.const 2)))
+          (i32.add (i32.load (i32.add (local.get $stack) (i32.shl (i32.sub (local.get $sp) (i32.const 1)) (i32.const 2))))
+                   (i32.load (i32.add (local.get $stack) (i32.shl (local.get $sp) (i32.const 2)))))))
+      (br_if $l (local.tee $steps (i32.sub (local.get $steps) (i32.const 1)))))
+    (local.get $sp))
 )`;
 
 type Outcome = { value?: unknown; trap?: string; memory: number };
@@ -120,6 +151,10 @@ const CASES: [string, number[]][] = [
   ['growing', [0, 6]], ['growing', [PAGE - 4096 * 2, 5]], ['growing', [PAGE - 4096 * 2, 4]],
   ['branchy', [8, 7]], ['branchy', [8, 2]], ['branchy', [0, 40]],
   ['exits', [0, 100]], ['exits', [PAGE - 40, 5]], ['exits', [PAGE - 40, 6]],
+  // The pattern fills code with words whose low bits pick push, dup, pop in some order.
+  ['vm', [0, 32768, 200]], ['vm', [0, 32772, 2000]], ['vm', [2, 32768, 50]], ['vm', [0, PAGE - 64, 500]], ['vm', [PAGE - 400, 40000, 400]], ['vm', [0, 8, 3000]],
+  // A stack base of 4 or 8: an early pop reads below address 0, which must trap.
+  ...[0, 4, 8, 12, 16, 20, 24, 28].flatMap((code): [string, number[]][] => [['vm', [code, 4, 60]], ['vm', [code, 8, 60]]]),
 ];
 
 describe('loop guards', () => {
@@ -132,6 +167,9 @@ describe('loop guards', () => {
     expect(bytes).toContain('(a_0 + i_1 | 0) >>> 0 <= mem.length - 2');
     const doubles = functionText(code, '$doubles');
     expect(doubles).toContain('p_0 >>> 0 >= 8');
+    // The VM's stack base: stack + (sp << 2), sp one below to one above (sp moves differently per case).
+    const vm = functionText(code, '$vm');
+    expect(vm).toMatch(/\(stack_1 \+ \(sp_4 << 2\) \| 0\) >>> 0 >= 8 && \(stack_1 \+ \(sp_4 << 2\) \| 0\) >>> 0 <= mem\.length - 4/);
   });
 
   it('agree with native WebAssembly on results, traps and memory, with and without guards', async () => {

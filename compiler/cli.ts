@@ -46,6 +46,8 @@ Usage:
                            modules with over 1 MB of code; 1: on the main thread only)
       --asyncify           first apply Binaryen's Asyncify pass, so calls of the kernel ABI's
                            env.nccc_call64 can suspend (green threads: boot --single-thread)
+      --generators         instead, emit the functions that may reach env.nccc_call64 as JS
+                           generators (function*, yield*): green threads without Binaryen
       -q, --quiet          no progress output
 
   w2js cache <in.wasm>... -o <dir> [--threads <n>]
@@ -57,7 +59,7 @@ Usage:
       imports, call <export> with the arguments (i64 parameters take integers, f32/f64 decimals)
       and print the result. A trap prints its message and exits 1.
 
-  w2js boot <kernel.wasm | dir> [--exec <script.mjs>] [--engine w2js|native] [--cache <dir>] [--source-map] [--single-thread]
+  w2js boot <kernel.wasm | dir> [--exec <script.mjs>] [--engine w2js|native] [--cache <dir>] [--source-map] [--single-thread [--generators]]
       Boot a kernel of the WasmLinux host ABI (kernel/README.md): compile it once into a cache
       directory (default <tmpdir>/w2js-kernel-cache) unless given one compiled by boot, run its
       init() with its threads on workers, print its log as it comes, run the default export
@@ -65,7 +67,8 @@ Usage:
       and halt. --engine native runs the .wasm on this host's WebAssembly with the same host.
       --source-map compiles with source maps and maps traps through them (C lines for -g).
       --single-thread compiles with --asyncify and runs every kernel thread as a green thread
-      on this JS thread (no workers; runtime/host/single-thread.ts).
+      on this JS thread (no workers; runtime/host/single-thread.ts); with --generators it
+      compiles with --generators instead of --asyncify.
       Exits 0; a panic or a trap prints the error and where it happened, and exits 1.
 
   w2js --help | -h      this text
@@ -86,10 +89,10 @@ const VALUE_FLAGS = new Set(['-o', '--out', '--invoke', '--runtime', '--split', 
 
 /** Each command's options: any other is a usage error, not silently ignored. */
 const COMMAND_FLAGS: Record<string, string[]> = {
-  compile: ['-o', '--runtime', '--split', '--source-map-target', '--threads', '--source-map', '-q', '--quiet', '--script', '--asyncify', '--ts', '--source-root', '--source-dir', '--sources-content'],
+  compile: ['-o', '--runtime', '--split', '--source-map-target', '--threads', '--source-map', '-q', '--quiet', '--script', '--asyncify', '--generators', '--ts', '--source-root', '--source-dir', '--sources-content'],
   run: ['--invoke'],
   cache: ['-o', '--threads'],
-  boot: ['--exec', '--engine', '--cache', '--single-thread', '--source-map'],
+  boot: ['--exec', '--engine', '--cache', '--single-thread', '--generators', '--source-map'],
 };
 
 function parseArgs(argv: string[]): Args {
@@ -130,6 +133,7 @@ interface CompileToOptions {
   sourceMapTarget?: 'auto' | 'wasm' | 'dwarf';
   threads?: number;
   asyncify?: boolean;
+  generators?: boolean;
   ts?: boolean;
   sourceRoot?: string;
   sourceDir?: string;
@@ -144,6 +148,7 @@ const OUTPUT_PACKAGE_JSON = '{ "type": "module" }\n';
 const SPLIT_HINT_BYTES = 16e6;
 
 async function compileTo(input: string, outDir: string, options: CompileToOptions): Promise<void> {
+  if (options.generators && (options.asyncify || options.ts)) throw new UsageError('--generators goes with neither --asyncify nor --ts');
   let bytes = readInput(input);
   if (options.asyncify) bytes = await asyncifyInput(input, bytes);
   const progress = !options.quiet && process.stderr.isTTY;
@@ -180,7 +185,7 @@ async function compileTo(input: string, outDir: string, options: CompileToOption
   const warn = (message: string) => process.stderr.write(`w2js: warning: ${input}: ${message}\n`);
   const sourceMapSources = diskSources({ input, outDir, sourceDir: options.sourceDir, sourceRoot: options.sourceRoot, content: options.sourcesContent, warn });
   try {
-    ({ module } = await compileParallel(bytes, { onProgress, sink, typings: true, filename: input, sourceMap: options.sourceMap, sourceMapTarget: options.sourceMapTarget, sourceMapSources, runtimeImport: options.runtime ?? './runtime/index.js', split: options.split, script: options.script, threads: options.threads, ts: options.ts }));
+    ({ module } = await compileParallel(bytes, { onProgress, sink, typings: true, filename: input, sourceMap: options.sourceMap, sourceMapTarget: options.sourceMapTarget, sourceMapSources, runtimeImport: options.runtime ?? './runtime/index.js', split: options.split, script: options.script, threads: options.threads, ts: options.ts, generators: options.generators }));
     for (const name of [...buffered.keys()]) flush(name);
     fs.mkdirSync(outDir, { recursive: true });
     // Output files of an earlier compile that this one does not write (funcs-N.js) would be stale.
@@ -282,7 +287,7 @@ async function importsOf(dir: string): Promise<string[]> {
 }
 
 /** `w2js boot`: boot, run the script, halt. A kernel that stops on its own exits 1. */
-async function boot(target: string, options: { exec?: string; engine: 'w2js' | 'native'; cacheDir?: string; sourceMap: boolean; singleThread: boolean }): Promise<number> {
+async function boot(target: string, options: { exec?: string; engine: 'w2js' | 'native'; cacheDir?: string; sourceMap: boolean; singleThread: boolean; generators?: boolean }): Promise<number> {
   const { bootKernel } = await import('../runtime/host/boot.js');
   const failed = (what: string, e: unknown): number => {
     const err = e as Error;
@@ -299,8 +304,9 @@ async function boot(target: string, options: { exec?: string; engine: 'w2js' | '
       logFd: 1,
       sourceMaps: options.sourceMap,
       singleThread: options.singleThread,
-      compilerId: `${buildId(path.dirname(path.dirname(new URL(import.meta.url).pathname)))}\n${options.sourceMap ? 'source-map' : ''}${options.singleThread ? '\nasyncify' : ''}`,
-      compileTo: (wasm, out) => compileTo(wasm, out, { sourceMap: options.sourceMap, kernel: true, quiet: true, script: !options.sourceMap && !options.singleThread, asyncify: options.singleThread }),
+      generators: options.generators,
+      compilerId: `${buildId(path.dirname(path.dirname(new URL(import.meta.url).pathname)))}\n${options.sourceMap ? 'source-map' : ''}${options.singleThread ? (options.generators ? '\ngenerators' : '\nasyncify') : ''}`,
+      compileTo: (wasm, out) => compileTo(wasm, out, { sourceMap: options.sourceMap, kernel: true, quiet: true, script: !options.sourceMap && !options.singleThread, asyncify: options.singleThread && !options.generators, generators: options.singleThread && options.generators }),
     });
   } catch (e) {
     if (e instanceof CompileError) throw e;
@@ -363,6 +369,7 @@ async function main(argv: string[]): Promise<number> {
         quiet: args.flags.has('-q') || args.flags.has('--quiet'),
         script: args.flags.has('--script'),
         asyncify: args.flags.has('--asyncify'),
+        generators: args.flags.has('--generators'),
         ts: args.flags.has('--ts'),
         sourceRoot: typeof sourceRoot === 'string' ? sourceRoot : undefined,
         sourceDir: typeof sourceDir === 'string' ? sourceDir : undefined,
@@ -393,9 +400,10 @@ async function main(argv: string[]): Promise<number> {
       const exec = args.flags.get('--exec');
       const engine = args.flags.get('--engine') ?? 'w2js';
       const cache = args.flags.get('--cache');
+      if (args.flags.has('--generators') && !args.flags.has('--single-thread')) throw new UsageError('--generators goes with --single-thread');
       if (!target || extra !== undefined) throw new UsageError('usage: w2js boot <kernel.wasm|dir> [--exec script.mjs] [--engine w2js|native] [--cache dir]');
       if (engine !== 'w2js' && engine !== 'native') throw new UsageError('--engine is w2js or native');
-      return boot(target, { exec: typeof exec === 'string' ? exec : undefined, engine, cacheDir: typeof cache === 'string' ? cache : undefined, sourceMap: args.flags.has('--source-map'), singleThread: args.flags.has('--single-thread') });
+      return boot(target, { exec: typeof exec === 'string' ? exec : undefined, engine, cacheDir: typeof cache === 'string' ? cache : undefined, sourceMap: args.flags.has('--source-map'), singleThread: args.flags.has('--single-thread'), generators: args.flags.has('--generators') });
     }
     default:
       throw new UsageError(`unknown command "${args.command}" (see w2js --help)`);

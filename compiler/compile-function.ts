@@ -11,6 +11,8 @@ import { printFunctionNode } from './link/print-js.js';
 import type { Module } from './ir/module.js';
 import { readFuncBody, readModule } from './read/module.js';
 import { createValidator } from './validate/index.js';
+import { generatorPlan } from './asyncify/generators.js';
+import type { GeneratorPlan } from './emit/context.js';
 import { leadingComment, id, wasmPosition, type Expr, type SourcePosition } from './emit/ast.js';
 import { lookupLine, readLineTable, type DebugSections } from './read/dwarf-line.js';
 import { readDebugInfo, type DebugInfo } from './read/dwarf-info.js';
@@ -23,6 +25,8 @@ export interface FunctionOptions {
   /** TypeScript output: typed functions (link/ writes index.ts). */
   ts?: boolean;
   layout?: Layout;
+  /** Emit functions that may reach the kernel ABI's blocking import as generators (compiler/asyncify/generators.ts). */
+  generators?: boolean;
 }
 
 /** Larger functions print without indentation (`indent: 'auto'`). */
@@ -55,6 +59,7 @@ export interface Prepared {
   options: FunctionOptions;
   validateFunc: (funcIndex: number) => void;
   position: (offset: number) => SourcePosition;
+  generators?: GeneratorPlan;
 }
 
 /** Read the module (function bodies stay undecoded) and check everything outside them. */
@@ -65,7 +70,8 @@ export function prepare(bytes: Uint8Array, file: string, options: FunctionOption
   // .debug_info gives C variable names and DWARF 4's comp_dir (read once, for both).
   const info = debug.has('.debug_info') ? readDebugInfo(debug) : undefined;
   const names = assignNames(module, info);
-  return { bytes, module, names, file, options, validateFunc, position: sourcePositions(module, file, options, debug, info) };
+  const generators = options.generators ? generatorPlan(bytes, module) : undefined;
+  return { bytes, module, names, file, options, validateFunc, position: sourcePositions(module, file, options, debug, info), generators };
 }
 
 /** Compile defined function `i` (0 is the first non-imported one) to printed JS. */
@@ -89,6 +95,7 @@ export function compileFunction(p: Prepared, i: number): LinkedFunction {
     },
     ts: options.ts === true,
     layout: options.layout,
+    generators: p.generators,
   };
   try {
     // Decode, check, emit, print; then drop its instructions and tree.

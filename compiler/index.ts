@@ -49,6 +49,12 @@ export interface CompileOptions {
   /** For tests: lower thresholds put every function through the dispatch form and splitting (emit/split.ts). */
   layout?: Layout;
   /**
+   * Emit every function that may reach the kernel ABI's blocking import (env.nccc_call64) as a
+   * generator, and its calls as `yield*` (compiler/asyncify/generators.ts): green threads on one
+   * JS thread without Binaryen's Asyncify (runtime/host/single-thread.ts, `generators: true`).
+   */
+  generators?: boolean;
+  /**
    * Where files go as they are finished (the CLI writes them to disk, so memory holds one file's
    * worth of a huge module). Without it, `files` holds them.
    */

@@ -67,7 +67,7 @@ function batches(funcs: { bodyAt: number; end: number }[], threads: number): [nu
 async function runWorkers(p: ReturnType<typeof prepare>, bytes: Uint8Array, file: string, threads: number, options: ParallelOptions): Promise<CompileOutput> {
   const shared = new SharedArrayBuffer(bytes.length);
   new Uint8Array(shared).set(bytes);
-  const functionOptions = { sourceMap: options.sourceMap, sourceMapTarget: options.sourceMapTarget, indent: options.indent, ts: options.ts, layout: options.layout };
+  const functionOptions = { sourceMap: options.sourceMap, sourceMapTarget: options.sourceMapTarget, indent: options.indent, ts: options.ts, layout: options.layout, generators: options.generators };
   const work = batches(p.module.funcs, threads);
   const linker = newLinker(file, options);
   const done = new Map<number, BatchResult>();

@@ -8,6 +8,7 @@ export { Table } from './table.js';
 export * from './table.js';
 export { Global } from './global.js';
 export { call_target, callee_inst, ref_func, makeFuncRef, hostFuncRef, isFuncRef } from './funcref.js';
+export { is_gen, run_gen, gen_value } from './generators.js';
 export type { FuncRef, InstanceBase } from './funcref.js';
 export { instantiateModule, createInstance } from './instantiate.js';
 export type { Instance, ModuleDescriptor } from './instantiate.js';

@@ -36,6 +36,9 @@ export const index = (object: Expr, property: Expr): Expr =>
   ({ type: 'MemberExpression', object, property, computed: true }) as t.MemberExpression;
 export const assign = (left: t.LVal, right: Expr): Expr =>
   ({ type: 'AssignmentExpression', operator: '=', left, right }) as t.AssignmentExpression;
+/** `yield* argument` (generator mode: compiler/asyncify/generators.ts). */
+export const yieldStar = (argument: Expr): Expr => ({ type: 'YieldExpression', argument, delegate: true }) as t.YieldExpression;
+export const seq = (expressions: Expr[]): Expr => ({ type: 'SequenceExpression', expressions }) as t.SequenceExpression;
 export const array = (elements: Expr[]): Expr => ({ type: 'ArrayExpression', elements }) as t.ArrayExpression;
 
 export const exprStmt = (expression: Expr): Stmt => ({ type: 'ExpressionStatement', expression }) as t.ExpressionStatement;

@@ -34,6 +34,15 @@ export interface EmitContext {
   ts?: boolean;
   /** Where functions go flat and split (tests lower the thresholds). */
   layout?: Layout;
+  /** Generator mode (`--generators`): which functions block, emitted as `function*` (compiler/asyncify/generators.ts). */
+  generators?: GeneratorPlan;
+}
+
+/** Generator mode: the functions that may block (imports included) and the call_indirect signatures that may reach one. */
+export interface GeneratorPlan {
+  funcs: Set<number>;
+  /** typeKey of every signature of a blocking table function. */
+  sigs: Set<string>;
 }
 
 /** The signature string used for call_indirect checks and funcref types: `i32,i64->f32`. */

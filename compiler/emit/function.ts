@@ -11,7 +11,7 @@ import { unsupported } from '../diagnostics.js';
 import type { BlockType, Func, Instr, ValType } from '../ir/module.js';
 import {
   array, assign, at, big, bin, block, brk, call, cond, cont, exprStmt, forever, id, ifStmt, index,
-  labeled, letDecl, member, nul, num, ret, str, switchCase, switchStmt, tsAs, tsNonNull, tsType, typedId, unary, type Expr, type Stmt,
+  labeled, letDecl, member, nul, num, ret, seq, str, switchCase, switchStmt, tsAs, tsNonNull, tsType, typedId, unary, yieldStar, type Expr, type Stmt,
 } from './ast.js';
 import { typeKey, zeroValueKind, type EmitContext } from './context.js';
 import { functionTypeText, hasNullTail, INSTANCE_TYPE, resultTypeText, valueTypeText } from './ts-types.js';
@@ -155,7 +155,7 @@ class FunctionEmitter {
       params: [typedId('inst', ts ? INSTANCE_TYPE : undefined), ...params],
       returnType: ts ? tsType(resultTypeText(type.results)) : null,
       body: block(stmts),
-      generator: false,
+      generator: this.isGenerator(),
       async: false,
     } as t.FunctionDeclaration;
     const split = () => {
@@ -164,7 +164,8 @@ class FunctionEmitter {
       node.body = block(out.body);
       return out.parts;
     };
-    return { node, split: this.dispatch && !ts ? split : undefined };
+    // A generator is never cut into parts: a yield cannot cross into a part.
+    return { node, split: this.dispatch && !ts && !this.isGenerator() ? split : undefined };
   }
 
   /** The dispatch-form function as parts (emit/split.ts); undefined when one part would hold it all. */
@@ -795,8 +796,21 @@ class FunctionEmitter {
     const name = ctx.names.funcs[callee]!;
     const imported = callee < ctx.module.importedFuncs;
     if (!imported) ctx.callee(name);
-    const e = imported ? call(member(id('inst'), name), args) : call(name, [id('inst'), ...args]);
+    let e = imported ? call(member(id('inst'), name), args) : call(name, [id('inst'), ...args]);
+    // Generator mode (compiler/asyncify/generators.ts): a call that may block.
+    if (ctx.generators?.funcs.has(callee)) e = this.isGenerator() ? (imported ? this.yieldIfGen(e) : yieldStar(e)) : imported ? e : call(ctx.helper('run_gen'), [e]);
     this.pushCallResult(e, type.results, instr);
+  }
+
+  /** Generator mode: whether this function is a `function*`. */
+  private isGenerator(): boolean {
+    return this.ctx.generators?.funcs.has(this.funcIndex) ?? false;
+  }
+
+  /** Generator mode: `(y = e, is_gen(y) ? yield* y : y)`, for a call that returns a generator only when it blocks. */
+  private yieldIfGen(e: Expr): Expr {
+    const y = this.pool.temp('y', 'externref');
+    return seq([assign(id(y), e), cond(call(this.ctx.helper('is_gen'), [id(y)]), yieldStar(id(y)), id(y))]);
   }
 
   private callIndirect(instr: Instr): void {
@@ -815,7 +829,8 @@ class FunctionEmitter {
     // TypeScript: the table's function has the type call_target just checked at run time.
     const target = ctx.ts ? tsNonNull(id(fn)) : id(fn);
     const code = member(target, 'wasmCode');
-    const e = call(ctx.ts ? tsAs(code, functionTypeText(type, 'InstanceBase')) : code, [call(ctx.helper('callee_inst'), [id('inst'), target]), ...flatten(stableArgs)]);
+    let e = call(ctx.ts ? tsAs(code, functionTypeText(type, 'InstanceBase')) : code, [call(ctx.helper('callee_inst'), [id('inst'), target]), ...flatten(stableArgs)]);
+    if (ctx.generators?.sigs.has(typeKey(type))) e = this.isGenerator() ? this.yieldIfGen(e) : call(ctx.helper('gen_value'), [e]);
     this.pushCallResult(e, type.results, instr);
   }
 

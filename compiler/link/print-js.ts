@@ -60,6 +60,7 @@ function precedence(e: t.Node): number {
     case 'BinaryExpression':
     case 'LogicalExpression': return BINARY[e.operator]!;
     case 'UnaryExpression': return P.Unary;
+    case 'YieldExpression': return P.Assign;
     case 'TSAsExpression': return P.As;
     case 'CallExpression':
     case 'NewExpression':
@@ -141,7 +142,7 @@ class Printer {
     this.mark(node);
     const params = node.params.map((p) => this.typed(p as t.Identifier)).join(', ');
     const returns = this.options.ts ? tsTypeText(node.returnType as t.Node | null) : undefined;
-    this.w(`function ${node.id!.name}(${params})${returns ? `: ${returns}` : ''} `);
+    this.w(`function${node.generator ? '*' : ''} ${node.id!.name}(${params})${returns ? `: ${returns}` : ''} `);
     this.block(node.body.body);
   }
 
@@ -386,6 +387,10 @@ class Printer {
       case 'TSNonNullExpression':
         this.expr(e.expression, P.Call);
         this.w('!');
+        return;
+      case 'YieldExpression': // generator mode (compiler/asyncify/generators.ts)
+        this.w(e.delegate ? 'yield* ' : 'yield ');
+        this.expr(e.argument!, P.Assign);
         return;
       case 'ArrayExpression':
         this.w('[');

@@ -67,6 +67,11 @@ export interface BootOptions {
    * the kernel is compiled with --asyncify (`compileTo` must do so). w2js engine only.
    */
   singleThread?: boolean;
+  /**
+   * Single-thread only: the kernel is compiled with --generators instead of --asyncify (`compileTo`
+   * must do so): its blocking functions are generators (compiler/asyncify/generators.ts).
+   */
+  generators?: boolean;
   /** Single-thread only: bytes of each thread's asyncify buffer (default 64 KiB). */
   asyncifyDataSize?: number;
   /** Single-thread only: linear memory and host state in plain ArrayBuffers (default: where SharedArrayBuffer is missing). */

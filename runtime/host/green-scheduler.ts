@@ -22,6 +22,7 @@ import {
   S_OWNER, S_TYPE, S_VALUE, SYNC_MUTEX, SYNC_RMUTEX, SYNC_SEM, T_STACK_BASE, T_STATE, T_DETACHED, THREAD_EXITED, TIMER_ARMED, TIMER_DISPOSED,
 } from './state.js';
 import { mutexLock, semDown } from './sync.js';
+import { is_gen } from '../generators.js';
 import { claimThread, joinThread, markExited, markRunning, threadRecord } from './threads.js';
 import { timerFree, timerSetOneshot } from './timers.js';
 import { ThreadExit } from './unwind.js';
@@ -32,6 +33,8 @@ const DESTRUCTOR_ROUNDS = 4;
 export interface SchedulerOptions {
   /** Bytes of each thread's asyncify data buffer (its saved wasm frames while suspended). */
   asyncifyDataSize: number;
+  /** Generator mode: a kernel compiled with --generators (green-thread.ts); no asyncify buffers. */
+  generators?: boolean;
 }
 
 /** Thrown when no thread can run and none waits for a deadline: the kernel can never go on. */
@@ -82,10 +85,11 @@ export class GreenScheduler {
       heapBase: () => undefined,
     };
     host.attach(kernel);
-    const size = this.options.asyncifyDataSize;
-    const data = allocData(size, host);
-    if (!data) throw new HostAbiError(`thread_create: no room for a ${size}-byte asyncify buffer in linear memory`);
-    const green = new GreenThread(host, instance, this.table, data, size);
+    const gen = this.options.generators === true;
+    const size = gen ? 0 : this.options.asyncifyDataSize;
+    const data = gen ? 0 : allocData(size, host);
+    if (!data && !gen) throw new HostAbiError(`thread_create: no room for a ${size}-byte asyncify buffer in linear memory`);
+    const green = new GreenThread(host, instance, this.table, data, size, gen);
     green.hostOps = createNccc(host);
     return green;
   }
@@ -185,7 +189,7 @@ export class GreenScheduler {
 
   private endThread(g: GreenThread, result: number): void {
     const base = this.state.i32[this.state.thread(g.slot) + T_STACK_BASE]!;
-    g.host.pool.free(g.dataPtr);
+    if (g.dataPtr) g.host.pool.free(g.dataPtr);
     g.host.pool.free(base);
     markExited(this.state, g.slot, result);
     this.hosts.delete(g.host);
@@ -223,15 +227,16 @@ export class GreenScheduler {
 
   // No closure is made unless the op suspends: these run on every kernel lock and CPU hand-over.
 
-  private semDown(g: GreenThread, h: number): void {
+  private semDown(g: GreenThread, h: number): Wait | undefined {
     g.endRewind();
     const i32 = this.state.i32;
     const value = this.syncWord(h, SYNC_SEM, SYNC_SEM);
     if (value >= 0 && Atomics.load(i32, value) <= 0) return g.suspend({ ready: () => Atomics.load(i32, value) > 0 });
     semDown(g.host, h);
+    return undefined;
   }
 
-  private mutexLock(g: GreenThread, h: number): void {
+  private mutexLock(g: GreenThread, h: number): Wait | undefined {
     g.endRewind();
     const i32 = this.state.i32;
     const value = this.syncWord(h, SYNC_MUTEX, SYNC_RMUTEX);
@@ -239,9 +244,10 @@ export class GreenScheduler {
       return g.suspend({ ready: () => Atomics.load(i32, value) === 0 });
     }
     mutexLock(g.host, h);
+    return undefined;
   }
 
-  private threadJoin(g: GreenThread, t: number, output: number): void {
+  private threadJoin(g: GreenThread, t: number, output: number): Wait | undefined {
     g.endRewind();
     const i32 = this.state.i32;
     const at = threadRecord(this.state, t, 'thread_join');
@@ -250,6 +256,7 @@ export class GreenScheduler {
       return g.suspend({ ready: () => Atomics.load(i32, at + T_STATE) === THREAD_EXITED });
     }
     putU32(g.host, output, joinThread(g.host, t));
+    return undefined;
   }
 
   /** The value word of sync object `h` if it is of type `a` or `b`; -1 otherwise (sync.ts then throws the right error). */
@@ -262,8 +269,29 @@ export class GreenScheduler {
 
   // ---- nccc_call64 ----
 
-  /** The kernel's env.nccc_call64 for every green thread: the op runs for the current one. */
-  readonly nccc = (input: number, output: number): void => {
+  /**
+   * The kernel's env.nccc_call64 for every green thread: the op runs for the current one. In
+   * generator mode an op that must wait returns a generator that the kernel's frames yield* (its
+   * Wait, then the op again once the scheduler resumes the thread), and jmp_buf_set one that runs
+   * the callback's frames; otherwise undefined.
+   */
+  readonly nccc = (input: number, output: number): unknown => {
+    const r = this.ncccOp(input, output);
+    return r === undefined || is_gen(r) ? r : this.waitAndRetry(r as Wait, input, output);
+  };
+
+  /** Generator mode: yield `wait`, then run the op again, until it completes. */
+  private *waitAndRetry(wait: Wait, input: number, output: number): Generator<Wait, void, void> {
+    for (;;) {
+      yield wait;
+      const r = this.ncccOp(input, output);
+      if (r === undefined) return;
+      if (is_gen(r)) return void (yield* r as Generator<Wait, void, void>);
+      wait = r as Wait;
+    }
+  }
+
+  private ncccOp(input: number, output: number): unknown {
     const g = this.current;
     if (!g) throw new Error('internal error: nccc_call64 with no green thread running');
     if (g.unwinding) throw new Error('internal error: a host op was called while the stack unwinds (a function on a blocking path was not instrumented by asyncify)');
@@ -293,7 +321,7 @@ export class GreenScheduler {
       case 0x51: return g.jmpBufSet(a0, g.host.mem(p + 24, 8).getUint32(p + 24, true));
     }
     return g.hostOps(input, output);
-  };
+  }
 
   // ---- running ----
 

@@ -9,11 +9,18 @@
 // JS frames between wasm frames cannot be unwound by asyncify, so each is made replayable:
 // the thread's top-level calls are generator steps (callKernel), and jmp_buf_set, the one host
 // op that calls back into the kernel, records its frame when unwound and re-enters it on rewind.
+//
+// Generator mode (`generators`: a kernel compiled with --generators, compiler/asyncify/generators.ts):
+// no asyncify. Every function that may block is a generator, so a call into the kernel may return
+// one; callKernel drives it with yield*. A blocking op that cannot complete returns its Wait from
+// suspend(), and the scheduler's nccc_call64 turns it into a generator that yields the Wait and
+// then runs the op again (GreenScheduler.nccc): the kernel's frames stay suspended in between.
 
 import { createThreadInstance, type ThreadInstance } from '../instance-thread.js';
 import type { FuncRef } from '../funcref.js';
 import type { HostThread } from './host-thread.js';
 import { JmpTokens } from './unwind.js';
+import { is_gen } from '../generators.js';
 
 /** What a suspended thread waits for: `ready()` turning true, or the `deadline` (performance.now() ms). */
 export interface Wait {
@@ -61,7 +68,7 @@ export class GreenThread {
   private readonly jmpTokens = new JmpTokens();
   /** jmp_buf_set frames taken off by an unwind, innermost first: re-entered on rewind. */
   private readonly unwoundJmpFrames: { token: number; sp: number }[] = [];
-  private readonly control: AsyncifyControl;
+  private readonly control: AsyncifyControl | undefined;
 
   constructor(
     readonly host: HostThread,
@@ -70,7 +77,10 @@ export class GreenThread {
     /** The asyncify data buffer in linear memory: DATA_HEADER bytes, then saved frames. */
     readonly dataPtr: number,
     readonly dataSize: number,
+    /** Generator mode: the kernel's blocking functions are generators; no asyncify exports. */
+    readonly generators = false,
   ) {
+    if (generators) return;
     const direct = (name: string): Code => {
       const ref = instance.exports[name] as FuncRef | undefined;
       if (typeof ref !== 'function') throw new Error(`the kernel has no ${name} export: compile it with --asyncify`);
@@ -99,6 +109,14 @@ export class GreenThread {
     if (typeof f !== 'function') throw new Error(`function pointer ${func} is not a function in the kernel's table`);
     const ref = f as FuncRef;
     return toI32((ref.wasmCode as Code).call(null, this.instance.inst as never, ...args));
+  }
+
+  /**
+   * Whether a call into the kernel that returned `result` is not done: it unwound (asyncify), or
+   * (generator mode) it returned a generator that callKernel/continueKernel must drive.
+   */
+  pending(result: unknown): boolean {
+    return this.unwinding || is_gen(result);
   }
 
   /** Export `name` on this thread's instance, as a plain function (no JS API conversions). */
@@ -134,6 +152,7 @@ export class GreenThread {
 
   /** callKernel after its first call of `entry` returned `result` (unwound, or done). */
   *continueKernel(entry: () => unknown, result: unknown): Generator<Wait, unknown, void> {
+    if (this.generators) return is_gen(result) ? toI32(yield* result as Generator<Wait, unknown, void>) : result;
     while (this.unwinding) {
       this.stopUnwind();
       this.unwinding = false;
@@ -142,7 +161,7 @@ export class GreenThread {
       this.suspendedOn = null;
       yield wait;
       this.rewinding = true;
-      this.control.startRewind(this.dataPtr);
+      this.control!.startRewind(this.dataPtr);
       result = entry();
       if (this.rewinding) throw new Error('internal error: a green thread rewound without reaching the host op that suspended it');
     }
@@ -152,7 +171,7 @@ export class GreenThread {
   /** Binaryen's stop_unwind traps if the frames overflowed the buffer: say so. Records the peak use. */
   private stopUnwind(): void {
     try {
-      this.control.stopUnwind();
+      this.control!.stopUnwind();
     } catch (e) {
       throw new Error(`a suspended kernel thread's wasm frames need more than its ${this.dataSize}-byte asyncify buffer (asyncifyDataSize): ${(e as Error).message}`);
     }
@@ -167,7 +186,7 @@ export class GreenThread {
   endRewind(): void {
     if (this.rewinding) {
       this.rewinding = false;
-      this.control.stopRewind();
+      this.control!.stopRewind();
     }
   }
 
@@ -175,13 +194,15 @@ export class GreenThread {
    * In a blocking op that cannot complete now: record `wait` and start unwinding. The op then
    * returns, every instrumented frame saves itself and returns, and callKernel yields `wait`.
    */
-  suspend(wait: Wait): void {
+  suspend(wait: Wait): Wait | undefined {
+    if (this.generators) return wait; // nccc_call64 hands it to the kernel's frames (GreenScheduler.nccc)
     this.suspendedOn = wait;
     const v = this.host.mem(this.dataPtr, DATA_HEADER);
     v.setUint32(this.dataPtr, this.dataPtr + DATA_HEADER, true);
     v.setUint32(this.dataPtr + 4, this.dataPtr + this.dataSize, true);
     this.unwinding = true;
-    this.control.startUnwind(this.dataPtr);
+    this.control!.startUnwind(this.dataPtr);
+    return undefined;
   }
 
   /**
@@ -189,7 +210,8 @@ export class GreenThread {
    * unwind (a suspension below), this frame is recorded and returns; the rewind calls
    * nccc_call64 here again, which re-enters func with the same token and stack pointer.
    */
-  jmpBufSet(jmpbuf: number, func: number): void {
+  jmpBufSet(jmpbuf: number, func: number): void | Generator<Wait, void, void> {
+    if (this.generators) return this.jmpBufSetGen(jmpbuf, func);
     let token: number;
     let sp: number;
     if (this.rewinding) {
@@ -204,6 +226,14 @@ export class GreenThread {
     if (this.jmpTokens.run(token, () => this.call(func))) this.instance.setStackPointer(sp);
     if (this.unwinding) this.unwoundJmpFrames.push({ token, sp });
   }
+
+  /** jmp_buf_set in generator mode: func's frames (a generator when it may block) run inside this one. */
+  private *jmpBufSetGen(jmpbuf: number, func: number): Generator<Wait, void, void> {
+    const token = this.jmpTokens.next(this.slot);
+    this.host.mem(jmpbuf, 4).setUint32(jmpbuf, token, true);
+    const sp = this.instance.getStackPointer()!;
+    if (yield* this.jmpTokens.runGen(token, () => this.call(func))) this.instance.setStackPointer(sp);
+  }
 }
 
 /** A kernel thread's instance: a sibling of `root` with its own globals and stack pointer. */
@@ -211,6 +241,8 @@ export function threadInstance(root: object, stackPointer: number): ThreadInstan
   return createThreadInstance(root, { stackPointer });
 }
 
+/** A call's i32 result; a generator (generator mode: the call may block) is passed on as it is, for callKernel. */
 function toI32(r: unknown): number {
+  if (is_gen(r)) return r as unknown as number;
   return typeof r === 'number' ? r | 0 : typeof r === 'bigint' ? Number(BigInt.asIntN(32, r)) : 0;
 }

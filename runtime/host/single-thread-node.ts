@@ -18,7 +18,7 @@ export async function bootSingleThread(target: string, options: BootOptions): Pr
   if (!fs.statSync(target).isDirectory()) {
     const bytes = new Uint8Array(fs.readFileSync(target));
     // The asyncified output differs from the threaded one: its own cache entry.
-    const cacheOptions = { ...options, compilerId: `${options.compilerId ?? ''}\nsingle-thread` };
+    const cacheOptions = { ...options, compilerId: `${options.compilerId ?? ''}\nsingle-thread${options.generators ? '\ngenerators' : ''}` };
     dir = await compileCached(target, bytes, checkInfo(readInfo(bytes, target), target), cacheOptions);
   }
   const infoPath = path.join(dir, INFO_FILE);
@@ -36,6 +36,7 @@ export async function bootSingleThread(target: string, options: BootOptions): Pr
     limits: options.limits,
     onPrint: logFd >= 0 ? (bytes) => writeQuietly(logFd, bytes) : undefined,
     plainBuffers: options.plainBuffers,
+    generators: options.generators,
     sleepSync: sleepCell ? (ms) => void Atomics.wait(sleepCell, 0, 0, ms) : undefined,
   });
 }

@@ -53,6 +53,11 @@ export interface SingleThreadOptions {
   plainBuffers?: boolean;
   /** Block the JS thread for `ms` (Node: Atomics.wait): lets syscall() wait for a timer synchronously. */
   sleepSync?: (ms: number) => void;
+  /**
+   * The kernel was compiled with --generators instead of --asyncify (compiler/asyncify/generators.ts):
+   * its blocking functions are generators, driven by the scheduler (green-thread.ts).
+   */
+  generators?: boolean;
 }
 
 /** A Kernel whose calls may also be awaited, letting the event loop run while the kernel waits for timers. */
@@ -108,21 +113,29 @@ export async function bootSingleThreadKernel(mod: CompiledKernelModule, shape: K
   const memory = new mod.Memory({ initial: shape.memory.min, maximum: shape.memory.max, shared: true, plain });
   if (plain && memory.plain !== true) throw new BootError('the compiled kernel\'s runtime cannot back a shared memory by a plain ArrayBuffer (compiled by an older w2js?)');
   let scheduler: GreenScheduler | undefined;
-  const nccc = (input: number, output: number): void => scheduler!.nccc(input, output);
+  const nccc = (input: number, output: number): unknown => scheduler!.nccc(input, output);
   const found: { inst?: Instance } = {};
   const instantiateOptions: InstantiateOptions = { memories: shape.memory.import ? undefined : [memory as never], onInstance: (i) => void (found.inst = i) };
-  const imports: Record<string | symbol, unknown> = { env: { nccc_call64: nccc }, [INSTANTIATE_OPTIONS]: instantiateOptions };
+  // Generator mode: the import's result (a generator, when the op suspends) must reach the kernel's
+  // frames, which a host function's wrapper would drop (its type returns nothing): the import is
+  // given as a function reference (runtime/funcref.ts's shape), called directly by generated code.
+  const ncccImport = options.generators
+    ? Object.assign((input: number, output: number) => void nccc(input, output), { wasmCode: (_inst: unknown, input: number, output: number) => nccc(input, output), wasmInst: null, wasmType: 'i32,i32->', wasmDirect: nccc })
+    : nccc;
+  const imports: Record<string | symbol, unknown> = { env: { nccc_call64: ncccImport }, [INSTANTIATE_OPTIONS]: instantiateOptions };
   if (shape.memory.import) ((imports[shape.memory.import.module] ??= {}) as Record<string, unknown>)[shape.memory.import.name] = memory;
   const { instance } = await mod.instantiate(imports);
   const exports = instance.exports;
-  if (typeof exports.asyncify_start_unwind !== 'function') throw new BootError('the kernel was not compiled with --asyncify: it cannot run its threads on one JS thread');
+  const generators = options.generators === true;
+  if (generators && typeof exports.asyncify_start_unwind === 'function') throw new BootError('the kernel was compiled with --asyncify, not --generators');
+  if (!generators && typeof exports.asyncify_start_unwind !== 'function') throw new BootError('the kernel was not compiled with --asyncify: it cannot run its threads on one JS thread');
   const table = (exports.__indirect_function_table ?? Object.values(exports).find((v) => typeof v === 'object' && v !== null && typeof (v as { get?: unknown }).get === 'function')) as { get(i: number): unknown } | undefined;
   if (!table) throw new BootError('the kernel exports no function table (link with --export-table)');
   // The internal instance, not the exports: the compiled kernel may carry its own copy of the
   // runtime, whose registry of instances this copy cannot see.
   const root = found.inst;
   if (!root) throw new BootError('the compiled kernel did not report its instance (compiled by an older w2js?)');
-  scheduler = new GreenScheduler(state, log as unknown as SharedLog, root, memory, table, { asyncifyDataSize: options.asyncifyDataSize ?? 64 * 1024 });
+  scheduler = new GreenScheduler(state, log as unknown as SharedLog, root, memory, table, { asyncifyDataSize: options.asyncifyDataSize ?? 64 * 1024, generators });
   if (plain) memory.onMove = () => scheduler!.forgetViews();
 
   const slot = claimThread(state, KIND_BOOT, 0, 0, { base: 0, size: 0 });
@@ -217,7 +230,7 @@ class GreenKernel extends KernelBase implements SingleThreadKernel {
     let result = unwound;
     if (result === undefined) {
       result = this.tryDirect(what, entry);
-      if (!this.boot.unwinding) return result;
+      if (!this.boot.pending(result)) return result;
     }
     this.scheduler.start(this.boot, this.boot.continueKernel(entry, result) as ThreadBody);
     while (this.boot.body && this.state.halted === 0) {
@@ -288,7 +301,7 @@ class GreenKernel extends KernelBase implements SingleThreadKernel {
       scheduler.current = null;
       setMayBlock(mayBlock);
     }
-    if (!this.boot.unwinding) return result;
+    if (!this.boot.pending(result)) return result;
     return this.callSync(`syscall ${no}`, () => code(no, n, at) as number, result);
   }
 

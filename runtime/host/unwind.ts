@@ -3,6 +3,8 @@
 // frame that catches it: jmp_buf_set for a longjmp, the thread's entry for thread_exit, and
 // every host frame for a halt. This is how the C++ runner uses C++ exceptions.
 
+import { is_gen } from '../generators.js';
+
 /** jmp_buf_longjmp: caught by the jmp_buf_set frame that wrote `token` into `jmpbuf`. */
 export class LongJump extends Error {
   constructor(
@@ -48,6 +50,21 @@ export class JmpTokens {
       token = (((slot & 0x7ff) << 20) | this.counter) >>> 0;
     } while (this.live.includes(token) || taken?.(token));
     return token;
+  }
+
+  /** run() for generator mode: `body` may return a generator (a kernel function that may block), driven here. */
+  *runGen<W>(token: number, body: () => unknown): Generator<W, boolean, void> {
+    this.live.push(token);
+    try {
+      const r = body();
+      if (is_gen(r)) yield* r as Generator<W, unknown, void>;
+      return false;
+    } catch (e) {
+      if (!(e instanceof LongJump) || e.token !== token) throw e;
+      return true;
+    } finally {
+      this.live.splice(this.live.lastIndexOf(token), 1);
+    }
   }
 
   /** Call `body` with `token` live; true when a longjmp to it unwound back here. */

@@ -1,0 +1,150 @@
+// test/kernel/: the test kernel on one JS thread in generator mode (issue 13, item 2): compiled
+// with --generators (every function that may reach a blocking host op a `function*`, its calls
+// `yield*`: compiler/asyncify/generators.ts), every kernel thread a green thread driven by those
+// generators (runtime/host/green-thread.ts), no Binaryen. Same log and syscall results as the
+// threaded boot; blocking ops suspend their green thread; failures surface as in asyncify mode.
+
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { BootOptions, Kernel } from '../../runtime/host/boot.js';
+import type { SingleThreadKernel } from '../../runtime/host/single-thread.js';
+import { transcript } from '../../web/transcript.mjs';
+import { boot, BOOT_LOG, bootOptions, exportMemoryKernel, NR, repo, testKernel, THREADS_AFTER_BOOT } from './helpers.js';
+
+const cli = path.join(repo, 'dist/compiler/cli.js');
+const runtimeUrl = pathToFileURL(path.join(repo, 'dist/runtime/index.js')).href;
+
+/** Boot options for one JS thread, the kernel compiled with --generators (cached like the others). */
+function generatorOptions(extra: BootOptions = {}): BootOptions {
+  return bootOptions('w2js', {
+    singleThread: true,
+    generators: true,
+    compileTo: (wasm, out) => void execFileSync(process.execPath, [cli, 'compile', wasm, '-o', out, '-q', '--generators', '--runtime', runtimeUrl]),
+    ...extra,
+  });
+}
+
+async function bootGenerators(wasm = testKernel): Promise<SingleThreadKernel> {
+  const { bootKernel } = (await import(path.join(repo, 'dist/runtime/host/boot.js'))) as typeof import('../../runtime/host/boot.js');
+  return (await bootKernel(wasm, generatorOptions())) as SingleThreadKernel;
+}
+
+describe('the test kernel on one JS thread, generator mode', () => {
+  let single: SingleThreadKernel;
+  let threaded: Kernel;
+
+  beforeAll(async () => {
+    single = await bootGenerators();
+    threaded = await boot(testKernel, 'w2js');
+  }, 60_000);
+
+  afterAll(async () => {
+    await single?.halt();
+    await threaded?.halt();
+  });
+
+  test('boots: init() returns 0 and the log is the threaded boot\'s, line by line', () => {
+    expect(single.initResult).toBe(0);
+    expect(single.logLines()).toEqual(BOOT_LOG);
+    expect(single.logLines()).toEqual(threaded.logLines());
+  });
+
+  test('the same syscall results as the threaded boot; the same threads', () => {
+    const mine = transcript(single);
+    expect(mine).toEqual(transcript(threaded));
+    expect(mine).toContain('echoed = HELLO FROM THE HOST');
+    expect(single.stats().workersSpawned).toBe(0);
+    expect(single.stats().threadsRunning).toBe(THREADS_AFTER_BOOT);
+    expect(single.stats().threadsCreated).toBe(threaded.stats().threadsCreated);
+  });
+
+  // As in single-thread.test.ts: if a blocking op did not suspend its green thread, nothing else
+  // could run and the call would never return.
+  test.each([
+    [1, 'sem_down (woken by a timer callback)'],
+    [2, 'mutex_lock (held by another thread)'],
+    [4, 'mutex_lock on a recursive mutex held twice'],
+    [3, 'thread_join (of a thread sleeping on a timer)'],
+  ])('block test %i: %s suspends and the others run', (kind) => {
+    const t0 = performance.now();
+    const ms = single.syscall(NR.block_test, [kind, 200]);
+    expect(ms).toBeGreaterThanOrEqual(190);
+    expect(ms).toBeLessThan(2000);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(190);
+  });
+
+  test('syscallAsync: while the kernel waits for a timer, the event loop runs', async () => {
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 10);
+    try {
+      expect(await single.syscallAsync(NR.block_test, [1, 200])).toBeGreaterThanOrEqual(190);
+    } finally {
+      clearInterval(timer);
+    }
+    expect(ticks).toBeGreaterThanOrEqual(5);
+  });
+
+  test('halt: every kernel thread ends as on the threaded host', async () => {
+    const report = await single.halt();
+    expect(report).toEqual({ result: 0, threadsStopped: 0, workersLeft: 0 });
+    expect(single.stats().threadsRunning).toBe(0);
+    expect(single.logLines().at(-1)).toBe('reboot: System halted');
+  });
+});
+
+describe('generator mode, other cases', () => {
+  test('the other kernel shape (exports its memory and __stack_pointer) boots the same way', async () => {
+    const kernel = await bootGenerators(exportMemoryKernel);
+    try {
+      expect(kernel.logLines()).toEqual(BOOT_LOG);
+      expect(kernel.syscall(NR.getpid)).toBe(1);
+    } finally {
+      await kernel.halt();
+    }
+  });
+
+  test('a trap on another green thread stops the kernel: KernelError fault, with the trap', async () => {
+    const kernel = await bootGenerators();
+    try {
+      let error: { reason?: string; message?: string } = {};
+      try {
+        kernel.syscall(NR.crash, [2]);
+      } catch (e) {
+        error = e as typeof error;
+      }
+      expect(error.reason).toBe('fault');
+      expect(error.message).toMatch(/crash_deep/);
+      expect(kernel.halted).toBe(true);
+    } finally {
+      await kernel.halt();
+    }
+  });
+
+  test('compile: blocking functions are generators, the rest plain; the default output has no generator', async () => {
+    const { compile } = (await import(path.join(repo, 'dist/compiler/index.js'))) as typeof import('../../compiler/index.js');
+    const { findBlockingFunctions } = (await import(path.join(repo, 'dist/compiler/asyncify/blocking-set.js'))) as typeof import('../../compiler/asyncify/blocking-set.js');
+    const bytes = new Uint8Array(fs.readFileSync(testKernel));
+    const { blocking } = findBlockingFunctions(bytes, ['env.nccc_call64']);
+    const gen = compile(bytes, { generators: true }).files.get('index.js')!;
+    const plain = compile(bytes).files.get('index.js')!;
+    expect(gen.match(/^function\* /gm)?.length).toBe(blocking.size - 1); // the import is the host's
+    for (const n of ['host_sem_down', 'host_thread_join', 'kernel_init', 'kernel_syscall']) expect(gen).toMatch(new RegExp(`^function\\* \\$${n}\\(`, 'm'));
+    for (const n of ['host_print', 'host_sem_up', 'memcpy']) expect(gen).toMatch(new RegExp(`^function \\$${n}\\(`, 'm'));
+    expect(plain).not.toMatch(/function\*|yield/);
+    // Every yield is inside a generator: the module parses (imports it as a whole).
+    const dir = fs.mkdtempSync(path.join(repo, 'out', 'gen-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'index.mjs'), gen.replaceAll('./runtime/index.js', runtimeUrl));
+      await expect(import(pathToFileURL(path.join(dir, 'index.mjs')).href)).resolves.toBeDefined();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('--generators is refused with --asyncify or --ts', () => {
+    expect(() => execFileSync(process.execPath, [cli, 'compile', testKernel, '-o', path.join(repo, 'out', 'never'), '-q', '--generators', '--asyncify'], { stdio: 'pipe' })).toThrow(/--generators goes with neither/);
+  });
+});

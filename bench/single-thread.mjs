@@ -4,6 +4,8 @@
 // compiles), then boots interleaved round-robin, each in a fresh process:
 //   threaded   `compile --script`, bootKernel (threads on workers, V8 code cache), as w2js boot
 //   single     `compile --asyncify`, bootKernel({ singleThread: true }): green threads, no workers
+//   generators `compile --generators`, bootKernel({ singleThread: true, generators: true }): green
+//              threads driven by JS generators instead of Asyncify (compiler/asyncify/generators.ts)
 // Reports bootKernel and init() wall time, the process's CPU time over the boot (workers
 // included), syscall rates after boot, and checks both printed the same boot log.
 // Usage (after npm run build): node bench/single-thread.mjs [--reps N] [--seconds S] [--kernel k.wasm]...
@@ -19,6 +21,7 @@ const cli = path.join(ROOT, 'dist/compiler/cli.js');
 const VARIANTS = [
   { name: 'threaded', flags: ['--script'], singleThread: false },
   { name: 'single', flags: ['--asyncify'], singleThread: true },
+  { name: 'generators', flags: ['--generators'], singleThread: true, generators: true },
 ];
 
 const parse = (argv) => parseKernelArgs(argv, 'single-thread', ['kernel/test-kernel.wasm', 'kernel/large-kernel.wasm']);
@@ -38,7 +41,7 @@ async function compileVariant(wasm, variant) {
 
 /** One boot in a fresh process (this script with --child). */
 function bootOnce(variant, dir, seconds) {
-  const out = execFileSync(process.execPath, [process.argv[1], '--child', variant.singleThread ? '1' : '0', dir, String(seconds)], {
+  const out = execFileSync(process.execPath, [process.argv[1], '--child', variant.generators ? 'g' : variant.singleThread ? '1' : '0', dir, String(seconds)], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
     maxBuffer: 1 << 26,
@@ -51,7 +54,7 @@ async function child([single, dir, seconds]) {
   const { bootKernel } = await import(path.join(ROOT, 'dist/runtime/host/boot.js'));
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const kernel = await bootKernel(dir, { singleThread: single === '1' });
+  const kernel = await bootKernel(dir, { singleThread: single !== '0', generators: single === 'g' });
   const bootMs = performance.now() - t0;
   const bootCpu = process.cpuUsage(cpu0);
   if (kernel.initResult !== 0) throw new Error(`init() returned ${kernel.initResult}`);
@@ -108,14 +111,17 @@ function format(tables) {
   const kb = (n) => `${(n / 1024).toFixed(0)} KiB`;
   for (const { kernel, sizes, runs } of tables) {
     lines.push(`${kernel}: wasm ${kb(sizes.wasm)} → ${kb(sizes.wasmAsyncify)} after Asyncify (+${((sizes.wasmAsyncify / sizes.wasm - 1) * 100).toFixed(1)}%, ${sizes.instrumented} of ${sizes.defined} functions instrumented); index.js ${kb(sizes.js_threaded)} threaded, ${kb(sizes.js_single)} --asyncify (+${((sizes.js_single / sizes.js_threaded - 1) * 100).toFixed(1)}%); compile ${(sizes.compileMs_threaded / 1000).toFixed(1)} s / ${(sizes.compileMs_single / 1000).toFixed(1)} s`);
-    lines.push(`median of ${runs.threaded.length} boots each, fresh processes, interleaved | threaded | single | single ÷ threaded`);
+    if (sizes.js_generators) lines.push(`index.js ${kb(sizes.js_generators)} --generators (+${((sizes.js_generators / sizes.js_threaded - 1) * 100).toFixed(1)}% on threaded; compile ${(sizes.compileMs_generators / 1000).toFixed(1)} s)`);
+    lines.push(`median of ${runs.threaded.length} boots each, fresh processes, interleaved | threaded | single | single ÷ threaded | generators | generators ÷ threaded`);
     for (const [label, get] of rows) {
       const t = median(runs.threaded.map(get));
       const s = median(runs.single.map(get));
+      const g = median(runs.generators.map(get));
       const fmt = (v) => (v >= 1000 ? v.toFixed(0) : v.toPrecision(3));
-      lines.push(`${label} | ${fmt(t)} | ${fmt(s)} | ${(s / t).toFixed(2)}×`);
+      lines.push(`${label} | ${fmt(t)} | ${fmt(s)} | ${(s / t).toFixed(2)}× | ${fmt(g)} | ${(g / t).toFixed(2)}×`);
     }
-    lines.push(`peak asyncify buffer use: ${Math.max(...runs.single.map((m) => m.peakAsyncifyBytes))} bytes; load average during runs ${Math.min(...[...runs.threaded, ...runs.single].map((m) => m.loadavg)).toFixed(2)}–${Math.max(...[...runs.threaded, ...runs.single].map((m) => m.loadavg)).toFixed(2)}`);
+    const all = Object.values(runs).flat();
+    lines.push(`peak asyncify buffer use: ${Math.max(...runs.single.map((m) => m.peakAsyncifyBytes))} bytes; load average during runs ${Math.min(...all.map((m) => m.loadavg)).toFixed(2)}–${Math.max(...all.map((m) => m.loadavg)).toFixed(2)}`);
     lines.push('');
   }
   return lines.join('\n');

@@ -150,6 +150,21 @@ export class GreenThread {
     return yield* this.continueKernel(entry, entry());
   }
 
+  /**
+   * Generator mode: take `gen` (a call into the kernel) to its first suspension, on the spot; its
+   * result if it never suspended, else a generator that goes on from there (for continueKernel).
+   */
+  startGen(gen: Generator<Wait, unknown, void>): number {
+    const first = gen.next();
+    if (first.done) return toI32(first.value);
+    return GreenThread.goOn(gen, first.value) as unknown as number;
+  }
+
+  private static *goOn(gen: Generator<Wait, unknown, void>, wait: Wait): Generator<Wait, unknown, void> {
+    yield wait;
+    return yield* gen;
+  }
+
   /** callKernel after its first call of `entry` returned `result` (unwound, or done). */
   *continueKernel(entry: () => unknown, result: unknown): Generator<Wait, unknown, void> {
     if (this.generators) return is_gen(result) ? toI32(yield* result as Generator<Wait, unknown, void>) : result;

@@ -12,7 +12,8 @@ import { getMayBlock, setMayBlock } from '../atomics.js';
 import { INSTANTIATE_OPTIONS, getStackPointer, type InstantiateOptions } from '../instance-thread.js';
 import type { Instance } from '../instantiate.js';
 import { Deadlock, GreenScheduler } from './green-scheduler.js';
-import type { GreenThread, ThreadBody } from './green-thread.js';
+import type { GreenThread, ThreadBody, Wait } from './green-thread.js';
+import { is_gen } from '../generators.js';
 import { BootError, KernelError, type HaltReport, type Kernel } from './kernel.js';
 import { KernelBase } from './kernel-base.js';
 import type { SharedLog } from './log.js';
@@ -295,6 +296,9 @@ class GreenKernel extends KernelBase implements SingleThreadKernel {
     let result: number;
     try {
       result = code(no, n, at) as number;
+      // Generator mode: the syscall export is a generator; run it here, and only one that
+      // suspends goes to the scheduler (from where it stopped).
+      if (is_gen(result)) result = this.boot.startGen(result as unknown as Generator<Wait, unknown, void>);
     } catch (e) {
       throw this.failed(e, `syscall ${no}`);
     } finally {

@@ -11,9 +11,11 @@ import { instantiateKernel, type KernelSpec } from './kernel-instance.js';
 import { BootedKernel } from './kernel.js';
 import { fdSink, SharedLog } from './log.js';
 import type { MemoryLike } from './memory-pool.js';
-import { DEFAULT_LIMITS, HostState, KIND_BOOT, type HostLimits } from './state.js';
+import { DEFAULT_LIMITS, HostState, KIND_BOOT } from './state.js';
 import { claimThread, markRunning, prestartWorkers, waitWorkersStarted } from './threads.js';
 import type { SpawnerData, SpawnerMessage } from './worker-protocol.js';
+// Types only (erased): boot.ts itself is Node's and is never loaded here.
+import type { BootOptions } from './boot.js';
 
 /** A kernel ready to instantiate on every thread. */
 export interface PreparedKernel {
@@ -25,16 +27,8 @@ export interface PreparedKernel {
   heapBaseValue?: number;
 }
 
-/** The threaded boot's options (boot.ts's BootOptions has the same meaning for each). */
-export interface ThreadedBootOptions {
-  stackSize?: number;
-  logFd?: number;
-  logCapacity?: number;
-  limits?: Partial<HostLimits>;
-  sourceMaps?: boolean;
-  workerStackSizeMb?: number;
-  prestartWorkers?: number;
-  awaitPrestart?: boolean;
+/** The threaded boot's options: those of boot.ts's BootOptions it reads (documented there), and where its workers' scripts are. */
+export interface ThreadedBootOptions extends Pick<BootOptions, 'stackSize' | 'logFd' | 'logCapacity' | 'limits' | 'sourceMaps' | 'workerStackSizeMb' | 'prestartWorkers' | 'awaitPrestart'> {
   /** The spawner's script (runtime/host/spawner.ts, built or bundled). */
   spawnerUrl: URL;
   /** The thread workers' script (runtime/host/thread-worker.ts, or a bundle that runs it), absolute. */

@@ -2,7 +2,7 @@
 // the page it expects): a round opens an in-memory database, inserts `size` rows with an index in
 // one transaction through a prepared statement, runs an aggregate query with GROUP BY and a join
 // on itself, and closes it.
-import './browser-env.mjs';
+import '../../test/polyfill/workloads/browser-env.mjs'; // the page shim the polyfill tests use
 import sqlite3InitModule from '@sqlite.org/sqlite-wasm';
 
 export async function setup() {

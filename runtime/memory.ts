@@ -113,7 +113,8 @@ export class Memory {
       if (this.shared) {
         if (maximum === undefined) throw new TypeError('Memory: a shared memory needs a maximum');
         this.plain = descriptor.plain === true || typeof SharedArrayBuffer !== 'function';
-        if (this.plain) this.raw = this.allocatePlain(initial, maximum);
+        // One JS thread, no SharedArrayBuffer: a non-shared memory's backing (onMove tells when a grow moved it).
+        if (this.plain) this.raw = this.allocate(initial, Math.min(maximum, MAX_PAGES));
         else this.raw = new (SharedArrayBuffer as unknown as new (n: number, o: object) => SharedArrayBuffer)(initial * PAGE_SIZE, { maxByteLength: maximum * PAGE_SIZE });
       } else {
         this.raw = this.allocate(initial, Math.min(maximum ?? MAX_PAGES, MAX_PAGES));
@@ -125,7 +126,11 @@ export class Memory {
     this.viewAtomics();
   }
 
-  /** A non-shared memory's first buffer, in the first backing that can reserve `limit` pages. */
+  /**
+   * A non-shared (or plain-backed shared) memory's first buffer, in the first backing that can
+   * reserve `limit` pages: a non-shared `WebAssembly.Memory`'s (grown in place, fast views; its
+   * old buffer detaches), a resizable ArrayBuffer (grown in place), a plain one copied at each grow.
+   */
   private allocate(initial: number, limit: number): ArrayBuffer {
     if (BACKING === 'wasm') {
       try {
@@ -143,32 +148,6 @@ export class Memory {
         return buffer;
       } catch {
         // Likewise: fall back to copying.
-      }
-    }
-    return new ArrayBuffer(initial * PAGE_SIZE);
-  }
-
-  /**
-   * A plain-backed shared memory's buffer: a non-shared `WebAssembly.Memory`'s where the host has
-   * one (grown in place, fast views; its old buffer detaches, hence `onMove`), else a resizable
-   * ArrayBuffer (grown in place), else a plain one copied at each grow.
-   */
-  private allocatePlain(initial: number, maximum: number): ArrayBuffer {
-    if (HostMemory) {
-      try {
-        this.engineMemory = new HostMemory({ initial, maximum });
-        return this.engineMemory.buffer;
-      } catch {
-        // Not reserved: try the next.
-      }
-    }
-    if (typeof (ArrayBuffer.prototype as Partial<ResizableBuffer>).resize === 'function') {
-      try {
-        const buffer = new (ArrayBuffer as unknown as new (n: number, o: object) => ArrayBuffer)(initial * PAGE_SIZE, { maxByteLength: maximum * PAGE_SIZE });
-        this.resizable = (buffer as { resizable?: boolean }).resizable === true;
-        return buffer;
-      } catch {
-        // No room to reserve: copy at each grow instead.
       }
     }
     return new ArrayBuffer(initial * PAGE_SIZE);

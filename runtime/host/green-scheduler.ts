@@ -87,9 +87,11 @@ export class GreenScheduler {
     host.attach(kernel);
     const gen = this.options.generators === true;
     const size = gen ? 0 : this.options.asyncifyDataSize;
-    const data = gen ? 0 : allocData(size, host);
+    // Generator mode: no buffer, but allocData is still called (the boot thread's sets up the pool).
+    const data = allocData(size, host);
+    if (gen && data) host.pool.free(data);
     if (!data && !gen) throw new HostAbiError(`thread_create: no room for a ${size}-byte asyncify buffer in linear memory`);
-    const green = new GreenThread(host, instance, this.table, data, size, gen);
+    const green = new GreenThread(host, instance, this.table, gen ? 0 : data, size, gen);
     green.hostOps = createNccc(host);
     return green;
   }

@@ -35,6 +35,9 @@ async function bootGenerators(wasm = testKernel): Promise<SingleThreadKernel> {
 describe('the test kernel on one JS thread, generator mode', () => {
   let single: SingleThreadKernel;
   let threaded: Kernel;
+  let threadedLines: string[] | undefined;
+  /** The threaded boot's transcript, run once (a second run would count more syscalls). */
+  const threadedTranscript = (): string[] => (threadedLines ??= transcript(threaded));
 
   beforeAll(async () => {
     single = await bootGenerators();
@@ -54,7 +57,7 @@ describe('the test kernel on one JS thread, generator mode', () => {
 
   test('the same syscall results as the threaded boot; the same threads', () => {
     const mine = transcript(single);
-    expect(mine).toEqual(transcript(threaded));
+    expect(mine).toEqual(threadedTranscript());
     expect(mine).toContain('echoed = HELLO FROM THE HOST');
     expect(single.stats().workersSpawned).toBe(0);
     expect(single.stats().threadsRunning).toBe(THREADS_AFTER_BOOT);
@@ -86,6 +89,23 @@ describe('the test kernel on one JS thread, generator mode', () => {
     }
     expect(ticks).toBeGreaterThanOrEqual(5);
   });
+
+  // Suspended generator frames hold the memory object across a grow: with no SharedArrayBuffer and
+  // memory copied into a new ArrayBuffer at each grow, they must still see the new memory.
+  test.each([
+    ['a non-shared WebAssembly.Memory', {}],
+    ['ArrayBuffers that cannot resize (copied at each grow)', { W2JS_TEST_NO_WASM: '1', W2JS_TEST_NO_RESIZE: '1' }],
+  ])('without SharedArrayBuffer, memory in %s: the same log and syscall results', (_, env: Record<string, string>) => {
+    const out = execFileSync(process.execPath, ['--import', path.join(repo, 'test/kernel/delete-shared-array-buffer.mjs'), path.join(repo, 'test/kernel/no-shared-buffer.mjs'), JSON.stringify(generatorOptions({ compileTo: undefined }))], {
+      encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...env },
+    });
+    const result = JSON.parse(out) as { sharedArrayBuffer: string; plain: boolean; log: string[]; transcript: string[]; grew: boolean };
+    expect(result.sharedArrayBuffer).toBe('undefined');
+    expect(result.plain).toBe(true);
+    expect(result.grew).toBe(true);
+    expect(result.log).toEqual(BOOT_LOG);
+    expect(result.transcript).toEqual(threadedTranscript());
+  }, 60_000);
 
   test('halt: every kernel thread ends as on the threaded host', async () => {
     const report = await single.halt();

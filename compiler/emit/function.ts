@@ -10,8 +10,8 @@ import type * as t from '@babel/types';
 import { unsupported } from '../diagnostics.js';
 import type { BlockType, Func, Instr, ValType } from '../ir/module.js';
 import {
-  array, assign, at, big, bin, block, brk, call, cond, cont, exprStmt, forever, id, ifStmt, index,
-  labeled, letDecl, member, nul, num, ret, seq, str, switchCase, switchStmt, tsAs, tsNonNull, tsType, typedId, unary, yieldStar, type Expr, type Stmt,
+  array, assign, at, bin, block, brk, call, cond, cont, exprStmt, forever, id, ifStmt, index,
+  labeled, letDecl, member, nul, num, ret, seq, str, tsAs, tsNonNull, tsType, typedId, unary, yieldStar, type Expr, type Stmt,
 } from './ast.js';
 import { typeKey, zeroValueKind, type EmitContext } from './context.js';
 import { functionTypeText, hasNullTail, INSTANCE_TYPE, resultTypeText, valueTypeText } from './ts-types.js';
@@ -19,44 +19,14 @@ import { effectiveAddress, emitMemoryOp } from './memory.js';
 import { emitConst, emitNumeric } from './numeric.js';
 import { OPS_BY_NAME } from './op-signatures.js';
 import { constPair, emitI64Memory, emitI64Numeric, hiName, type PairHooks } from './i64.js';
-import { Dispatch, FLAT_ABOVE, nestingDepths, PC, type SegmentRef } from './dispatch.js';
-import { PART_NODES, slotKind, splitFunction, type SplitOutput } from './split.js';
-import { analyzeLoop, guardExpr, uncheckedCopy, type LoopGuard } from './loop-guard.js';
+import { Dispatch, FLAT_ABOVE, nestingDepths, PC } from './dispatch.js';
+import { PART_NODES, splitFunction, splitVariables, type SplitOutput } from './split.js';
+import type { Frame } from './frame.js';
+import { brTableSwitch } from './br-table.js';
+import { analyzeLoop, guardExpr, uncheckedCopy } from './loop-guard.js';
 import { exprDepth, MAX_EXPR_DEPTH } from './depth.js';
 import { VarPool } from './var-pool.js';
 import { asCondition, entryReads, flatten, isSimple, Kind, readsName, zero, type Entry } from './stack.js';
-
-interface Frame {
-  op: 'func' | 'block' | 'loop' | 'if';
-  label: string;
-  /** Whether some branch targets this frame's label. */
-  targeted: boolean;
-  /** Part of the dispatch loop (emit/dispatch.ts) instead of a JS block of its own. */
-  flat: boolean;
-  /** A flat frame's branch target: a loop's first segment, else the segment after its end. */
-  target?: SegmentRef;
-  /** A flat if's else segment. */
-  elseTarget?: SegmentRef;
-  type: BlockType;
-  /** Variables receiving the frame's results (blocks, ifs, loops' fall-through). */
-  resultVars: string[];
-  /** Variables carrying a loop's params around its back edge. */
-  loopVars: string[];
-  /** Param entries, replayed at `else`. */
-  params: Entry[];
-  height: number;
-  body: Stmt[];
-  /** The rest of this frame is dead code (after br, return, unreachable...). */
-  unreachable: boolean;
-  /** A loop's guard, when its body is emitted twice (emit/loop-guard.ts). */
-  guard?: LoopGuard;
-  /** An if's condition and finished then-branch. */
-  test?: Expr;
-  thenBody?: Stmt[];
-  /** Whether an if's then-branch falls through to its end. */
-  thenReachable?: boolean;
-  at: number;
-}
 
 /** Output of emitting one function. */
 export interface EmittedFunction {
@@ -170,17 +140,16 @@ class FunctionEmitter {
 
   /** The dispatch-form function as parts (emit/split.ts); undefined when one part would hold it all. */
   private split(params: ValType[], voidResult: boolean): SplitOutput | undefined {
-    const segments = this.dispatch!.numbered();
-    const vars = new Map<string, ReturnType<typeof slotKind>>();
-    const add = (name: string, vt: ValType) => {
-      vars.set(name, slotKind(vt));
-      if (vt === 'i64') vars.set(hiName(name), 'i32');
-    };
-    this.localTypes.forEach((vt, i) => add(this.locals[i]!, vt));
-    for (const [name, vt] of this.pool.vars) add(name, vt);
-    const paramNames = params.flatMap((vt, i) => (vt === 'i64' ? [this.locals[i]!, hiName(this.locals[i]!)] : [this.locals[i]!]));
-    const memory = this.usesMemory ? this.ctx.names.memories[0] : undefined;
-    return splitFunction({ name: this.ctx.names.funcs[this.funcIndex]!, segments, vars, params: paramNames, memory, voidResult, partNodes: this.ctx.layout?.partNodes ?? PART_NODES });
+    const { ctx } = this;
+    return splitFunction({
+      name: ctx.names.funcs[this.funcIndex]!,
+      segments: this.dispatch!.numbered(),
+      vars: splitVariables([...this.localTypes.map((vt, i): [string, ValType] => [this.locals[i]!, vt]), ...this.pool.vars]),
+      params: params.flatMap((vt, i) => (vt === 'i64' ? [this.locals[i]!, hiName(this.locals[i]!)] : [this.locals[i]!])),
+      memory: this.usesMemory ? ctx.names.memories[0] : undefined,
+      voidResult,
+      partNodes: ctx.layout?.partNodes ?? PART_NODES,
+    });
   }
 
   /** Skip dead instructions up to the `else`/`end` that closes the current frame; return the index before it. */
@@ -762,30 +731,7 @@ class FunctionEmitter {
   }
 
   private brTable(labels: number[], test: Expr, values: Entry[]): Stmt {
-    // Group the cases by target so each target's branch code appears once.
-    const byTarget = new Map<number, number[]>();
-    const defaultDepth = labels[labels.length - 1]!;
-    for (let i = 0; i < labels.length - 1; i++) {
-      const depth = labels[i]!;
-      if (depth === defaultDepth) continue;
-      let cases = byTarget.get(depth);
-      if (!cases) byTarget.set(depth, (cases = []));
-      cases.push(i);
-    }
-    const frameAt = (depth: number) => this.frames[this.frames.length - 1 - depth]!;
-    if (byTarget.size === 0) {
-      // Every target is the default: no switch, but the index is still evaluated (a call, a
-      // trapping load or division inside it must happen, as in wasm).
-      const pure = test.type === 'Identifier' || test.type === 'NumericLiteral';
-      return block([...(pure ? [] : [exprStmt(test)]), ...this.branchTo(frameAt(defaultDepth), values)]);
-    }
-    const cases: t.SwitchCase[] = [];
-    for (const [depth, indices] of byTarget) {
-      const body = this.branchTo(frameAt(depth), values);
-      indices.forEach((caseIndex, k) => cases.push(switchCase(num(caseIndex), k === indices.length - 1 ? body : [])));
-    }
-    cases.push(switchCase(null, this.branchTo(frameAt(defaultDepth), values)));
-    return switchStmt(test, cases);
+    return brTableSwitch(labels, test, (depth) => this.branchTo(this.frames[this.frames.length - 1 - depth]!, values));
   }
 
   private call(instr: Instr): void {

@@ -28,6 +28,7 @@ import type * as t from '@babel/types';
 import type { ValType } from '../ir/module.js';
 import { assign, bin, block, call, cond, cont, exprStmt, forever, id, index, letDecl, num, ret, switchCase, switchStmt, type Expr, type Stmt } from './ast.js';
 import { DISPATCH_LABEL, PC } from './dispatch.js';
+import { hiName } from './i64.js';
 
 /**
  * Where functions go flat and split. The defaults are measured (bench/README.md, S7); tests set
@@ -72,7 +73,17 @@ const RESULT = 'rv0';
 
 type Slot = 'i32' | 'f64' | 'ref';
 
-export function slotKind(vt: ValType): Slot {
+/** The variables of a function (name, wasm type; an i64 also has its `_hi` half) by slot kind. */
+export function splitVariables(vars: [string, ValType][]): Map<string, Slot> {
+  const out = new Map<string, Slot>();
+  for (const [name, vt] of vars) {
+    out.set(name, slotKind(vt));
+    if (vt === 'i64') out.set(hiName(name), 'i32');
+  }
+  return out;
+}
+
+function slotKind(vt: ValType): Slot {
   if (vt === 'f32' || vt === 'f64') return 'f64';
   if (vt === 'funcref' || vt === 'externref') return 'ref';
   return 'i32'; // i32, and each half of an i64

@@ -124,8 +124,8 @@ export function compileFunction(p: Prepared, i: number): LinkedFunction {
       const layout = { flatSpan: SPLIT_FLAT_SPAN, cutStatements: SPLIT_CUT_STATEMENTS, ...options.layout };
       ({ node, split } = emitFunction({ ...emitCtx, layout }, funcIndex, func));
       leadingComment(node, comment);
-      const parts = split?.();
-      if (parts) printed = printFunctionNode(node, printOptions, parts);
+      const cut = split?.();
+      if (cut) printed = printFunctionNode(node, printOptions, cut.parts, cut.after);
     }
     func.body = [];
     return { printed, name: names.funcs[funcIndex]!, helpers, callees };

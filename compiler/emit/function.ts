@@ -35,7 +35,7 @@ export interface EmittedFunction {
    * For a function in dispatch form: cut it into parts (emit/split.ts), `node` becoming the one
    * that calls them. The caller decides, from its printed size; undefined if it cannot be cut.
    */
-  split?: () => t.FunctionDeclaration[] | undefined;
+  split?: () => { parts: t.FunctionDeclaration[]; after: Stmt[] } | undefined;
 }
 
 export function emitFunction(ctx: EmitContext, funcIndex: number, func: Func): EmittedFunction {
@@ -132,7 +132,7 @@ class FunctionEmitter {
       const out = this.split(type.params, type.results.length === 0);
       if (!out) return undefined;
       node.body = block(out.body);
-      return out.parts;
+      return { parts: out.parts, after: out.after };
     };
     // A generator is never cut into parts: a yield cannot cross into a part.
     return { node, split: this.dispatch && !ts && !this.isGenerator() ? split : undefined };

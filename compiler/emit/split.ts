@@ -107,6 +107,8 @@ export interface SplitOutput {
   /** The main function's body. */
   body: Stmt[];
   parts: t.FunctionDeclaration[];
+  /** Statements after the functions: the main function's pools of frames, `$f.fi = [];`. */
+  after: Stmt[];
 }
 
 /** Nodes in `segments` (each counted once). */
@@ -394,10 +396,22 @@ export function splitFunction(input: SplitInput): SplitOutput | undefined {
   const decls: [string, Expr | null][] = [...main.refs].filter((v) => !isParam.has(v)).map((v) => [v, zeroOf(v)]);
   decls.push([PC, num(0)], [RESULT, num(0)]);
   body.push(letDecl(decls));
-  const make = (callee: string, count: number, array?: boolean): Expr =>
-    count === 0 ? num(0) : array ? call({ type: 'MemberExpression', object: { type: 'NewExpression', callee: id('Array'), arguments: [num(count)] }, property: id('fill'), computed: false } as Expr, [{ type: 'NullLiteral' } as Expr]) : ({ type: 'NewExpression', callee: id(callee), arguments: [num(count)] } as Expr);
-  // Reference slots are a plain array, filled so that its elements are never holes.
-  body.push(letDecl([[FRAME_I32, make('Int32Array', counts.i32)], [FRAME_F64, make('Float64Array', counts.f64)], [FRAME_REF, make('Array', counts.ref, true)]], 'const'));
+  // Frames come from a pool on the function (`$f.fi`): allocating typed arrays on every call was
+  // three quarters of quickjs's interpreter entry (S7). Recursion takes another frame; a frame an
+  // exception skips is left to the collector. Reference slots are a plain array filled with null,
+  // so that its elements are never holes.
+  const pool = (key: string): Expr => ({ type: 'MemberExpression', object: id(input.name), property: id(key), computed: false }) as Expr;
+  const method = (object: Expr, name: string, args: Expr[]): Expr => call({ type: 'MemberExpression', object, property: id(name), computed: false } as Expr, args);
+  const make = (key: string, callee: string, count: number, array?: boolean): Expr => {
+    if (count === 0) return num(0);
+    const fresh = array ? method({ type: 'NewExpression', callee: id('Array'), arguments: [num(count)] } as Expr, 'fill', [{ type: 'NullLiteral' } as Expr]) : ({ type: 'NewExpression', callee: id(callee), arguments: [num(count)] } as Expr);
+    return { type: 'LogicalExpression', operator: '??', left: method(pool(key), 'pop', []), right: fresh } as Expr;
+  };
+  const frames: [string, string, string, number, boolean][] = [[FRAME_I32, 'fi', 'Int32Array', counts.i32, false], [FRAME_F64, 'fd', 'Float64Array', counts.f64, false], [FRAME_REF, 'fo', 'Array', counts.ref, true]];
+  body.push(letDecl(frames.map(([name, key, callee, count, array]) => [name, make(key, callee, count, array)]), 'const'));
+  // A reused frame holds an earlier call's values: clear the flag and what is read before written.
+  body.push(exprStmt(assign(index(id(FRAME_I32), num(RETURNED)) as t.LVal, num(0))));
+  for (const v of liveIn[0]!) if (slots.has(v) && !input.params.includes(v)) body.push(exprStmt(assign(slots.get(v) as t.LVal, zeroOf(v))));
   for (const p of input.params) if (slots.has(p)) body.push(exprStmt(assign(slots.get(p) as t.LVal, id(p))));
   let callPart: Expr = call(id(partName(input.name, parts.length - 1)), frameArgs());
   for (let g = parts.length - 2; g >= 1; g--) callPart = cond(bin('<', id(PC), num(parts[g + 1]!.start)), call(id(partName(input.name, g)), frameArgs()), callPart);
@@ -408,8 +422,12 @@ export function splitFunction(input: SplitInput): SplitOutput | undefined {
     { type: 'IfStatement', test: bin('<', id(PC), num(parts[1]!.start)), consequent: { type: 'BreakStatement', label: null }, alternate: null } as Stmt,
   ]));
   main.cases.push(switchCase(null, [...main.stores, runParts, ...main.loads, cont(DISPATCH_LABEL)]));
-  body.push({ type: 'LabeledStatement', label: id(DISPATCH_LABEL), body: forever(block([switchStmt(id(PC), main.cases)])) } as t.LabeledStatement);
-  return { body, parts: out };
+  const loop = { type: 'LabeledStatement', label: id(DISPATCH_LABEL), body: forever(block([switchStmt(id(PC), main.cases)])) } as t.LabeledStatement;
+  const used = frames.filter(([, , , count]) => count > 0);
+  const giveBack = used.map(([name, key]) => exprStmt(method(pool(key), 'push', [id(name)])));
+  body.push({ type: 'TryStatement', block: block([loop]), handler: null, finalizer: block(giveBack) } as Stmt);
+  const after = used.map(([, key]) => exprStmt(assign(pool(key) as t.LVal, { type: 'ArrayExpression', elements: [] } as Expr)));
+  return { body, parts: out, after };
 }
 
 /** The variables live into each segment (a segment may fall through into the next one). */

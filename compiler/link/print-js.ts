@@ -80,12 +80,16 @@ const isLiteral = (e: t.Expression): boolean =>
 const INDENTS = Array.from({ length: 64 }, (_, i) => '  '.repeat(i));
 
 /** One function, and the parts it was split into (emit/split.ts), each on lines of its own. */
-export function printFunctionNode(node: t.FunctionDeclaration, options: PrintOptions, parts: t.FunctionDeclaration[] = []): Printed {
+export function printFunctionNode(node: t.FunctionDeclaration, options: PrintOptions, parts: t.FunctionDeclaration[] = [], after: t.Statement[] = []): Printed {
   const printer = new Printer(options);
   printer.fn(node);
   for (const part of parts) {
     printer.newline();
     printer.fn(part);
+  }
+  for (const s of after) {
+    printer.newline();
+    printer.stmt(s);
   }
   return printer.finish();
 }
@@ -171,7 +175,7 @@ class Printer {
     else this.stmt(s);
   }
 
-  private stmt(s: t.Statement): void {
+  stmt(s: t.Statement): void {
     this.mark(s);
     switch (s.type) {
       case 'ExpressionStatement':
@@ -209,6 +213,13 @@ class Printer {
         } else {
           this.w('return;');
         }
+        return;
+      case 'TryStatement': // a split function's frame given back to its pool (emit/split.ts)
+        if (s.handler || !s.finalizer) throw new Error('internal compiler error: only try/finally is printed');
+        this.w('try ');
+        this.block(s.block.body);
+        this.w(' finally ');
+        this.block(s.finalizer.body);
         return;
       case 'ForStatement':
         if (s.init || s.test || s.update) throw new Error('internal compiler error: only for (;;) is printed');

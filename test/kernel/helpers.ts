@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BootOptions, Kernel } from '../../runtime/host/boot.js';
+import { expect } from 'vitest';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repo = path.resolve(here, '../..');
@@ -83,3 +84,20 @@ export const BOOT_LOG = [
   'syscalls: 17 entries',
   'boot: done',
 ];
+
+/** The crash syscall traps on another green thread: the kernel stops, and the syscall fails with a fault naming the trap's function. */
+export async function expectCrashFault(kernel: { syscall(nr: number, args?: number[]): unknown; halted: boolean; halt(): Promise<void> }): Promise<void> {
+  try {
+    let error: { reason?: string; message?: string } = {};
+    try {
+      kernel.syscall(NR.crash, [2]);
+    } catch (e) {
+      error = e as typeof error;
+    }
+    expect(error.reason).toBe('fault');
+    expect(error.message).toMatch(/crash_deep/);
+    expect(kernel.halted).toBe(true);
+  } finally {
+    await kernel.halt();
+  }
+}

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { BootOptions, Kernel } from '../../runtime/host/boot.js';
 import type { SingleThreadKernel } from '../../runtime/host/single-thread.js';
 import { transcript } from '../../web/transcript.mjs';
-import { boot, BOOT_LOG, bootOptions, exportMemoryKernel, NR, repo, testKernel, THREADS_AFTER_BOOT } from './helpers.js';
+import { boot, BOOT_LOG, bootOptions, expectCrashFault, exportMemoryKernel, NR, repo, testKernel, THREADS_AFTER_BOOT } from './helpers.js';
 
 const cli = path.join(repo, 'dist/compiler/cli.js');
 const runtimeUrl = pathToFileURL(path.join(repo, 'dist/runtime/index.js')).href;
@@ -155,20 +155,7 @@ test('the other kernel shape (defines and exports its memory and __stack_pointer
 
 describe('single-thread failures', () => {
   test('a trap on another green thread stops the kernel: KernelError fault, with the trap', async () => {
-    const kernel = await bootSingleThread();
-    try {
-      let error: { reason?: string; message?: string } = {};
-      try {
-        kernel.syscall(NR.crash, [2]);
-      } catch (e) {
-        error = e as typeof error;
-      }
-      expect(error.reason).toBe('fault');
-      expect(error.message).toMatch(/crash_deep/);
-      expect(kernel.halted).toBe(true);
-    } finally {
-      await kernel.halt();
-    }
+    await expectCrashFault(await bootSingleThread());
   });
 
   test('an asyncify buffer too small for a suspended stack is a fault, not a hang', async () => {

@@ -413,8 +413,14 @@ export function splitFunction(input: SplitInput): SplitOutput | undefined {
   body.push(exprStmt(assign(index(id(FRAME_I32), num(RETURNED)) as t.LVal, num(0))));
   for (const v of liveIn[0]!) if (slots.has(v) && !input.params.includes(v)) body.push(exprStmt(assign(slots.get(v) as t.LVal, zeroOf(v))));
   for (const p of input.params) if (slots.has(p)) body.push(exprStmt(assign(slots.get(p) as t.LVal, id(p))));
-  let callPart: Expr = call(id(partName(input.name, parts.length - 1)), frameArgs());
-  for (let g = parts.length - 2; g >= 1; g--) callPart = cond(bin('<', id(PC), num(parts[g + 1]!.start)), call(id(partName(input.name, g)), frameArgs()), callPart);
+  // The part owning pc, found by halving (a few comparisons, not one per part: quickjs's
+  // interpreter has dozens of parts and changes part on most of its opcodes).
+  const pick = (lo: number, hi: number): Expr => {
+    if (lo === hi) return call(id(partName(input.name, lo)), frameArgs());
+    const mid = (lo + hi) >>> 1;
+    return cond(bin('<', id(PC), num(parts[mid + 1]!.start)), pick(lo, mid), pick(mid + 1, hi));
+  };
+  const callPart = pick(1, parts.length - 1);
   const runParts = forever(block([
     exprStmt(assign(id(RESULT), callPart)),
     { type: 'IfStatement', test: bin('!==', index(id(FRAME_I32), num(RETURNED)), num(0)), consequent: ret(input.voidResult ? null : id(RESULT)), alternate: null } as Stmt,

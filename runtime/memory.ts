@@ -200,71 +200,46 @@ export class Memory {
     const limit = Math.min(this.maximum ?? MAX_PAGES, MAX_PAGES);
     if (delta > limit - old) return -1;
     const length = (old + delta) * PAGE_SIZE;
-    if (this.plain) {
+    const before = this.raw;
+    if (this.shared && !this.plain) {
       if (delta === 0) return old;
+      (this.raw as SharedArrayBuffer & { grow(n: number): void }).grow(length);
+    } else {
+      // A plain-backed shared memory (one JS thread) grows like a non-shared one, except that its
+      // buffer never detaches and a delta of 0 changes nothing; hosts learn of a move by onMove.
+      if (this.plain && delta === 0) return old;
+      const detach = !this.plain;
       if (this.engineMemory) {
         try {
-          this.engineMemory.grow(delta);
+          this.engineMemory.grow(delta); // in place, within the engine's reservation; detaches the old buffer
         } catch {
-          return -1;
+          return -1; // the host could not commit it: wasm lets memory.grow fail
         }
         this.raw = this.engineMemory.buffer;
-        this.length = length;
-        this.view();
-        this.onMove?.();
-        return old;
-      }
-      if (this.resizable) {
+      } else if (this.resizable) {
         try {
           (this.raw as ResizableBuffer).resize(length);
         } catch {
           return -1;
         }
-        this.length = length;
-        this.view();
-        return old;
+        if (detach) this.raw = moveBuffer(this.raw as ArrayBuffer);
+      } else if (delta === 0) {
+        this.raw = moveBuffer(this.raw as ArrayBuffer);
+      } else {
+        let next: ArrayBuffer;
+        try {
+          next = new ArrayBuffer(length);
+        } catch {
+          return -1;
+        }
+        new Uint8Array(next).set(this.u8);
+        if (detach) moveBuffer(this.raw as ArrayBuffer);
+        this.raw = next;
       }
-      let next: ArrayBuffer;
-      try {
-        next = new ArrayBuffer(length);
-      } catch {
-        return -1;
-      }
-      new Uint8Array(next).set(this.u8);
-      this.raw = next; // the old buffer stays readable: a shared memory's buffer never detaches
-    } else if (this.shared) {
-      if (delta === 0) return old;
-      (this.raw as SharedArrayBuffer & { grow(n: number): void }).grow(length);
-    } else if (this.engineMemory) {
-      try {
-        this.engineMemory.grow(delta); // in place, within the engine's reservation; detaches the old buffer
-      } catch {
-        return -1; // the host could not commit it: wasm lets memory.grow fail
-      }
-      this.raw = this.engineMemory.buffer;
-    } else if (this.resizable) {
-      try {
-        (this.raw as ResizableBuffer).resize(length);
-      } catch {
-        return -1;
-      }
-      this.raw = moveBuffer(this.raw as ArrayBuffer);
-    } else if (delta === 0) {
-      this.raw = moveBuffer(this.raw as ArrayBuffer);
-    } else {
-      let next: ArrayBuffer;
-      try {
-        next = new ArrayBuffer(length);
-      } catch {
-        return -1;
-      }
-      new Uint8Array(next).set(this.u8);
-      moveBuffer(this.raw as ArrayBuffer); // detach the old one
-      this.raw = next;
     }
     this.length = length;
     this.view();
-    if (this.plain) this.onMove?.();
+    if (this.plain && this.raw !== before) this.onMove?.();
     return old;
   }
 

@@ -31,6 +31,8 @@ export interface Frame {
   unreachable: boolean;
   /** A loop's guard, when its body is emitted twice (emit/loop-guard.ts). */
   guard?: LoopGuard;
+  /** The innermost loop this frame is in (itself, if a loop): whose guard covers its accesses. */
+  loop?: Frame;
   /** An if's condition and finished then-branch. */
   test?: Expr;
   thenBody?: Stmt[];

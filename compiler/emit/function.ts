@@ -301,6 +301,7 @@ class FunctionEmitter {
       frame.target = this.dispatch.newRef();
       if (op === 'if') frame.elseTarget = this.dispatch.newRef();
     }
+    frame.loop = op === 'loop' ? frame : this.frames[this.frames.length - 1]?.loop;
     this.frames.push(frame);
     for (const p of params) this.stack.push(p);
     return frame;
@@ -694,11 +695,7 @@ class FunctionEmitter {
 
   /** Whether the instruction being emitted is an access its loop's guard covers (emit/loop-guard.ts). */
   private guarded(): boolean {
-    for (let k = this.frames.length - 1; k >= 0; k--) {
-      const f = this.frames[k]!;
-      if (f.op === 'loop') return f.guard?.accesses.has(this.pc) === true;
-    }
-    return false;
+    return this.frame.loop?.guard?.accesses.has(this.pc) === true;
   }
 
   private pairHooks(instr: Instr): PairHooks {

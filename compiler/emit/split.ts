@@ -134,10 +134,12 @@ interface SegmentFacts {
   exposed: Set<string>;
   defs: Set<string>;
   targets: Set<number>;
+  /** Reads the memory (`mem`, which a part then declares). */
+  usesMem: boolean;
 }
 
 function segmentFacts(body: Stmt[], vars: Map<string, Slot>): SegmentFacts {
-  const f: SegmentFacts = { refs: new Set(), writes: new Set(), exposed: new Set(), defs: new Set(), targets: new Set() };
+  const f: SegmentFacts = { refs: new Set(), writes: new Set(), exposed: new Set(), defs: new Set(), targets: new Set(), usesMem: false };
   // Variables written on every path from the segment's start to here: a read of one is not
   // exposed. Nested statements (branches, loops, labelled blocks a `break` may leave) see a copy.
   let scope = new Set<string>();
@@ -146,6 +148,7 @@ function segmentFacts(body: Stmt[], vars: Map<string, Slot>): SegmentFacts {
   // variable's liveness from the segment's successors.
   let must = true;
   const read = (name: string): void => {
+    if (name === 'mem') f.usesMem = true;
     if (!vars.has(name)) return;
     f.refs.add(name);
     if (!scope.has(name)) f.exposed.add(name);
@@ -362,7 +365,7 @@ export function splitFunction(input: SplitInput): SplitOutput | undefined {
     for (let s = start; s < end; s++) {
       for (const v of facts[s]!.refs) refs.add(v);
       for (const v of facts[s]!.writes) writes.add(v);
-      usesMem ||= usesName(segments[s]!, 'mem');
+      usesMem ||= facts[s]!.usesMem;
     }
     const cases: t.SwitchCase[] = [];
     for (let s = start; s < end; s++) {
@@ -471,22 +474,6 @@ function liveness(facts: SegmentFacts[], n: number, names: string[]): string[][]
 }
 
 export const partName = (name: string, k: number): string => `${name}$$p${k}`;
-
-function usesName(body: Stmt[], name: string): boolean {
-  let found = false;
-  const visit = (x: unknown): void => {
-    if (found || !x || typeof x !== 'object') return;
-    if (Array.isArray(x)) {
-      for (const y of x) visit(y);
-      return;
-    }
-    const node = x as t.Node;
-    if (node.type === 'Identifier' && node.name === name) found = true;
-    for (const key in node) if (key !== 'loc' && key !== 'leadingComments' && key !== 'label' && !(key === 'property' && !(node as t.MemberExpression).computed)) visit((node as unknown as Record<string, unknown>)[key]);
-  };
-  visit(body);
-  return found;
-}
 
 function bits(set: Set<string>, bit: Map<string, number>, words: number): Int32Array {
   const out = new Int32Array(words);

@@ -101,3 +101,18 @@ export async function expectCrashFault(kernel: { syscall(nr: number, args?: numb
     await kernel.halt();
   }
 }
+
+/**
+ * Boot options for one JS thread: the kernel compiled with `--asyncify` (the default
+ * single-thread mode) or `--generators`, cached like the threaded build.
+ */
+export function oneThreadOptions(mode: 'asyncify' | 'generators', extra: BootOptions = {}): BootOptions {
+  const cli = path.join(repo, 'dist/compiler/cli.js');
+  const runtimeUrl = pathToFileURL(path.join(repo, 'dist/runtime/index.js')).href;
+  return bootOptions('w2js', {
+    singleThread: true,
+    generators: mode === 'generators',
+    compileTo: (wasm, out) => void execFileSync(process.execPath, [cli, 'compile', wasm, '-o', out, '-q', `--${mode}`, '--runtime', runtimeUrl]),
+    ...extra,
+  });
+}

@@ -12,19 +12,12 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { BootOptions, Kernel } from '../../runtime/host/boot.js';
 import type { SingleThreadKernel } from '../../runtime/host/single-thread.js';
 import { transcript } from '../../web/transcript.mjs';
-import { boot, BOOT_LOG, bootOptions, expectCrashFault, exportMemoryKernel, NR, repo, testKernel, THREADS_AFTER_BOOT } from './helpers.js';
+import { boot, BOOT_LOG, expectCrashFault, oneThreadOptions, exportMemoryKernel, NR, repo, testKernel, THREADS_AFTER_BOOT } from './helpers.js';
 
 const cli = path.join(repo, 'dist/compiler/cli.js');
 const runtimeUrl = pathToFileURL(path.join(repo, 'dist/runtime/index.js')).href;
 
-/** Boot options for one JS thread: the kernel compiled with --asyncify (cached like the threaded one). */
-function singleThreadOptions(extra: BootOptions = {}): BootOptions {
-  return bootOptions('w2js', {
-    singleThread: true,
-    compileTo: (wasm, out) => void execFileSync(process.execPath, [cli, 'compile', wasm, '-o', out, '-q', '--asyncify', '--runtime', runtimeUrl]),
-    ...extra,
-  });
-}
+const singleThreadOptions = (extra: BootOptions = {}): BootOptions => oneThreadOptions('asyncify', extra);
 
 async function bootSingleThread(extra: BootOptions = {}): Promise<SingleThreadKernel> {
   const { bootKernel } = (await import(path.join(repo, 'dist/runtime/host/boot.js'))) as typeof import('../../runtime/host/boot.js');

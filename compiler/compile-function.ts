@@ -4,7 +4,7 @@
 
 import { CompileError } from './diagnostics.js';
 import { emitFunction } from './emit/function.js';
-import { SPLIT_ABOVE_CHARS, SPLIT_CUT_STATEMENTS, SPLIT_FLAT_SPAN, type Layout } from './emit/split.js';
+import { SPLIT_ABOVE_TOKENS, SPLIT_CUT_STATEMENTS, SPLIT_FLAT_SPAN, splitsAbove, type Layout } from './emit/split.js';
 import { assignNames } from './link/names.js';
 import { commentSafe, type LinkedFunction } from './link/output.js';
 import { printFunctionNode } from './link/print-js.js';
@@ -120,7 +120,7 @@ export function compileFunction(p: Prepared, i: number): LinkedFunction {
     let printed = printFunctionNode(leadingComment(node, comment), printOptions);
     // Too large for V8 to optimize: emitted again in small segments (long frames flat, long runs
     // cut), then printed as parts (emit/split.ts).
-    if (printed.code.length > (options.layout?.splitAboveChars ?? SPLIT_ABOVE_CHARS) && !options.ts) {
+    if (!options.ts && splitsAbove(printed.code, options.layout?.splitAboveTokens ?? SPLIT_ABOVE_TOKENS)) {
       const layout = { flatSpan: SPLIT_FLAT_SPAN, cutStatements: SPLIT_CUT_STATEMENTS, ...options.layout };
       ({ node, split } = emitFunction({ ...emitCtx, layout }, funcIndex, func));
       leadingComment(node, comment);

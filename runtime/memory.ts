@@ -79,7 +79,9 @@ export class Memory {
   length: number;
   dv: DataView;
   u8: Uint8Array;
-  /** Typed views for the atomics (runtime/atomics.ts), kept in step with `dv` and `u8`. */
+  /** Typed views for the atomics (runtime/atomics.ts) and inlined accesses, kept in step with `dv` and `u8`. */
+  i8!: Int8Array;
+  i16!: Int16Array;
   u16!: Uint16Array;
   i32!: Int32Array;
   u32!: Uint32Array;
@@ -123,7 +125,7 @@ export class Memory {
     this.length = this.raw.byteLength;
     this.dv = new DataView(this.raw, 0, this.length);
     this.u8 = new Uint8Array(this.raw, 0, this.length);
-    this.viewAtomics();
+    this.viewTyped();
   }
 
   /**
@@ -153,9 +155,11 @@ export class Memory {
     return new ArrayBuffer(initial * PAGE_SIZE);
   }
 
-  /** (Re)create the atomics' views over the current length. */
-  private viewAtomics(): void {
+  /** (Re)create the typed views over the current length. */
+  private viewTyped(): void {
     const n = this.length; // a multiple of the page size, up to 2^32 (so no `>>>` here)
+    this.i8 = new Int8Array(this.raw, 0, n);
+    this.i16 = new Int16Array(this.raw, 0, n / 2);
     this.u16 = new Uint16Array(this.raw, 0, n / 2);
     this.i32 = new Int32Array(this.raw, 0, n / 4);
     this.u32 = new Uint32Array(this.raw, 0, n / 4);
@@ -186,7 +190,7 @@ export class Memory {
   private view(): void {
     this.dv = new DataView(this.raw, 0, this.length);
     this.u8 = new Uint8Array(this.raw, 0, this.length);
-    this.viewAtomics();
+    this.viewTyped();
   }
 
   /**

@@ -8,7 +8,7 @@
 import type { Instr, ValType } from '../ir/module.js';
 import { assign, bin, call, cond, exprStmt, id, member, num, tsAs, type Expr, type Stmt } from './ast.js';
 import { literalValue } from './numeric.js';
-import { fastPathTest, guardable } from './memory.js';
+import { accessHelper, fastPathTest, guardable, inlineLoad, inlineStore, isInline } from './memory.js';
 
 /** A stack value as the i64 emitter sees it: for i64, `e` is the low half. */
 export interface PairEntry {
@@ -233,12 +233,16 @@ export function emitI64Memory(instr: Instr, addr: Expr, value: PairEntry | undef
     }
     case 'i64.load8_s': case 'i64.load8_u': case 'i64.load16_s': case 'i64.load16_u':
     case 'i64.load32_s': case 'i64.load32_u': {
-      const bits = op.slice(8, 10).replace('_', '');
-      const signed = op.endsWith('_s');
-      const helper = bits === '32' ? 'i32_load' : `i32_load${bits}_${signed ? 's' : 'u'}`;
+      // The low half is the i32 access's value (inline like it, memory.ts); the high half its sign or 0.
+      const helper = hooks.helper(accessHelper(op));
       const t = hooks.newVar('i32');
-      hooks.statement(exprStmt(assign(id(t), call(hooks.helper(helper), [mem, addr]))));
-      hooks.push({ e: id(t), hi: signed ? bin('>>', id(t), num(31)) : num(0), type: 'i64', kind: 0 });
+      let e: Expr;
+      if (isInline(op, instr.memarg!.memory)) {
+        const a = hooks.newVar('i32');
+        e = { type: 'SequenceExpression', expressions: [assign(id(a), addr), inlineLoad(mem, a, op, helper, hooks.guarded)] } as Expr;
+      } else e = call(helper, [mem, addr]);
+      hooks.statement(exprStmt(assign(id(t), e)));
+      hooks.push({ e: id(t), hi: op.endsWith('_s') ? bin('>>', id(t), num(31)) : num(0), type: 'i64', kind: 0 });
       return true;
     }
     case 'i64.store': {
@@ -250,8 +254,14 @@ export function emitI64Memory(instr: Instr, addr: Expr, value: PairEntry | undef
       return true;
     }
     case 'i64.store8': case 'i64.store16': case 'i64.store32': {
-      const helper = op === 'i64.store32' ? 'i32_store' : `i32_${op.slice(4)}`;
-      hooks.statement(exprStmt(call(hooks.helper(helper), [mem, addr, value!.e])));
+      const helper = hooks.helper(accessHelper(op));
+      if (!isInline(op, instr.memarg!.memory)) {
+        hooks.statement(exprStmt(call(helper, [mem, addr, value!.e])));
+        return true;
+      }
+      const v = hooks.simple(value!);
+      const a = hooks.newVar('i32');
+      hooks.statement(exprStmt({ type: 'SequenceExpression', expressions: [assign(id(a), addr), inlineStore(mem, a, op, v.e, helper, hooks.guarded)] } as Expr));
       return true;
     }
     default:

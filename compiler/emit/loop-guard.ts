@@ -18,6 +18,7 @@
 import type { Instr } from '../ir/module.js';
 import { bin, id, member, num, type Expr } from './ast.js';
 import { OPS_BY_NAME } from './op-signatures.js';
+import { INLINE_ACCESS } from './memory.js';
 
 /** Loops up to this many instructions are versioned (the body is emitted twice). */
 const MAX_BODY = 600;
@@ -31,12 +32,6 @@ export interface LoopGuard {
   /** Per base (its locals, `3+7`): lowest offset from it, highest end, alignment needed. */
   bases: Map<string, { low: number; high: number; align: number }>;
 }
-
-/** Accesses with an inline fast path (emit/memory.ts, emit/i64.ts): bytes, and the alignment it needs (an i64 is two i32 slots). */
-const GUARDABLE: Record<string, { size: number; align: number }> = {
-  'i32.load': { size: 4, align: 4 }, 'i32.store': { size: 4, align: 4 }, 'f64.load': { size: 8, align: 8 }, 'f64.store': { size: 8, align: 8 },
-  'i32.load8_u': { size: 1, align: 1 }, 'i32.store8': { size: 1, align: 1 }, 'i64.load': { size: 8, align: 4 }, 'i64.store': { size: 8, align: 4 },
-};
 
 /**
  * `(terms summed, wrapping as i32) + c`: each term a local's value at the iteration's start, maybe
@@ -169,11 +164,11 @@ export function analyzeLoop(body: Instr[], start: number, isI32Local: (i: number
         continue;
       }
     }
-    const access = GUARDABLE[op];
+    const access = INLINE_ACCESS[op]; // the accesses with an inline fast path (emit/memory.ts)
     if (access !== undefined && live && instr.memarg!.memory === 0) {
       const addr = stack[stack.length - (op.includes('store') ? 2 : 1)]; // a store's value (one entry, even an i64) is on top
       const low = addr ? addr.c + instr.memarg!.offset : 0;
-      if (addr && addr.locals.length > 0 && Math.abs(addr.c) < 2 ** 30 && ((low % access.align) + access.align) % access.align === 0) found.push({ at: i, base: addr.locals.join('+'), low, ...access });
+      if (addr && addr.locals.length > 0 && Math.abs(addr.c) < 2 ** 30 && ((low % access.align) + access.align) % access.align === 0) found.push({ at: i, base: addr.locals.join('+'), low, size: access.size, align: access.align });
     }
     const sig = OPS_BY_NAME.get(op)?.sig;
     if (!sig || op === 'select' || op === 'drop') {

@@ -38,13 +38,21 @@ const helperName = (op: string): string => op.replace(/\./g, '_');
  * the memory; anything else (unaligned, out of bounds, or a shared memory another thread grew)
  * falls back to the helper, which handles it and traps as wasm does. Inline because V8 stops
  * inlining small helpers once a large function has used its inlining budget, and a call per
- * access then dominates (bench/README.md, "memory access").
+ * access then dominates (bench/README.md, "memory access"; the narrow ones, S10: Go's code is
+ * i64.load8_u and friends). Bytes, the view (`mem.<view>`), and the alignment the fast path needs
+ * (an i64 is two i32 slots: 4). The i64 ones are emitted by emit/i64.ts, as halves.
  */
-const INLINE_ACCESS: Record<string, { size: number; view: string }> = {
-  'i32.load': { size: 4, view: 'i32' }, 'i32.store': { size: 4, view: 'i32' },
-  'f64.load': { size: 8, view: 'f64' }, 'f64.store': { size: 8, view: 'f64' },
-  'i32.load8_u': { size: 1, view: 'u8' }, 'i32.store8': { size: 1, view: 'u8' },
-};
+export const INLINE_ACCESS: Record<string, { size: number; view: string; align: number }> = {};
+for (const [ops, size, view] of [
+  ['i32.load i32.store i64.load32_s i64.load32_u i64.store32', 4, 'i32'], ['f64.load f64.store', 8, 'f64'],
+  ['i32.load8_u i32.store8 i64.load8_u i64.store8', 1, 'u8'], ['i32.load8_s i64.load8_s', 1, 'i8'],
+  ['i32.load16_u i32.store16 i64.load16_u i64.store16', 2, 'u16'], ['i32.load16_s i64.load16_s', 2, 'i16'],
+] as const) for (const op of ops.split(' ')) INLINE_ACCESS[op] = { size, view, align: size };
+INLINE_ACCESS['i64.load'] = INLINE_ACCESS['i64.store'] = { size: 8, view: 'i32', align: 4 };
+
+/** The helper for an access's slow path: an i64's narrow access is the i32 one (`i64.load32_u` → `i32_load`). */
+export const accessHelper = (op: string): string =>
+  op.replace(/^i64\.(load|store)(8|16|32)/, 'i32.$1$2').replace(/(load|store)32(_[su])?$/, '$1').replace(/\./g, '_');
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
@@ -67,11 +75,26 @@ export function guardable(e: Expr, guarded: boolean | undefined): Expr {
   return e;
 }
 
-/** Emit a plain i32/f64/byte access inline; false when `op` is not one (or the host is big-endian). */
+/** `fast ? mem.view[t >>> k] : helper(mem, t)`, marked when its loop's guard covers it. */
+export function inlineLoad(mem: Expr, t: string, op: string, helper: Expr, guarded: boolean | undefined): Expr {
+  const a = INLINE_ACCESS[op]!;
+  return guardable(cond(fastPathTest(mem, t, a.size, a.align), viewAt(mem, a.view, t, a.size), call(helper, [mem, id(t)])), guarded);
+}
+
+/** `fast ? mem.view[t >>> k] = v : helper(mem, t, v)` (v an identifier or literal), marked likewise. */
+export function inlineStore(mem: Expr, t: string, op: string, v: Expr, helper: Expr, guarded: boolean | undefined): Expr {
+  const a = INLINE_ACCESS[op]!;
+  return guardable(cond(fastPathTest(mem, t, a.size, a.align), assign(viewAt(mem, a.view, t, a.size) as never, v), call(helper, [mem, id(t), v])), guarded);
+}
+
+/** Whether `op` on memory `index` is emitted inline on this host (typed views are little-endian here). */
+export const isInline = (op: string, memory: number): boolean => LITTLE_ENDIAN && memory === 0 && INLINE_ACCESS[op] !== undefined;
+
+/** Emit a plain i32/f64/narrow access inline; false when `op` is not one (or the host is big-endian). */
 function emitInlineAccess(instr: Instr, ctx: EmitContext, hooks: MemoryEmitHooks): boolean {
-  const access = INLINE_ACCESS[instr.op];
-  if (!access || !LITTLE_ENDIAN || instr.memarg!.memory !== 0) return false;
-  const helper = ctx.helper(helperName(instr.op));
+  if (instr.op.startsWith('i64.') || !isInline(instr.op, instr.memarg!.memory)) return false;
+  const access = INLINE_ACCESS[instr.op]!;
+  const helper = ctx.helper(accessHelper(instr.op));
   const isStore = instr.op.includes('store');
   const operands = hooks.pop(isStore ? 2 : 1);
   const mem = hooks.memory(0);
@@ -88,7 +111,7 @@ function emitInlineAccess(instr: Instr, ctx: EmitContext, hooks: MemoryEmitHooks
   const setT = assign(id(t), address);
   if (!isStore) {
     // (t = addr, fast ? mem.view[t >>> k] : helper(mem, t))
-    const e = guardable(cond(fastPathTest(mem, t, access.size), viewAt(mem, access.view, t, access.size), call(helper, [mem, id(t)])), hooks.guarded);
+    const e = inlineLoad(mem, t, instr.op, helper, hooks.guarded);
     hooks.push({ type: 'SequenceExpression', expressions: [setT, e] } as Expr, instr.op.startsWith('f64') ? 'f64' : 'i32');
     return true;
   }
@@ -101,7 +124,7 @@ function emitInlineAccess(instr: Instr, ctx: EmitContext, hooks: MemoryEmitHooks
     parts.push(assign(id(vt), value));
     v = id(vt);
   }
-  parts.push(guardable(cond(fastPathTest(mem, t, access.size), assign(viewAt(mem, access.view, t, access.size) as never, v), call(helper, [mem, id(t), v])), hooks.guarded));
+  parts.push(inlineStore(mem, t, instr.op, v, helper, hooks.guarded));
   hooks.statement({ type: 'SequenceExpression', expressions: parts } as Expr);
   return true;
 }

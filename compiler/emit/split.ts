@@ -37,8 +37,8 @@ import { hiName } from './i64.js';
 export interface Layout {
   /** Frames with more levels than this inside them go flat (emit/dispatch.ts). */
   flatAbove?: number;
-  /** A dispatch-form function printed longer than this is split. */
-  splitAboveChars?: number;
+  /** A function printed in more JS tokens than this is split (splitsAbove). */
+  splitAboveTokens?: number;
   /** About this many nodes per part. */
   partNodes?: number;
   /** Frames of more instructions than this go flat too (and so does the function, if longer). */
@@ -50,10 +50,24 @@ export interface Layout {
 }
 
 /**
- * V8 optimizes up to 60 KB of bytecode; quickjs's interpreter printed 297 KB and was 277 KB of
- * bytecode. Some margin: a ratio measured on one function.
+ * V8 optimizes up to 60 KB of bytecode (--max-optimized-bytecode-size). Tokens predict it; chars
+ * do not: 62 functions of esbuild and quickjs measured with --print-bytecode ran 0.13–0.94 bytes
+ * of bytecode per printed char but 1.1–2.07 per token, growing with size (wide operands past 256
+ * registers). 26 000 tokens is at most 54 KB (bench/README.md S10).
  */
-export const SPLIT_ABOVE_CHARS = 40_000;
+export const SPLIT_ABOVE_TOKENS = 26_000;
+
+/** A JS token (an identifier, a number, or one punctuator char): what bytecode size follows. */
+const TOKEN = /[A-Za-z_$][\w$]*|\d+|[^\s\w]/g;
+
+/** Whether printed `code` has more than `limit` tokens (it cannot below `limit` chars). */
+export function splitsAbove(code: string, limit: number): boolean {
+  if (code.length <= limit) return false;
+  TOKEN.lastIndex = 0;
+  let n = 0;
+  while (TOKEN.exec(code) !== null) if (++n > limit) return true;
+  return false;
+}
 /**
  * A function to split is emitted again with segments small enough for parts: frames of more than
  * SPLIT_FLAT_SPAN instructions flat, straight runs cut every SPLIT_CUT_STATEMENTS statements.

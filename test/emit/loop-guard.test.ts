@@ -179,7 +179,7 @@ describe('loop guards', () => {
       guarded: ((await load(bytes)) as Loaded).exports as Record<string, unknown>,
       checked: ((await load(bytes, {}, { layout: { loopGuards: false } })) as Loaded).exports as Record<string, unknown>,
       // Outer frames flat (the dispatch form) and every function split: guarded loops inside segments.
-      flat: ((await load(bytes, {}, { layout: { flatAbove: 1, splitAboveChars: 0, partNodes: 1 } })) as Loaded).exports as Record<string, unknown>,
+      flat: ((await load(bytes, {}, { layout: { flatAbove: 1, splitAboveTokens: -1, partNodes: 1 } })) as Loaded).exports as Record<string, unknown>,
     });
     for (const [name, args] of CASES) {
       const runs = await fresh(); // memory.grow must not carry over from case to case

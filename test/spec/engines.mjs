@@ -160,7 +160,7 @@ function writeCacheDir(dir, files) {
  * `w2js-split`: every function in the dispatch form and split into parts of a few statements
  * (compiler/emit/split.ts), so the whole suite checks what only huge functions get by default.
  */
-export const SPLIT_EVERYTHING = { flatAbove: 1, cutStatements: 1, splitAboveChars: 0, partNodes: 1 };
+export const SPLIT_EVERYTHING = { flatAbove: 1, cutStatements: 1, splitAboveTokens: -1, partNodes: 1 };
 
 export function w2jsCache({ ts = false, layout = undefined } = {}) {
   const distDir = path.resolve(process.env.W2JS_DIST ?? path.join(repoRoot, 'dist'));

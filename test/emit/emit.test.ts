@@ -42,9 +42,14 @@ describe('emit', () => {
     expect(emitted('(i32.load offset=8 (local.get 0))', '(param i32) (result i32)')).toBe(
       'function $f(inst, p0) {\n  const mem = inst.$memory0;\n  let a0 = 0;\n'
       + '  return a0 = (p0 >>> 0) + 8, (a0 & 3) === 0 && a0 + 4 <= mem.length ? mem.i32[a0 >>> 2] : i32_load(mem, a0);\n}');
-    // An i64 is two aligned i32 slots on the fast path, the pair helper otherwise.
+    // An i64 is two aligned i32 slots read into its halves on the fast path, the pair helper otherwise.
     expect(emitted('(i64.load (local.get 0))', '(param i32) (result i64)')).toMatch(
-      /\((\w+) & 3\) === 0 && \1 \+ 8 <= mem\.length \? \(high\.bits = mem\.i32\[\(\1 >>> 2\) \+ 1\], mem\.i32\[\1 >>> 2\]\) : i64_load\(mem, \1\)/);
+      /\((\w+) & 3\) === 0 && \1 \+ 8 <= mem\.length \? \((\w+)_hi = mem\.i32\[\(\1 >>> 2\) \+ 1\], \2 = mem\.i32\[\1 >>> 2\]\) : \(\2 = i64_load\(mem, \1\), \2_hi = high\.bits\)/);
+    // Narrow accesses too: a 16-bit one through the u16 view, a byte of an i64 through u8 (high half 0).
+    expect(emitted('(i32.load16_u offset=2 (local.get 0))', '(param i32) (result i32)')).toContain(
+      'return a0 = (p0 >>> 0) + 2, (a0 & 1) === 0 && a0 + 2 <= mem.length ? mem.u16[a0 >>> 1] : i32_load16_u(mem, a0);');
+    expect(emitted('(i64.load8_s (local.get 0))', '(param i32) (result i64)')).toMatch(/(\w+) < mem\.length \? mem\.i8\[\1\] : i32_load8_s\(mem, \1\)/);
+    expect(emitted('(i64.store32 (local.get 0) (i64.const 5))', '(param i32)')).toMatch(/\((\w+) & 3\) === 0 && \1 \+ 4 <= mem\.length \? mem\.i32\[\1 >>> 2\] = 5 : i32_store\(mem, \1, 5\)/);
     // A constant, aligned address inside the declared minimum needs no check.
     expect(emitted('(f64.load (i32.const 64))', '(result f64)')).toContain('return mem.f64[8];');
   });
@@ -84,5 +89,29 @@ describe('br_table whose targets are all one label (issue 9: the index was dropp
     const f = exports.f as (x: number) => number;
     expect(f(1)).toBe(7);
     expect(() => f(0)).toThrow(/integer divide by zero/);
+  });
+});
+
+describe('functions too large for V8 to optimize (emit/split.ts)', () => {
+  // n loads summed: about 58 printed tokens and 120 characters each.
+  const sums = (n: number) => {
+    const body = Array.from({ length: n }, (_, i) => `(local.set 1 (i32.add (local.get 1) (i32.load offset=${40000 + (i % 1000) * 4} (local.get 0))))`).join('\n');
+    return wat(`(module (memory (export "mem") 1) (func $f (export "f") (param i32) (result i32) (local i32) ${body} (local.get 1)))`);
+  };
+
+  it('splits on printed tokens, not characters: 400 loads stay whole, 3 000 are cut into parts', async () => {
+    for (const [n, split] of [[400, false], [3000, true]] as const) {
+      const bytes = sums(n);
+      const code = compileText(bytes);
+      // 400 loads print past 40 000 characters (the old threshold) but under 26 000 tokens.
+      if (n === 400) expect(code.length).toBeGreaterThan(40_000);
+      expect(code.includes('function $f$$p1('), `${n} loads`).toBe(split);
+      const { exports } = await load(bytes);
+      const words = new Int32Array((exports.mem as WebAssembly.Memory).buffer);
+      for (let k = 0; k < 1000; k++) words[10_002 + k] = k + 1;
+      let expected = 0;
+      for (let i = 0; i < n; i++) expected = (expected + (i % 1000) + 1) | 0;
+      expect((exports.f as (p: number) => number)(8)).toBe(expected);
+    }
   });
 });

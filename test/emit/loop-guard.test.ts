@@ -43,6 +43,22 @@ const MODULE = `(module
       (local.set $d (i32.add (local.get $d) (i32.const 16)))
       (local.set $s (i32.add (local.get $s) (i32.const 16)))
       (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
+  ;; Narrow accesses, the shapes of Go's code: bytes, halves and words of i64s, and 16-bit i32s
+  ;; (an odd p makes the 16-bit ones unaligned: the checked path).
+  (func (export "narrow") (param $p i32) (param $n i32) (result i64) (local $acc i64)
+    (loop $l
+      (local.set $acc (i64.add (local.get $acc) (i64.load8_u offset=1 (local.get $p))))
+      (local.set $acc (i64.add (local.get $acc) (i64.load16_s offset=2 (local.get $p))))
+      (local.set $acc (i64.xor (local.get $acc) (i64.load32_u offset=4 (local.get $p))))
+      (local.set $acc (i64.add (local.get $acc) (i64.extend_i32_u (i32.load16_u (local.get $p)))))
+      (local.set $acc (i64.sub (local.get $acc) (i64.load8_s (local.get $p))))
+      (i64.store16 offset=6 (local.get $p) (local.get $acc))
+      (i64.store32 offset=8 (local.get $p) (i64.shr_u (local.get $acc) (i64.const 7)))
+      (i32.store16 offset=12 (local.get $p) (i32.wrap_i64 (local.get $acc)))
+      (local.set $acc (i64.add (local.get $acc) (i64.load32_s offset=8 (local.get $p))))
+      (local.set $p (i32.add (local.get $p) (i32.const 14)))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $acc))
   ;; An offset near 4 GiB: every access is out of bounds however small the base.
   (func (export "far") (param $p i32) (param $n i32) (result i32) (local $acc i32)
     (loop $l
@@ -148,6 +164,7 @@ const CASES: [string, number[]][] = [
   ['bytes', [-16, 16, 40]], ['bytes', [0xfffffff0, 0x10, 8]], ['bytes', [PAGE - 20, 0, 10]], ['bytes', [PAGE - 20, 0, 11]], ['bytes', [5, 7, 100]],
   ['copy64', [1024, 4096, 64]], ['copy64', [1028, 4096, 64]], ['copy64', [1025, 3, 16]], ['copy64', [PAGE - 16 * 4, 0, 4]], ['copy64', [PAGE - 16 * 4, 0, 5]],
   ['far', [0, 3]], ['far', [16, 3]],
+  ['narrow', [0, 200]], ['narrow', [1, 200]], ['narrow', [PAGE - 14 * 6, 6]], ['narrow', [PAGE - 14 * 6, 7]], ['narrow', [PAGE - 14 * 6 + 1, 6]], ['narrow', [-2, 3]],
   ['growing', [0, 6]], ['growing', [PAGE - 4096 * 2, 5]], ['growing', [PAGE - 4096 * 2, 4]],
   ['branchy', [8, 7]], ['branchy', [8, 2]], ['branchy', [0, 40]],
   ['exits', [0, 100]], ['exits', [PAGE - 40, 5]], ['exits', [PAGE - 40, 6]],
@@ -163,6 +180,8 @@ describe('loop guards', () => {
     const words = functionText(code, '$words');
     expect(words).toContain('if ((p_0 & 3) === 0 && p_0 >>> 0 <= mem.length - 12) {');
     expect(words).toContain('mem.i32[');
+    // Narrow ones are covered too: the 32-bit ones at p + 4 and p + 8 need p aligned to 4; the last byte is p + 13.
+    expect(functionText(code, '$narrow')).toContain('if ((p_0 & 3) === 0 && p_0 >>> 0 <= mem.length - 14) {');
     const bytes = functionText(code, '$bytes');
     expect(bytes).toContain('(a_0 + i_1 | 0) >>> 0 <= mem.length - 2');
     const doubles = functionText(code, '$doubles');

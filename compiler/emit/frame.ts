@@ -5,6 +5,7 @@ import type { BlockType } from '../ir/module.js';
 import type { Expr, Stmt } from './ast.js';
 import type { SegmentRef } from './dispatch.js';
 import type { LoopGuard } from './loop-guard.js';
+import type { BulkLoop } from './bulk-loop.js';
 import type { Entry } from './stack.js';
 
 export interface Frame {
@@ -31,6 +32,8 @@ export interface Frame {
   unreachable: boolean;
   /** A loop's guard, when its body is emitted twice (emit/loop-guard.ts). */
   guard?: LoopGuard;
+  /** A loop that is one bulk copy or fill, run so when it can be (emit/bulk-loop.ts). */
+  bulk?: BulkLoop;
   /** The innermost loop this frame is in (itself, if a loop): whose guard covers its accesses. */
   loop?: Frame;
   /** An if's condition and finished then-branch. */

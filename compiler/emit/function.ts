@@ -24,6 +24,7 @@ import { PART_NODES, splitFunction, splitVariables, type SplitOutput } from './s
 import type { Frame } from './frame.js';
 import { brTableSwitch } from './br-table.js';
 import { analyzeLoop, guardExpr, uncheckedCopy } from './loop-guard.js';
+import { analyzeBulkLoop, bulkLoopStmt } from './bulk-loop.js';
 import { exprDepth, MAX_EXPR_DEPTH } from './depth.js';
 import { VarPool } from './var-pool.js';
 import { asCondition, entryReads, flatten, isSimple, Kind, readsName, zero, type Entry } from './stack.js';
@@ -356,7 +357,10 @@ class FunctionEmitter {
     const stableParams = params.map((p) => this.toTemp(p));
     if (instr.op === 'loop') {
       const frame = this.pushFrame('loop', type, [], instr.at);
-      if (!frame.flat && this.usesGuards) frame.guard = analyzeLoop(this.func.body, this.pc, (i) => this.localTypes[i] === 'i32');
+      if (!frame.flat && this.usesGuards) {
+        frame.guard = analyzeLoop(this.func.body, this.pc, (i) => this.localTypes[i] === 'i32');
+        frame.bulk = analyzeBulkLoop(this.func.body, this.pc, (i) => this.localTypes[i] === 'i32');
+      }
       // Loop params live in variables the back edge reassigns.
       const parent = this.frames[this.frames.length - 2]!;
       stableParams.forEach((p, i) => this.out(parent).push(...this.assignTo(frame.loopVars[i]!, p)));
@@ -404,6 +408,7 @@ class FunctionEmitter {
       const body = frame.guard ? [ifStmt(guardExpr(frame.guard, (i) => this.locals[i]!, id('mem')), block(uncheckedCopy(frame.body)), block(frame.body))] : frame.body;
       stmt = forever(block(body));
       stmt = labeled(frame.label, stmt);
+      if (frame.bulk) stmt = bulkLoopStmt(frame.bulk, (i) => this.locals[i]!, (name) => this.ctx.helper(name), stmt);
       // A loop's end is reached only by falling through (branches to it go back to its start).
       reachable = fallsThrough;
     } else if (frame.op === 'if') {

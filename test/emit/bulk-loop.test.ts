@@ -1,0 +1,110 @@
+// Bulk loops (compiler/emit/bulk-loop.ts): loops that copy or fill memory an element at a time
+// run as one copyWithin or fill when that leaves the same memory and locals. Every case runs on
+// V8's WebAssembly and on w2js, with the fast path and without (no loop guards: the loops as
+// they are), and must agree on results, traps and memory: overlapping copies both ways, counts
+// that walk off the end of memory or below address 0, a count of 0 (2^32 iterations), fill
+// values past a byte, unaligned words.
+
+import { describe, expect, it } from 'vitest';
+import { functionText, load, wat, type Loaded } from '../helpers/wasm.js';
+
+const MODULE = `(module (memory (export "mem") 1)
+ ;; Not one: the value changes per iteration (d itself).
+ (func (export "notfill") (param $d i32) (param $n i32)
+   (loop $l
+    (i32.store8 (local.get $d) (local.get $d))
+    (local.set $d (i32.add (local.get $d) (i32.const 1)))
+    (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
+ (func (export "memcpy") (param $d i32) (param $s i32) (param $n i32) (result i32) (local $p i32)
+  (if (local.get $n) (then
+   (local.set $p (local.get $d))
+   (loop $l
+    (i32.store8 (local.get $p) (i32.load8_u (local.get $s)))
+    (local.set $p (i32.add (local.get $p) (i32.const 1)))
+    (local.set $s (i32.add (local.get $s) (i32.const 1)))
+    (br_if $l (local.tee $n (i32.add (local.get $n) (i32.const -1)))))))
+  (i32.add (i32.add (local.get $p) (i32.mul (local.get $s) (i32.const 31))) (i32.mul (local.get $n) (i32.const 7))))
+ (func (export "memmove_down") (param $d i32) (param $s i32) (param $n i32) (result i32) (local $p i32)
+  (if (local.get $n) (then
+   (local.set $p (i32.add (local.get $d) (local.get $n)))
+   (local.set $s (i32.add (local.get $s) (local.get $n)))
+   (loop $l
+    (local.set $p (i32.sub (local.get $p) (i32.const 1)))
+    (local.set $s (i32.sub (local.get $s) (i32.const 1)))
+    (i32.store8 (local.get $p) (i32.load8_u (local.get $s)))
+    (br_if $l (local.tee $n (i32.add (local.get $n) (i32.const -1)))))))
+  (i32.add (i32.add (local.get $p) (i32.mul (local.get $s) (i32.const 31))) (i32.mul (local.get $n) (i32.const 7))))
+ (func (export "memset") (param $d i32) (param $v i32) (param $n i32) (result i32) (local $p i32)
+  (if (local.get $n) (then
+   (local.set $p (local.get $d))
+   (loop $l
+    (i32.store8 (local.get $p) (local.get $v))
+    (local.set $p (i32.add (local.get $p) (i32.const 1)))
+    (br_if $l (local.tee $n (i32.add (local.get $n) (i32.const -1)))))))
+  (i32.add (local.get $p) (i32.mul (local.get $n) (i32.const 7))))
+ (func (export "copy64") (param $d i32) (param $s i32) (param $n i32) (result i32)
+   (loop $l
+    (i64.store offset=8 (local.get $d) (i64.load offset=16 (local.get $s)))
+    (local.set $d (i32.add (local.get $d) (i32.const 8)))
+    (local.set $s (i32.add (local.get $s) (i32.const 8)))
+    (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+   (i32.add (local.get $d) (i32.mul (local.get $s) (i32.const 31))))
+ (func (export "zero32") (param $d i32) (param $n i32) (result i32)
+   (loop $l
+    (i32.store offset=4 (local.get $d) (i32.const 0))
+    (local.set $d (i32.add (local.get $d) (i32.const 4)))
+    (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+   (local.get $d))
+)
+`;
+
+type Outcome = { value?: unknown; trap?: string; memory: number[] };
+
+/** Fill memory with a pattern, call, and report the result (or trap) and every word of memory. */
+function call(exports: Record<string, unknown>, name: string, args: number[]): Outcome {
+  const mem = exports.mem as WebAssembly.Memory;
+  const u8 = new Uint8Array(mem.buffer);
+  for (let i = 0; i < u8.length; i++) u8[i] = (i * 7 + 3) & 0xff;
+  let out: Outcome;
+  try {
+    out = { value: (exports[name] as (...a: number[]) => unknown)(...args), memory: [] };
+  } catch (e) {
+    out = { trap: e instanceof Error ? e.constructor.name : String(e), memory: [] };
+  }
+  out.memory = [...new Int32Array(mem.buffer)];
+  return out;
+}
+
+const PAGE = 65536;
+const CASES: [string, number[]][] = [
+  ['memcpy', [1000, 2000, 300]], ['memcpy', [2000, 1000, 300]], ['memcpy', [1100, 1000, 300]], ['memcpy', [1000, 1100, 300]],
+  ['memcpy', [1000, 1000, 50]], ['memcpy', [PAGE - 10, 0, 10]], ['memcpy', [PAGE - 10, 0, 11]], ['memcpy', [0, PAGE - 5, 9]],
+  ['memcpy', [7, 3, 0]], ['memcpy', [-3, 0, 8]],
+  ['memmove_down', [1000, 2000, 300]], ['memmove_down', [1100, 1000, 300]], ['memmove_down', [1000, 1100, 300]], ['memmove_down', [1000, 1299, 300]],
+  ['memmove_down', [0, 100, 1]], ['memmove_down', [PAGE - 10, 0, 10]], ['memmove_down', [PAGE - 10, 0, 11]], ['memmove_down', [5, 100, 0]],
+  ['memset', [100, 0x1ff, 1000]], ['memset', [100, -1, 1]], ['memset', [PAGE - 100, 7, 100]], ['memset', [PAGE - 100, 7, 101]], ['memset', [0, 9, 0]],
+  ['copy64', [1000, 3000, 40]], ['copy64', [1001, 3003, 40]], ['copy64', [1000, 996, 40]], ['copy64', [1000, 1004, 40]], ['copy64', [PAGE - 8 * 11, 0, 10]], ['copy64', [PAGE - 8 * 11, 0, 11]],
+  ['zero32', [400, 100]], ['zero32', [401, 100]], ['zero32', [PAGE - 404, 100]], ['zero32', [PAGE - 404, 101]],
+  ['notfill', [100, 300]],
+];
+
+describe('bulk loops', () => {
+  it('run the recognised loops as one copy or fill, and leave other loops alone', async () => {
+    const { code } = await load(wat(MODULE));
+    for (const name of ['memcpy', 'memmove_down', 'copy64']) expect(functionText(code, `$${name}`), name).toContain('bulk_loop_copy(mem, ');
+    for (const name of ['memset', 'zero32']) expect(functionText(code, `$${name}`), name).toContain('bulk_loop_fill(mem, ');
+    expect(functionText(code, '$notfill')).not.toContain('bulk_loop');
+  });
+
+  it('agree with native WebAssembly on results, traps, memory and locals, with and without the fast path', async () => {
+    const bytes = wat(MODULE);
+    for (const [name, args] of CASES) {
+      const native = (await WebAssembly.instantiate(bytes)).instance.exports as Record<string, unknown>;
+      const bulk = ((await load(bytes)) as Loaded).exports as Record<string, unknown>;
+      const plain = ((await load(bytes, {}, { layout: { loopGuards: false } })) as Loaded).exports as Record<string, unknown>;
+      const expected = call(native, name, args);
+      expect(call(bulk, name, args), `${name}(${args})`).toEqual(expected);
+      expect(call(plain, name, args), `${name}(${args}), as loops`).toEqual(expected);
+    }
+  });
+});

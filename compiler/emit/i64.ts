@@ -148,9 +148,16 @@ export function emitI64Numeric(op: string, args: PairEntry[], hooks: PairHooks):
       const loRel = (rel === 'lt' ? '<' : rel === 'gt' ? '>' : rel === 'le' ? '<=' : '>=') as '<' | '>' | '<=' | '>=';
       const ah = signed ? a.hi! : u32(a.hi!);
       const bh = signed ? b.hi! : u32(b.hi!);
+      const or = (left: Expr, right: Expr) => ({ type: 'LogicalExpression', operator: '||', left, right }) as Expr;
+      const and = (left: Expr, right: Expr) => ({ type: 'LogicalExpression', operator: '&&', left, right }) as Expr;
+      const low = bin(loRel, u32(a.e), u32(b.e));
+      // Unsigned against a high half of 0 (Go compares small constants): the other high half
+      // must be 0 for the low halves to decide; else it is the larger.
+      let test: Expr;
+      if (!signed && literal(b.hi!) === 0) test = strict === '<' ? and(bin('===', a.hi!, num(0)), low) : or(bin('!==', a.hi!, num(0)), low);
+      else if (!signed && literal(a.hi!) === 0) test = strict === '<' ? or(bin('!==', b.hi!, num(0)), low) : and(bin('===', b.hi!, num(0)), low);
       // Compare the high halves; on a tie the low halves decide, unsigned.
-      const test = { type: 'LogicalExpression', operator: '||', left: bin(strict, ah, bh),
-        right: { type: 'LogicalExpression', operator: '&&', left: bin('===', a.hi!, b.hi!), right: bin(loRel, u32(a.e), u32(b.e)) } } as Expr;
+      else test = or(bin(strict, ah, bh), and(bin('===', a.hi!, b.hi!), low));
       i32(bool(test), maxKind([a, b]));
       return true;
     }

@@ -1,6 +1,7 @@
 // emit/: numeric instructions (spec 4.3): each maps its operands to one JS expression,
 // inline where a JS operator has the exact wasm semantics, else a named runtime helper.
 
+import type * as t from '@babel/types';
 import type { Expr } from './ast.js';
 import { big, bin, call, cond, id, member, num, unary } from './ast.js';
 
@@ -16,6 +17,13 @@ export interface NumericResult {
 }
 
 const i32Bool = (e: Expr): Expr => cond(e, num(1), num(0));
+const isBool = (e: Expr): boolean => e.type === 'ConditionalExpression' && literalValue(e.consequent) === 1 && literalValue(e.alternate) === 0;
+/** `!test`, or the opposite equality; never `<` for `>=`, which differ on NaN. */
+function negate(test: Expr): Expr {
+  const flip: Record<string, '===' | '!=='> = { '===': '!==', '!==': '===' };
+  if (test.type === 'BinaryExpression' && flip[test.operator]) return bin(flip[test.operator]!, test.left as Expr, test.right);
+  return unary('!', test);
+}
 const or0 = (e: Expr): Expr => bin('|', e, num(0));
 /** The value of a numeric literal expression (`5`, `-5`), if `e` is one. */
 export function literalValue(e: Expr): number | undefined {
@@ -91,7 +99,8 @@ for (const t of ['f32', 'f64']) {
 }
 
 const UNARY: Record<string, (a: Expr) => Expr> = {
-  'i32.eqz': (a) => i32Bool(bin('===', a, num(0))),
+  // eqz of a comparison's 0/1 (`i64.le_u` then `i32.eqz`, all over Go's code) is the comparison negated.
+  'i32.eqz': (a) => i32Bool(isBool(a) ? negate((a as t.ConditionalExpression).test) : bin('===', a, num(0))),
   'i32.clz': (a) => math('clz32', a),
   'i32.extend8_s': (a) => bin('>>', bin('<<', a, num(24)), num(24)),
   'i32.extend16_s': (a) => bin('>>', bin('<<', a, num(16)), num(16)),

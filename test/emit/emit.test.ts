@@ -115,3 +115,24 @@ describe('functions too large for V8 to optimize (emit/split.ts)', () => {
     }
   });
 });
+
+describe('i64 unsigned comparisons against a high half of 0', () => {
+  it('agree with native on edge values (a constant or a zero-extended i32 on either side)', async () => {
+    const bytes = wat(`(module
+      (func (export "ltc") (param i64) (result i32) (i64.lt_u (local.get 0) (i64.const 20)))
+      (func (export "lec") (param i64) (result i32) (i64.le_u (local.get 0) (i64.const 4294967295)))
+      (func (export "gtc") (param i64) (result i32) (i64.gt_u (local.get 0) (i64.const 7)))
+      (func (export "gec") (param i64) (result i32) (i64.ge_u (local.get 0) (i64.const 0)))
+      (func (export "clt") (param i64) (result i32) (i64.lt_u (i64.const 20) (local.get 0)))
+      (func (export "cge") (param i64) (result i32) (i64.ge_u (i64.const 4294967295) (local.get 0)))
+      (func (export "ext") (param i64) (result i32) (i64.le_u (i64.extend_i32_u (i32.wrap_i64 (local.get 0))) (i64.const 0x80000000)))
+      (func (export "eqz") (param i64) (result i32) (i32.eqz (i64.gt_u (local.get 0) (i64.const 7)))))`);
+    const native = (await WebAssembly.instantiate(bytes)).instance.exports as Record<string, (x: bigint) => number>;
+    const ours = (await load(bytes)).exports as Record<string, (x: bigint) => number>;
+    const values = [0n, 1n, 6n, 7n, 8n, 19n, 20n, 21n, 0x7fffffffn, 0x80000000n, 0xffffffffn, 0x100000000n, 0x100000013n,
+      0xffffffff00000000n, 0xffffffffffffffffn, 0x8000000000000000n, 0x7fffffffffffffffn].map((v) => BigInt.asIntN(64, v));
+    for (const name of ['ltc', 'lec', 'gtc', 'gec', 'clt', 'cge', 'ext', 'eqz']) {
+      for (const v of values) expect(ours[name]!(v), `${name}(${v})`).toBe(native[name]!(v));
+    }
+  });
+});

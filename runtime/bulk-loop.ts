@@ -36,3 +36,17 @@ export function bulk_loop_fill(mem: Memory, dst: number, dstOffset: number, valu
   mem.u8.fill(value & 0xff, d[0], d[1]);
   return true;
 }
+
+/**
+ * Iterations of a loop whose count `n` falls by `by` each time and which goes on while it is
+ * above `above` (unsigned), the first iteration always running; 0 when the count would wrap below
+ * 0 on the way (the loop then goes on past it: left to the loop itself).
+ */
+export function bulk_loop_count(n: number, by: number, above: number): number {
+  const start = n >>> 0;
+  if (start < by) return 0;
+  const after = start - by;
+  if (after <= above) return 1;
+  const k = 1 + Math.ceil((after - above) / by);
+  return start - k * by < 0 ? 0 : k;
+}

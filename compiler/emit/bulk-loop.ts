@@ -4,7 +4,8 @@
 // Recognised: a loop with no other code than
 //   store(d, load(s))  or  store8(d, v)  or  store(d, 0)   (v loop-invariant, d and s locals)
 //   d += step; s += step; n -= 1; br_if (n) to the loop
-// in any order, for 1-, 4- and 8-byte elements, counting up or down. The runtime half
+// in any order, for 1-, 4- and 8-byte elements, counting up or down; and clang's unrolled copies:
+// several load/store pairs over consecutive elements, the count falling by k and tested `n >u c`. The runtime half
 // (runtime/bulk-loop.ts) takes the fast path only when every element is in bounds and, for a
 // copy, no element read was written by an earlier iteration; otherwise the loop runs and traps
 // where wasm does.
@@ -17,14 +18,20 @@ export interface BulkLoop {
   kind: 'copy' | 'fill';
   /** Element size in bytes. */
   size: number;
-  /** Bytes the addresses move per iteration (±size). */
+  /** Elements per iteration (an unrolled copy's pairs). */
+  per: number;
+  /** Bytes the addresses move per iteration (±size × per). */
   step: number;
+  /** The iteration's first element (the lowest counting up, the highest counting down). */
   dst: Access;
   src?: Access;
   /** The fill value: a local's index or a constant. */
   value?: { local: number } | { const: number };
-  /** The count local: one less per iteration, the loop goes on while it is not 0. */
+  /** The count local: `by` less per iteration; the loop goes on while it is not 0 (`above`
+   * undefined, `by` 1) or while it is above `above`, unsigned. */
   count: number;
+  by: number;
+  above?: number;
 }
 
 interface Access {
@@ -38,6 +45,7 @@ type Sym =
   | { local: number; delta: number }
   | { const: number }
   | { load: Access; size: number }
+  | { above: number; local: number; delta: number; cmp: true }
   | null;
 
 const LOADS: Record<string, number> = { 'i32.load8_u': 1, 'i32.load': 4, 'i64.load': 8 };
@@ -52,10 +60,10 @@ export function analyzeBulkLoop(body: Instr[], start: number, isI32Local: (i: nu
   const current = (local: number): Sym => ({ local, delta: changed.get(local) ?? 0 });
   const address = (s: Sym, offset: number): Access | undefined =>
     s && 'local' in s ? { local: s.local, delta: s.delta, offset } : undefined;
-  let store: { at: Access; size: number; value: Sym } | undefined;
+  const stores: { at: Access; size: number; value: Sym }[] = [];
   let loads = 0;
-  // Straight-line code of at most two dozen instructions, ending `br_if 0` and `end`.
-  for (let i = start + 1; i < body.length && i <= start + 24; i++) {
+  // Straight-line code of at most 60 instructions (eight unrolled pairs), ending `br_if 0` and `end`.
+  for (let i = start + 1; i < body.length && i <= start + 60; i++) {
     const instr = body[i]!;
     switch (instr.op) {
       case 'local.get':
@@ -88,44 +96,63 @@ export function analyzeBulkLoop(body: Instr[], start: number, isI32Local: (i: nu
         if (instr.op === 'local.tee') stack.push(v);
         continue;
       }
+      case 'i32.gt_u': {
+        const b = stack.pop();
+        const a = stack.pop();
+        if (!a || !('local' in a) || 'cmp' in a || !b || !('const' in b)) return undefined;
+        stack.push({ above: b.const >>> 0, local: a.local, delta: a.delta, cmp: true });
+        continue;
+      }
       case 'br_if': {
         const c = stack.pop();
-        if (instr.index !== 0 || body[i + 1]?.op !== 'end' || stack.length || !c || !('local' in c) || c.delta !== -1) return undefined;
-        return finish(c.local);
+        if (instr.index !== 0 || body[i + 1]?.op !== 'end' || stack.length || !c || !('local' in c) || c.delta !== changed.get(c.local)) return undefined;
+        return finish(c.local, 'cmp' in c ? c.above : undefined);
       }
     }
     const loadSize = LOADS[instr.op];
     const storeSize = STORES[instr.op];
     if (instr.memarg?.memory !== 0 || (loadSize === undefined && storeSize === undefined)) return undefined;
     if (loadSize !== undefined) {
+      // Each load feeds the store right after it: no other load in between.
       const at = address(stack.pop() ?? null, instr.memarg.offset);
-      if (!at || loads++) return undefined;
+      if (!at || ++loads !== stores.length + 1) return undefined;
       stack.push({ load: at, size: loadSize });
     } else {
       const value = stack.pop() ?? null;
       const at = address(stack.pop() ?? null, instr.memarg.offset);
-      if (!at || store) return undefined;
-      store = { at, size: storeSize!, value };
+      if (!at) return undefined;
+      stores.push({ at, size: storeSize!, value });
     }
   }
   return undefined;
 
-  function finish(count: number): BulkLoop | undefined {
-    if (!store || changed.get(count) !== -1) return undefined;
-    const { at: dst, size, value } = store;
+  function finish(count: number, above: number | undefined): BulkLoop | undefined {
+    const by = -(changed.get(count) ?? 0);
+    if (stores.length === 0 || by <= 0 || (above === undefined && by !== 1)) return undefined;
+    const { at: dst, size, value } = stores[0]!;
+    const per = stores.length;
     const step = changed.get(dst.local);
-    // Descending addresses are checked from the first one down: no memarg offset there.
-    if ((step !== size && step !== -size) || (step < 0 && dst.offset !== 0) || dst.local === count) return undefined;
+    if ((step !== size * per && step !== -size * per) || dst.local === count) return undefined;
+    // Consecutive elements, in order: offsets apart (counting up) or the locals' deltas apart (and
+    // no memarg offsets: descending addresses are checked from the first one down), so that no
+    // address wraps where the first does not.
+    const consecutive = (list: Access[]): boolean => list.every((a, j) => a.local === list[0]!.local && (step > 0
+      ? a.delta === list[0]!.delta && a.offset === list[0]!.offset + j * size
+      : a.offset === 0 && a.delta === list[0]!.delta - j * size));
+    if (!consecutive(stores.map((x) => x.at)) || stores.some((x) => x.size !== size)) return undefined;
     const others = [...changed.keys()].filter((l) => l !== dst.local && l !== count);
+    const shape = { size, per, step, dst, count, by, above };
     if (value && 'load' in value) {
-      const src = value.load;
-      if (value.size !== size || others.length !== 1 || others[0] !== src.local || changed.get(src.local) !== step || (step < 0 && src.offset !== 0)) return undefined;
-      return { kind: 'copy', size, step, dst, src, count };
+      const srcs = stores.map((x) => x.value);
+      if (!srcs.every((v) => v && 'load' in v && v.size === size)) return undefined;
+      const src = (srcs as { load: Access }[]).map((v) => v.load);
+      if (!consecutive(src) || others.length !== 1 || others[0] !== src[0]!.local || changed.get(src[0]!.local) !== step) return undefined;
+      return { kind: 'copy', ...shape, src: src[0]! };
     }
-    if (others.length !== 0 || loads !== 0 || !value) return undefined;
+    if (per !== 1 || others.length !== 0 || loads !== 0 || !value) return undefined;
     // A fill: any byte value, or zero words.
-    if ('const' in value && (size === 1 || value.const === 0)) return { kind: 'fill', size, step, dst, value: { const: value.const }, count };
-    if ('local' in value && size === 1 && value.delta === 0 && !changed.has(value.local)) return { kind: 'fill', size, step, dst, value: { local: value.local }, count };
+    if ('const' in value && (size === 1 || value.const === 0)) return { kind: 'fill', ...shape, value: { const: value.const } };
+    if ('local' in value && !('cmp' in value) && size === 1 && value.delta === 0 && !changed.has(value.local)) return { kind: 'fill', ...shape, value: { local: value.local } };
     return undefined;
   }
 }
@@ -139,12 +166,18 @@ export function bulkLoopStmt(loop: BulkLoop, name: (local: number) => string, he
   // The first iteration's address before its memarg offset, as an unsigned number.
   const first = (a: Access) => bin('>>>', a.delta === 0 ? local(a.local) : bin('|', bin('+', local(a.local), num(a.delta)), num(0)), num(0));
   const n = local(loop.count);
-  const count = bin('>>>', n, num(0));
+  // Iterations: the count itself, or what the runtime works out from `n >u above` (0: leave it to the loop).
+  const iterations = loop.above === undefined ? bin('>>>', n, num(0)) : call(helper('bulk_loop_count'), [n, num(loop.by), num(loop.above)]);
+  const times = (e: Expr, k: number) => (k === 1 ? e : call(member(id('Math'), 'imul'), [e, num(k)]));
+  const elements = times(iterations, loop.per);
+  const elementStep = loop.step > 0 ? loop.size : -loop.size;
   const args: Expr[] = loop.kind === 'copy'
-    ? [id('mem'), first(loop.dst), num(loop.dst.offset), first(loop.src!), num(loop.src!.offset), count, num(loop.step)]
-    : [id('mem'), first(loop.dst), num(loop.dst.offset), 'local' in loop.value! ? local(loop.value.local) : num(loop.value!.const), count, num(loop.step), num(loop.size)];
-  const moved = Math.abs(loop.step) === 1 ? n : call(member(id('Math'), 'imul'), [n, num(Math.abs(loop.step))]);
-  const advance = (i: number) => exprStmt(assign(local(i), bin('|', bin(loop.step > 0 ? '+' : '-', local(i), moved), num(0))));
-  const after = [advance(loop.dst.local), ...(loop.src ? [advance(loop.src.local)] : []), exprStmt(assign(n, num(0)))];
+    ? [id('mem'), first(loop.dst), num(loop.dst.offset), first(loop.src!), num(loop.src!.offset), elements, num(elementStep)]
+    : [id('mem'), first(loop.dst), num(loop.dst.offset), 'local' in loop.value! ? local(loop.value.local) : num(loop.value!.const), elements, num(elementStep), num(loop.size)];
+  const iterationsOf = loop.above === undefined ? n : iterations;
+  const advance = (i: number) => exprStmt(assign(local(i), bin('|', bin(loop.step > 0 ? '+' : '-', local(i), times(iterationsOf, Math.abs(loop.step))), num(0))));
+  // The count last: the others are worked out from its value before the loop.
+  const counted = loop.above === undefined ? num(0) : bin('|', bin('-', n, times(iterations, loop.by)), num(0));
+  const after = [advance(loop.dst.local), ...(loop.src ? [advance(loop.src.local)] : []), exprStmt(assign(n, counted))];
   return ifStmt(call(helper(loop.kind === 'copy' ? 'bulk_loop_copy' : 'bulk_loop_fill'), args), block(after), block([loopStmt]));
 }

@@ -9,6 +9,36 @@ import { describe, expect, it } from 'vitest';
 import { functionText, load, wat, type Loaded } from '../helpers/wasm.js';
 
 const MODULE = `(module (memory (export "mem") 1)
+ ;; clang's unrolled copy: four 8-byte pairs a 32-byte iteration, the count falling by 32, tested n >u 3.
+ (func (export "unrolled") (param $d i32) (param $s i32) (param $n i32) (result i32)
+   (loop $l
+    (i64.store (local.get $d) (i64.load (local.get $s)))
+    (i64.store offset=8 (local.get $d) (i64.load offset=8 (local.get $s)))
+    (i64.store offset=16 (local.get $d) (i64.load offset=16 (local.get $s)))
+    (i64.store offset=24 (local.get $d) (i64.load offset=24 (local.get $s)))
+    (local.set $s (i32.add (local.get $s) (i32.const 32)))
+    (local.set $d (i32.add (local.get $d) (i32.const 32)))
+    (br_if $l (i32.gt_u (local.tee $n (i32.add (local.get $n) (i32.const -32))) (i32.const 3))))
+   (i32.add (i32.add (local.get $d) (i32.mul (local.get $s) (i32.const 31))) (i32.mul (local.get $n) (i32.const 7))))
+ ;; And counting down (memmove's tail first): words at d-4, d-8, d-12, then d -= 16 and d itself.
+ (func (export "unrolled_down") (param $d i32) (param $s i32) (param $n i32) (result i32)
+   (loop $l
+    (i32.store (i32.add (local.get $d) (i32.const -4)) (i32.load (i32.add (local.get $s) (i32.const -4))))
+    (i32.store (i32.add (local.get $d) (i32.const -8)) (i32.load (i32.add (local.get $s) (i32.const -8))))
+    (i32.store (i32.add (local.get $d) (i32.const -12)) (i32.load (i32.add (local.get $s) (i32.const -12))))
+    (local.set $d (i32.add (local.get $d) (i32.const -16)))
+    (local.set $s (i32.add (local.get $s) (i32.const -16)))
+    (i32.store (local.get $d) (i32.load (local.get $s)))
+    (br_if $l (i32.gt_u (local.tee $n (i32.add (local.get $n) (i32.const -16))) (i32.const 3))))
+   (i32.add (i32.add (local.get $d) (i32.mul (local.get $s) (i32.const 31))) (i32.mul (local.get $n) (i32.const 7))))
+ ;; Not one: the pairs are not consecutive (a gap of 8 bytes).
+ (func (export "gappy") (param $d i32) (param $s i32) (param $n i32)
+   (loop $l
+    (i64.store (local.get $d) (i64.load (local.get $s)))
+    (i64.store offset=16 (local.get $d) (i64.load offset=16 (local.get $s)))
+    (local.set $s (i32.add (local.get $s) (i32.const 16)))
+    (local.set $d (i32.add (local.get $d) (i32.const 16)))
+    (br_if $l (i32.gt_u (local.tee $n (i32.add (local.get $n) (i32.const -16))) (i32.const 3)))))
  ;; Not one: the value changes per iteration (d itself).
  (func (export "notfill") (param $d i32) (param $n i32)
    (loop $l
@@ -86,14 +116,23 @@ const CASES: [string, number[]][] = [
   ['copy64', [1000, 3000, 40]], ['copy64', [1001, 3003, 40]], ['copy64', [1000, 996, 40]], ['copy64', [1000, 1004, 40]], ['copy64', [PAGE - 8 * 11, 0, 10]], ['copy64', [PAGE - 8 * 11, 0, 11]],
   ['zero32', [400, 100]], ['zero32', [401, 100]], ['zero32', [PAGE - 404, 100]], ['zero32', [PAGE - 404, 101]],
   ['notfill', [100, 300]],
+  // n mod 32 in 0..3 ends the unrolled loop; otherwise the count wraps and the loop runs off the end.
+  ['unrolled', [1000, 3000, 32 * 10 + 2]], ['unrolled', [1000, 3000, 32]], ['unrolled', [1000, 3000, 35]], ['unrolled', [1000, 3000, 32 * 10 + 5]],
+  ['unrolled', [1000, 3000, 7]], ['unrolled', [1000, 1016, 32 * 8]], ['unrolled', [1016, 1000, 32 * 8]], ['unrolled', [1003, 2001, 96]],
+  ['unrolled', [PAGE - 32 * 3, 0, 32 * 3]], ['unrolled', [PAGE - 32 * 3, 0, 32 * 4 + 1]], ['unrolled', [0, PAGE - 64, 128]],
+  ['unrolled_down', [2000, 3000, 16 * 10 + 3]], ['unrolled_down', [2000, 1990, 16 * 10]], ['unrolled_down', [1990, 2000, 16 * 10]],
+  ['unrolled_down', [2000, 3000, 16 * 10 + 4]], ['unrolled_down', [160, 3000, 16 * 10]], ['unrolled_down', [100, 3000, 16 * 10]],
+  ['unrolled_down', [PAGE, 4096, 64]], ['unrolled_down', [PAGE + 16, 4096, 64]], ['unrolled_down', [2000, 3000, 15]],
+  ['gappy', [1000, 3000, 64]],
 ];
 
 describe('bulk loops', () => {
   it('run the recognised loops as one copy or fill, and leave other loops alone', async () => {
     const { code } = await load(wat(MODULE));
-    for (const name of ['memcpy', 'memmove_down', 'copy64']) expect(functionText(code, `$${name}`), name).toContain('bulk_loop_copy(mem, ');
+    for (const name of ['memcpy', 'memmove_down', 'copy64', 'unrolled', 'unrolled_down']) expect(functionText(code, `$${name}`), name).toContain('bulk_loop_copy(mem, ');
     for (const name of ['memset', 'zero32']) expect(functionText(code, `$${name}`), name).toContain('bulk_loop_fill(mem, ');
-    expect(functionText(code, '$notfill')).not.toContain('bulk_loop');
+    for (const name of ['notfill', 'gappy']) expect(functionText(code, `$${name}`), name).not.toContain('bulk_loop');
+    expect(functionText(code, '$unrolled')).toContain('Math.imul(bulk_loop_count(n_2, 32, 3), 4), 8)');
   });
 
   it('agree with native WebAssembly on results, traps, memory and locals, with and without the fast path', async () => {

@@ -65,10 +65,32 @@ let divRemainderHi = 0;
 
 /**
  * (alo, ahi) ÷ b for 0 < b < 2^32: the dividend in 32 + 16 + 16-bit steps, each an exact double
- * division (every intermediate value stays below 2^53).
+ * division (every intermediate value stays below 2^53). Fewer steps when fewer do (bench S12): a
+ * dividend below 2^53 in one (the floor of a quotient of integers below 2^53 is exact), a divisor
+ * below 2^21 in two (the remainder of the high word, times 2^32, plus the low word stays below 2^53).
  */
 function divU32(alo: number, ahi: number, b: number): void {
   const h = ahi >>> 0;
+  if (h < 0x200000) {
+    const a = h * TWO32 + (alo >>> 0);
+    const q = Math.floor(a / b);
+    const qhi = Math.floor(q / TWO32);
+    divQuotientHi = qhi | 0;
+    divQuotientLo = (q - qhi * TWO32) | 0;
+    divRemainderLo = (a - q * b) | 0;
+    divRemainderHi = 0;
+    return;
+  }
+  if (b < 0x200000) {
+    const qhi = Math.floor(h / b);
+    const t = (h - qhi * b) * TWO32 + (alo >>> 0);
+    const q = Math.floor(t / b);
+    divQuotientHi = qhi | 0;
+    divQuotientLo = q | 0;
+    divRemainderLo = (t - q * b) | 0;
+    divRemainderHi = 0;
+    return;
+  }
   const q2 = Math.floor(h / b);
   let r = h - q2 * b;
   let t = r * 65536 + (alo >>> 16);

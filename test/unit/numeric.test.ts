@@ -462,12 +462,21 @@ function viaPairs(f: (alo: number, ahi: number, blo: number, bhi: number) => num
 describe('i64 pairs (what generated code calls)', () => {
   // Divisors at the edges of each path: below 2^32 (three exact steps), 2^32 to 2^63 (a double
   // estimate and one correction), 2^63 and up (quotient 0 or 1); dividends of every size.
-  const magnitudes = [1n, 3n, 0xffffffffn, 0x100000000n, 0x100000001n, 0x1fffffffffffffn, 0x20000000000000n, 0x7fffffffffffffffn, 0x8000000000000000n, 0xffffffffffffffffn];
+  // Also 2^21 and 2^53: the one-step (dividend below 2^53) and two-step (divisor below 2^21) paths.
+  const magnitudes = [1n, 3n, 0x1fffffn, 0x200000n, 0xffffffffn, 0x100000000n, 0x100000001n, 0x1fffffffffffffn, 0x20000000000000n, 0x7fffffffffffffffn, 0x8000000000000000n, 0xffffffffffffffffn];
   const edges = magnitudes.flatMap((m) => [m, m - 1n, m + 1n]).map((v) => BigInt.asIntN(64, v)).flatMap((v) => [v, -v]);
   const estimateEdges: bigint[][] = [];
   for (const b of edges) for (const a of edges) estimateEdges.push([a, b]);
   // Quotients one below and one above a multiple: a = q·b ± 1 for large b.
   for (const b of [0x100000001n, 0x123456789abn, 0x7fffffff00000001n]) for (const q of [1n, 2n, 0xfffffffen, 0xffffffffn]) for (const d of [-1n, 0n, 1n]) estimateEdges.push([BigInt.asIntN(64, q * b + d), b]);
+  // Small divisors and dividends around 2^53, random below (xorshift, fixed seed).
+  let x = 0x9e3779b9;
+  const rand = () => ((x ^= x << 13), (x ^= x >>> 17), (x ^= x << 5), BigInt(x >>> 0));
+  for (let i = 0; i < 2000; i++) {
+    const b = [rand() & 0x1fffffn, (rand() & 0x3fffffn) | 1n, rand() | 1n][i % 3]!;
+    const a = [(rand() << 21n) | rand(), (rand() << 32n) | rand(), 0x1fffffffffffffn - rand()][(i / 3 | 0) % 3]!;
+    if (b) estimateEdges.push([BigInt.asIntN(64, a), b], [BigInt.asIntN(64, -a), BigInt.asIntN(64, -b)]);
+  }
   it.each([
     ['i64.div_s', P.i64_div_s],
     ['i64.div_u', P.i64_div_u],

@@ -159,25 +159,33 @@ export function analyzeBulkLoop(body: Instr[], start: number, isI32Local: (i: nu
 
 /**
  * `if (bulk_loop_copy(mem, …)) { d += n * step; s += …; n = 0; } else <loop>`: the helper does the
- * whole loop's work or nothing, and the locals end as the loop would leave them.
+ * whole loop's work or nothing, and the locals end as the loop would leave them. A count tested
+ * `n >u c` first has its iterations worked out into `temp()`:
+ * `if ((k = bulk_loop_count(n, by, c)) !== 0 && bulk_loop_copy(…k…)) { …; n = n - k * by | 0; }`.
  */
-export function bulkLoopStmt(loop: BulkLoop, name: (local: number) => string, helper: (name: string) => Expr, loopStmt: Stmt): Stmt {
+export function bulkLoopStmt(loop: BulkLoop, name: (local: number) => string, helper: (name: string) => Expr, temp: () => string, loopStmt: Stmt): Stmt {
   const local = (i: number) => id(name(i));
   // The first iteration's address before its memarg offset, as an unsigned number.
   const first = (a: Access) => bin('>>>', a.delta === 0 ? local(a.local) : bin('|', bin('+', local(a.local), num(a.delta)), num(0)), num(0));
-  const n = local(loop.count);
-  // Iterations: the count itself, or what the runtime works out from `n >u above` (0: leave it to the loop).
-  const iterations = loop.above === undefined ? bin('>>>', n, num(0)) : call(helper('bulk_loop_count'), [n, num(loop.by), num(loop.above)]);
-  const times = (e: Expr, k: number) => (k === 1 ? e : call(member(id('Math'), 'imul'), [e, num(k)]));
-  const elements = times(iterations, loop.per);
+  const n = () => local(loop.count);
+  const k = loop.above === undefined ? undefined : temp();
+  // Iterations, as a count (unsigned) and as an i32 to scale the locals' moves by.
+  const iterations = () => (k === undefined ? bin('>>>', n(), num(0)) : id(k));
+  const moves = () => (k === undefined ? n() : id(k));
+  const times = (e: Expr, by: number) => (by === 1 ? e : call(member(id('Math'), 'imul'), [e, num(by)]));
+  const elements = times(iterations(), loop.per);
   const elementStep = loop.step > 0 ? loop.size : -loop.size;
   const args: Expr[] = loop.kind === 'copy'
     ? [id('mem'), first(loop.dst), num(loop.dst.offset), first(loop.src!), num(loop.src!.offset), elements, num(elementStep)]
     : [id('mem'), first(loop.dst), num(loop.dst.offset), 'local' in loop.value! ? local(loop.value.local) : num(loop.value!.const), elements, num(elementStep), num(loop.size)];
-  const iterationsOf = loop.above === undefined ? n : iterations;
-  const advance = (i: number) => exprStmt(assign(local(i), bin('|', bin(loop.step > 0 ? '+' : '-', local(i), times(iterationsOf, Math.abs(loop.step))), num(0))));
-  // The count last: the others are worked out from its value before the loop.
-  const counted = loop.above === undefined ? num(0) : bin('|', bin('-', n, times(iterations, loop.by)), num(0));
-  const after = [advance(loop.dst.local), ...(loop.src ? [advance(loop.src.local)] : []), exprStmt(assign(n, counted))];
-  return ifStmt(call(helper(loop.kind === 'copy' ? 'bulk_loop_copy' : 'bulk_loop_fill'), args), block(after), block([loopStmt]));
+  let test = call(helper(loop.kind === 'copy' ? 'bulk_loop_copy' : 'bulk_loop_fill'), args);
+  if (k !== undefined) {
+    const count = assign(id(k), call(helper('bulk_loop_count'), [n(), num(loop.by), num(loop.above!)]));
+    test = { type: 'LogicalExpression', operator: '&&', left: bin('!==', count, num(0)), right: test } as Expr;
+  }
+  const advance = (i: number) => exprStmt(assign(local(i), bin('|', bin(loop.step > 0 ? '+' : '-', local(i), times(moves(), Math.abs(loop.step))), num(0))));
+  // The count last: the others move by its value before the loop.
+  const counted = k === undefined ? num(0) : bin('|', bin('-', n(), times(id(k), loop.by)), num(0));
+  const after = [advance(loop.dst.local), ...(loop.src ? [advance(loop.src.local)] : []), exprStmt(assign(n(), counted))];
+  return ifStmt(test, block(after), block([loopStmt]));
 }

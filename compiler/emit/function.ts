@@ -358,8 +358,9 @@ class FunctionEmitter {
     if (instr.op === 'loop') {
       const frame = this.pushFrame('loop', type, [], instr.at);
       if (!frame.flat && this.usesGuards) {
-        frame.guard = analyzeLoop(this.func.body, this.pc, (i) => this.localTypes[i] === 'i32');
-        frame.bulk = analyzeBulkLoop(this.func.body, this.pc, (i) => this.localTypes[i] === 'i32');
+        const isI32 = (i: number) => this.localTypes[i] === 'i32';
+        frame.guard = analyzeLoop(this.func.body, this.pc, isI32);
+        frame.bulk = analyzeBulkLoop(this.func.body, this.pc, isI32);
       }
       // Loop params live in variables the back edge reassigns.
       const parent = this.frames[this.frames.length - 2]!;
@@ -408,7 +409,7 @@ class FunctionEmitter {
       const body = frame.guard ? [ifStmt(guardExpr(frame.guard, (i) => this.locals[i]!, id('mem')), block(uncheckedCopy(frame.body)), block(frame.body))] : frame.body;
       stmt = forever(block(body));
       stmt = labeled(frame.label, stmt);
-      if (frame.bulk) stmt = bulkLoopStmt(frame.bulk, (i) => this.locals[i]!, (name) => this.ctx.helper(name), stmt);
+      if (frame.bulk) stmt = bulkLoopStmt(frame.bulk, (i) => this.locals[i]!, (name) => this.ctx.helper(name), () => this.pool.temp('a', 'i32'), stmt);
       // A loop's end is reached only by falling through (branches to it go back to its start).
       reachable = fallsThrough;
     } else if (frame.op === 'if') {

@@ -8,7 +8,7 @@
 import type { Instr, ValType } from '../ir/module.js';
 import { assign, bin, call, cond, exprStmt, id, member, num, tsAs, type Expr, type Stmt } from './ast.js';
 import { literalValue } from './numeric.js';
-import { accessHelper, fastPathTest, guardable, inlineLoad, inlineStore, isInline } from './memory.js';
+import { fastPathTest, INLINE_ACCESS, guardable, inlineLoad, inlineStore, isInline } from './memory.js';
 
 /** A stack value as the i64 emitter sees it: for i64, `e` is the low half. */
 export interface PairEntry {
@@ -251,7 +251,7 @@ export function emitI64Memory(instr: Instr, addr: Expr, value: PairEntry | undef
     case 'i64.load8_s': case 'i64.load8_u': case 'i64.load16_s': case 'i64.load16_u':
     case 'i64.load32_s': case 'i64.load32_u': {
       // The low half is the i32 access's value (inline like it, memory.ts); the high half its sign or 0.
-      const helper = hooks.helper(accessHelper(op));
+      const helper = hooks.helper(INLINE_ACCESS[op]!.helper);
       const t = hooks.newVar('i32');
       let e: Expr;
       if (isInline(op, instr.memarg!.memory)) {
@@ -271,7 +271,7 @@ export function emitI64Memory(instr: Instr, addr: Expr, value: PairEntry | undef
       return true;
     }
     case 'i64.store8': case 'i64.store16': case 'i64.store32': {
-      const helper = hooks.helper(accessHelper(op));
+      const helper = hooks.helper(INLINE_ACCESS[op]!.helper);
       if (!isInline(op, instr.memarg!.memory)) {
         hooks.statement(exprStmt(call(helper, [mem, addr, value!.e])));
         return true;

@@ -42,17 +42,19 @@ const helperName = (op: string): string => op.replace(/\./g, '_');
  * i64.load8_u and friends). Bytes, the view (`mem.<view>`), and the alignment the fast path needs
  * (an i64 is two i32 slots: 4). The i64 ones are emitted by emit/i64.ts, as halves.
  */
-export const INLINE_ACCESS: Record<string, { size: number; view: string; align: number }> = {};
+export const INLINE_ACCESS: Record<string, { size: number; view: string; align: number; helper: string }> = {};
 for (const [ops, size, view] of [
   ['i32.load i32.store i64.load32_s i64.load32_u i64.store32', 4, 'i32'], ['f64.load f64.store', 8, 'f64'],
   ['i32.load8_u i32.store8 i64.load8_u i64.store8', 1, 'u8'], ['i32.load8_s i64.load8_s', 1, 'i8'],
   ['i32.load16_u i32.store16 i64.load16_u i64.store16', 2, 'u16'], ['i32.load16_s i64.load16_s', 2, 'i16'],
-] as const) for (const op of ops.split(' ')) INLINE_ACCESS[op] = { size, view, align: size };
-INLINE_ACCESS['i64.load'] = INLINE_ACCESS['i64.store'] = { size: 8, view: 'i32', align: 4 };
+] as const) for (const op of ops.split(' ')) INLINE_ACCESS[op] = { size, view, align: size, helper: slowHelper(op) };
+INLINE_ACCESS['i64.load'] = { size: 8, view: 'i32', align: 4, helper: 'i64_load' };
+INLINE_ACCESS['i64.store'] = { size: 8, view: 'i32', align: 4, helper: 'i64_store' };
 
 /** The helper for an access's slow path: an i64's narrow access is the i32 one (`i64.load32_u` → `i32_load`). */
-export const accessHelper = (op: string): string =>
-  op.replace(/^i64\.(load|store)(8|16|32)/, 'i32.$1$2').replace(/(load|store)32(_[su])?$/, '$1').replace(/\./g, '_');
+function slowHelper(op: string): string {
+  return op.replace(/^i64\.(load|store)(8|16|32)/, 'i32.$1$2').replace(/(load|store)32(_[su])?$/, '$1').replace(/\./g, '_');
+}
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
@@ -94,7 +96,7 @@ export const isInline = (op: string, memory: number): boolean => LITTLE_ENDIAN &
 function emitInlineAccess(instr: Instr, ctx: EmitContext, hooks: MemoryEmitHooks): boolean {
   if (instr.op.startsWith('i64.') || !isInline(instr.op, instr.memarg!.memory)) return false;
   const access = INLINE_ACCESS[instr.op]!;
-  const helper = ctx.helper(accessHelper(instr.op));
+  const helper = ctx.helper(access.helper);
   const isStore = instr.op.includes('store');
   const operands = hooks.pop(isStore ? 2 : 1);
   const mem = hooks.memory(0);

@@ -45,7 +45,7 @@ export interface Layout {
   flatSpan?: number;
   /** A flat frame's straight-line code starts a new segment after this many statements. */
   cutStatements?: number;
-  /** false: no loop guards (emit/loop-guard.ts), every access checked. */
+  /** false: no loop guards (emit/loop-guard.ts), every access checked; no bulk loops (emit/bulk-loop.ts) either. */
   loopGuards?: boolean;
 }
 
@@ -341,15 +341,19 @@ export function splitFunction(input: SplitInput): SplitOutput | undefined {
   const facts = segments.map((s) => segmentFacts(s, vars));
   // The last segment of a part may fall through into the next part: make that a jump.
   for (const start of starts.slice(1)) segments[start - 1]!.push(exprStmt(assign(id(PC), num(start))), cont(DISPATCH_LABEL));
-  const liveIn = liveness(facts, n, [...vars.keys()]);
+  // Where each segment may go next: its jumps, and the next segment (it may fall through).
+  const succ = facts.map((f, s) => {
+    const out = [...f.targets].filter((k) => k >= 0 && k < n);
+    if (s + 1 < n) out.push(s + 1);
+    return out;
+  });
+  const liveIn = liveness(facts, succ, [...vars.keys()]);
   // A variable has a frame slot if it is live into a segment entered from another part, or is a
   // param read outside the main function (its value comes from the call).
   const entries: Set<number>[] = starts.map(() => new Set());
   const exits: Set<number>[] = starts.map(() => new Set());
   const inFrame = new Set<string>();
-  facts.forEach((f, s) => {
-    const out = [...f.targets].filter((k) => k >= 0 && k < n);
-    if (s + 1 < n) out.push(s + 1);
+  succ.forEach((out, s) => {
     for (const k of out) {
       if (group[k] === group[s]) continue;
       entries[group[k]!]!.add(k);
@@ -454,7 +458,8 @@ export function splitFunction(input: SplitInput): SplitOutput | undefined {
 }
 
 /** The variables live into each segment (a segment may fall through into the next one). */
-function liveness(facts: SegmentFacts[], n: number, names: string[]): string[][] {
+function liveness(facts: SegmentFacts[], succ: number[][], names: string[]): string[][] {
+  const n = facts.length;
   const bit = new Map(names.map((v, i) => [v, i]));
   const words = (names.length + 31) >>> 5;
   const liveIn = Array.from({ length: n }, () => new Int32Array(words));
@@ -463,11 +468,6 @@ function liveness(facts: SegmentFacts[], n: number, names: string[]): string[][]
     const d = bits(f.defs, bit, words);
     for (let w = 0; w < words; w++) d[w] = ~d[w]!;
     return d;
-  });
-  const succ = facts.map((f, s) => {
-    const out = [...f.targets].filter((k) => k >= 0 && k < n);
-    if (s + 1 < n) out.push(s + 1);
-    return out;
   });
   for (let changed = true; changed; ) {
     changed = false;

@@ -8,64 +8,32 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { BootOptions, Kernel } from '../../runtime/host/boot.js';
+import { describe, expect, test } from 'vitest';
+import type { BootOptions } from '../../runtime/host/boot.js';
 import type { SingleThreadKernel } from '../../runtime/host/single-thread.js';
-import { transcript } from '../../web/transcript.mjs';
-import { boot, BOOT_LOG, expectCrashFault, oneThreadOptions, exportMemoryKernel, NR, repo, testKernel, THREADS_AFTER_BOOT } from './helpers.js';
+import { besideThreaded, BLOCK_TESTS, BOOT_LOG, bootOneThread, bootWithoutSharedArrayBuffer, expectCrashFault, oneThreadOptions, exportMemoryKernel, NR, repo, testKernel, THREADS_AFTER_BOOT } from './helpers.js';
 
 const cli = path.join(repo, 'dist/compiler/cli.js');
 const runtimeUrl = pathToFileURL(path.join(repo, 'dist/runtime/index.js')).href;
 
 const generatorOptions = (extra: BootOptions = {}): BootOptions => oneThreadOptions('generators', extra);
 
-async function bootGenerators(wasm = testKernel): Promise<SingleThreadKernel> {
-  const { bootKernel } = (await import(path.join(repo, 'dist/runtime/host/boot.js'))) as typeof import('../../runtime/host/boot.js');
-  return (await bootKernel(wasm, generatorOptions())) as SingleThreadKernel;
-}
+const bootGenerators = (wasm = testKernel): Promise<SingleThreadKernel> => bootOneThread('generators', {}, wasm);
 
 describe('the test kernel on one JS thread, generator mode', () => {
-  let single: SingleThreadKernel;
-  let threaded: Kernel;
-  let threadedLines: string[] | undefined;
-  /** The threaded boot's transcript, run once (a second run would count more syscalls). */
-  const threadedTranscript = (): string[] => (threadedLines ??= transcript(threaded));
+  const k = besideThreaded('generators');
 
-  beforeAll(async () => {
-    single = await bootGenerators();
-    threaded = await boot(testKernel, 'w2js');
-  }, 60_000);
-
-  afterAll(async () => {
-    await single?.halt();
-    await threaded?.halt();
-  });
-
-  test('boots: init() returns 0 and the log is the threaded boot\'s, line by line', () => {
-    expect(single.initResult).toBe(0);
-    expect(single.logLines()).toEqual(BOOT_LOG);
-    expect(single.logLines()).toEqual(threaded.logLines());
-  });
-
-  test('the same syscall results as the threaded boot; the same threads', () => {
-    const mine = transcript(single);
-    expect(mine).toEqual(threadedTranscript());
-    expect(mine).toContain('echoed = HELLO FROM THE HOST');
-    expect(single.stats().workersSpawned).toBe(0);
-    expect(single.stats().threadsRunning).toBe(THREADS_AFTER_BOOT);
-    expect(single.stats().threadsCreated).toBe(threaded.stats().threadsCreated);
+  test('the same threads as the threaded boot, and no worker', () => {
+    expect(k.single.stats().workersSpawned).toBe(0);
+    expect(k.single.stats().threadsRunning).toBe(THREADS_AFTER_BOOT);
+    expect(k.single.stats().threadsCreated).toBe(k.threaded.stats().threadsCreated);
   });
 
   // As in single-thread.test.ts: if a blocking op did not suspend its green thread, nothing else
   // could run and the call would never return.
-  test.each([
-    [1, 'sem_down (woken by a timer callback)'],
-    [2, 'mutex_lock (held by another thread)'],
-    [4, 'mutex_lock on a recursive mutex held twice'],
-    [3, 'thread_join (of a thread sleeping on a timer)'],
-  ])('block test %i: %s suspends and the others run', (kind) => {
+  test.each(BLOCK_TESTS)('block test %i: %s suspends and the others run', (kind) => {
     const t0 = performance.now();
-    const ms = single.syscall(NR.block_test, [kind, 200]);
+    const ms = k.single.syscall(NR.block_test, [kind, 200]);
     expect(ms).toBeGreaterThanOrEqual(190);
     expect(ms).toBeLessThan(2000);
     expect(performance.now() - t0).toBeGreaterThanOrEqual(190);
@@ -75,7 +43,7 @@ describe('the test kernel on one JS thread, generator mode', () => {
     let ticks = 0;
     const timer = setInterval(() => ticks++, 10);
     try {
-      expect(await single.syscallAsync(NR.block_test, [1, 200])).toBeGreaterThanOrEqual(190);
+      expect(await k.single.syscallAsync(NR.block_test, [1, 200])).toBeGreaterThanOrEqual(190);
     } finally {
       clearInterval(timer);
     }
@@ -88,22 +56,19 @@ describe('the test kernel on one JS thread, generator mode', () => {
     ['a non-shared WebAssembly.Memory', {}],
     ['ArrayBuffers that cannot resize (copied at each grow)', { W2JS_TEST_NO_WASM: '1', W2JS_TEST_NO_RESIZE: '1' }],
   ])('without SharedArrayBuffer, memory in %s: the same log and syscall results', (_, env: Record<string, string>) => {
-    const out = execFileSync(process.execPath, ['--import', path.join(repo, 'test/kernel/delete-shared-array-buffer.mjs'), path.join(repo, 'test/kernel/no-shared-buffer.mjs'), JSON.stringify(generatorOptions({ compileTo: undefined }))], {
-      encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...env },
-    });
-    const result = JSON.parse(out) as { sharedArrayBuffer: string; plain: boolean; log: string[]; transcript: string[]; grew: boolean };
+    const result = bootWithoutSharedArrayBuffer(generatorOptions({ compileTo: undefined }), env);
     expect(result.sharedArrayBuffer).toBe('undefined');
     expect(result.plain).toBe(true);
     expect(result.grew).toBe(true);
     expect(result.log).toEqual(BOOT_LOG);
-    expect(result.transcript).toEqual(threadedTranscript());
+    expect(result.transcript).toEqual(k.threadedTranscript());
   }, 60_000);
 
   test('halt: every kernel thread ends as on the threaded host', async () => {
-    const report = await single.halt();
+    const report = await k.single.halt();
     expect(report).toEqual({ result: 0, threadsStopped: 0, workersLeft: 0 });
-    expect(single.stats().threadsRunning).toBe(0);
-    expect(single.logLines().at(-1)).toBe('reboot: System halted');
+    expect(k.single.stats().threadsRunning).toBe(0);
+    expect(k.single.logLines().at(-1)).toBe('reboot: System halted');
   });
 });
 

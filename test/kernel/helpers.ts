@@ -10,7 +10,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BootOptions, Kernel } from '../../runtime/host/boot.js';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { SingleThreadKernel } from '../../runtime/host/single-thread.js';
+import { transcript } from '../../web/transcript.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repo = path.resolve(here, '../..');
@@ -115,4 +117,63 @@ export function oneThreadOptions(mode: 'asyncify' | 'generators', extra: BootOpt
     compileTo: (wasm, out) => void execFileSync(process.execPath, [cli, 'compile', wasm, '-o', out, '-q', `--${mode}`, '--runtime', runtimeUrl]),
     ...extra,
   });
+}
+
+/** Boot `wasm` on one JS thread in `mode`, from the dist/ build. */
+export async function bootOneThread(mode: 'asyncify' | 'generators', extra: BootOptions = {}, wasm = testKernel): Promise<SingleThreadKernel> {
+  const { bootKernel } = (await import(path.join(repo, 'dist/runtime/host/boot.js'))) as typeof import('../../runtime/host/boot.js');
+  return (await bootKernel(wasm, oneThreadOptions(mode, extra))) as SingleThreadKernel;
+}
+
+/** The kernels of a describe that compares a one-thread boot with the threaded one. */
+export interface BesideThreaded {
+  single: SingleThreadKernel;
+  threaded: Kernel;
+  /** The threaded boot's syscall transcript, run once (a second run would count more syscalls). */
+  threadedTranscript(): string[];
+}
+
+/**
+ * Inside a describe: boot the test kernel on one thread in `mode` and threaded before its tests,
+ * halt both after, and add the two tests every one-thread mode must pass: the threaded boot's log,
+ * line by line, and its syscall results.
+ */
+export function besideThreaded(mode: 'asyncify' | 'generators'): BesideThreaded {
+  let lines: string[] | undefined;
+  const k = { threadedTranscript: () => (lines ??= transcript(k.threaded)) } as BesideThreaded;
+  beforeAll(async () => {
+    k.single = await bootOneThread(mode);
+    k.threaded = await boot(testKernel, 'w2js');
+  }, 60_000);
+  afterAll(async () => {
+    await k.single?.halt();
+    await k.threaded?.halt();
+  });
+  test('boots: init() returns 0 and the log is the threaded boot\'s, line by line', () => {
+    expect(k.single.initResult).toBe(0);
+    expect(k.single.logLines()).toEqual(BOOT_LOG);
+    expect(k.single.logLines()).toEqual(k.threaded.logLines());
+  });
+  test('the same syscall results as the threaded boot', () => {
+    const mine = transcript(k.single);
+    expect(mine).toEqual(k.threadedTranscript());
+    expect(mine).toContain('echoed = HELLO FROM THE HOST');
+  });
+  return k;
+}
+
+/** The blocking host ops the test kernel's block_test syscall exercises: kind, what. */
+export const BLOCK_TESTS: [number, string][] = [
+  [1, 'sem_down (woken by a timer callback)'],
+  [2, 'mutex_lock (held by another thread)'],
+  [4, 'mutex_lock on a recursive mutex held twice'],
+  [3, 'thread_join (of a thread sleeping on a timer)'],
+];
+
+/** Boot in a child process with SharedArrayBuffer deleted from globalThis (test/kernel/no-shared-buffer.mjs); its report. */
+export function bootWithoutSharedArrayBuffer(options: BootOptions, env: Record<string, string>): { sharedArrayBuffer: string; webAssembly: string; plain: boolean; resizable: boolean; log: string[]; transcript: string[]; grew: boolean } {
+  const out = execFileSync(process.execPath, ['--import', path.join(repo, 'test/kernel/delete-shared-array-buffer.mjs'), path.join(repo, 'test/kernel/no-shared-buffer.mjs'), JSON.stringify(options)], {
+    encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...env },
+  });
+  return JSON.parse(out);
 }

@@ -8,50 +8,20 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { BootOptions, Kernel } from '../../runtime/host/boot.js';
+import { describe, expect, test } from 'vitest';
+import type { BootOptions } from '../../runtime/host/boot.js';
 import type { SingleThreadKernel } from '../../runtime/host/single-thread.js';
-import { transcript } from '../../web/transcript.mjs';
-import { boot, BOOT_LOG, expectCrashFault, oneThreadOptions, exportMemoryKernel, NR, repo, testKernel, THREADS_AFTER_BOOT } from './helpers.js';
+import { besideThreaded, BLOCK_TESTS, BOOT_LOG, bootOneThread, bootWithoutSharedArrayBuffer, expectCrashFault, oneThreadOptions, exportMemoryKernel, NR, repo, testKernel, THREADS_AFTER_BOOT } from './helpers.js';
 
 const cli = path.join(repo, 'dist/compiler/cli.js');
 const runtimeUrl = pathToFileURL(path.join(repo, 'dist/runtime/index.js')).href;
 
 const singleThreadOptions = (extra: BootOptions = {}): BootOptions => oneThreadOptions('asyncify', extra);
 
-async function bootSingleThread(extra: BootOptions = {}): Promise<SingleThreadKernel> {
-  const { bootKernel } = (await import(path.join(repo, 'dist/runtime/host/boot.js'))) as typeof import('../../runtime/host/boot.js');
-  return (await bootKernel(testKernel, singleThreadOptions(extra))) as SingleThreadKernel;
-}
+const bootSingleThread = (extra: BootOptions = {}): Promise<SingleThreadKernel> => bootOneThread('asyncify', extra);
 
 describe('the test kernel on one JS thread', () => {
-  let single: SingleThreadKernel;
-  let threaded: Kernel;
-  let threadedLines: string[] | undefined;
-  /** The threaded boot's transcript, run once (a second run would count more syscalls). */
-  const threadedTranscript = (): string[] => (threadedLines ??= transcript(threaded));
-
-  beforeAll(async () => {
-    single = await bootSingleThread();
-    threaded = await boot(testKernel, 'w2js');
-  });
-
-  afterAll(async () => {
-    await single?.halt();
-    await threaded?.halt();
-  });
-
-  test('boots: init() returns 0 and the log is the threaded boot\'s, line by line', () => {
-    expect(single.initResult).toBe(0);
-    expect(single.logLines()).toEqual(BOOT_LOG);
-    expect(single.logLines()).toEqual(threaded.logLines());
-  });
-
-  test('the same syscall results as the threaded boot', () => {
-    const mine = transcript(single);
-    expect(mine).toEqual(threadedTranscript());
-    expect(mine).toContain('echoed = HELLO FROM THE HOST');
-  });
+  const k = besideThreaded('asyncify');
 
   // A page that is not cross-origin isolated has no SharedArrayBuffer: there the memory and the
   // host state are plain ArrayBuffers. A child process with the global deleted boots that way.
@@ -60,22 +30,19 @@ describe('the test kernel on one JS thread', () => {
     ['a resizable ArrayBuffer (no WebAssembly)', { W2JS_TEST_NO_WASM: '1' }],
     ['ArrayBuffers that cannot resize (copied at each grow)', { W2JS_TEST_NO_WASM: '1', W2JS_TEST_NO_RESIZE: '1' }],
   ])('without SharedArrayBuffer (deleted from globalThis), memory in %s: the same log and syscall results', (_, env: Record<string, string>) => {
-    const out = execFileSync(process.execPath, ['--import', path.join(repo, 'test/kernel/delete-shared-array-buffer.mjs'), path.join(repo, 'test/kernel/no-shared-buffer.mjs'), JSON.stringify(singleThreadOptions({ compileTo: undefined }))], {
-      encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...env },
-    });
-    const result = JSON.parse(out) as { sharedArrayBuffer: string; webAssembly: string; plain: boolean; resizable: boolean; log: string[]; transcript: string[]; grew: boolean };
+    const result = bootWithoutSharedArrayBuffer(singleThreadOptions({ compileTo: undefined }), env);
     expect(result.sharedArrayBuffer).toBe('undefined');
     expect(result.webAssembly).toBe(env.W2JS_TEST_NO_WASM ? 'undefined' : 'object');
     expect(result.plain).toBe(true);
     expect(result.resizable).toBe(env.W2JS_TEST_NO_WASM === '1' && !env.W2JS_TEST_NO_RESIZE);
     expect(result.log).toEqual(BOOT_LOG);
     expect(result.grew).toBe(true);
-    expect(result.transcript).toEqual(threadedTranscript());
+    expect(result.transcript).toEqual(k.threadedTranscript());
   }, 60_000);
 
   test('no workers; the host counted the same threads, timers and destructors', () => {
-    const s = single.stats();
-    const t = threaded.stats();
+    const s = k.single.stats();
+    const t = k.threaded.stats();
     expect(s.workersSpawned).toBe(0);
     expect(s.workersAlive).toBe(0);
     expect(s.threadsRunning).toBe(THREADS_AFTER_BOOT);
@@ -86,15 +53,10 @@ describe('the test kernel on one JS thread', () => {
   // The boot thread blocks in one host op for ~300 ms while a timer or another green thread
   // holds it up. If a blocking op did not suspend the green thread, nothing else could run:
   // the call would never return (the kernel reports a deadlock or the host would hang).
-  test.each([
-    [1, 'sem_down (woken by a timer callback)'],
-    [2, 'mutex_lock (held by another thread)'],
-    [4, 'mutex_lock on a recursive mutex held twice'],
-    [3, 'thread_join (of a thread sleeping on a timer)'],
-  ])('block test %i: %s suspends, the others run, and it burns no CPU', (kind) => {
+  test.each(BLOCK_TESTS)('block test %i: %s suspends, the others run, and it burns no CPU', (kind) => {
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
-    const ms = single.syscall(NR.block_test, [kind, 300]);
+    const ms = k.single.syscall(NR.block_test, [kind, 300]);
     const wall = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
     expect(ms).toBeGreaterThanOrEqual(290); // as the kernel measured it
@@ -107,7 +69,7 @@ describe('the test kernel on one JS thread', () => {
     let ticks = 0;
     const timer = setInterval(() => ticks++, 10);
     try {
-      const ms = await single.syscallAsync(NR.block_test, [1, 300]);
+      const ms = await k.single.syscallAsync(NR.block_test, [1, 300]);
       expect(ms).toBeGreaterThanOrEqual(290);
     } finally {
       clearInterval(timer);
@@ -116,28 +78,27 @@ describe('the test kernel on one JS thread', () => {
   });
 
   test('nanosleep on a green thread sleeps on the clock event', () => {
-    const ts = single.alloc(32);
-    single.writeBytes(ts, new Uint8Array(new BigInt64Array([0n, 30_000_000n]).buffer));
+    const ts = k.single.alloc(32);
+    k.single.writeBytes(ts, new Uint8Array(new BigInt64Array([0n, 30_000_000n]).buffer));
     const t0 = performance.now();
-    expect(single.syscall(NR.nanosleep, [ts, 0])).toBe(0);
+    expect(k.single.syscall(NR.nanosleep, [ts, 0])).toBe(0);
     expect(performance.now() - t0).toBeGreaterThanOrEqual(29);
-    single.free(ts);
+    k.single.free(ts);
   });
 
   test('halt: every kernel thread ends as on the threaded host', async () => {
-    const report = await single.halt();
+    const report = await k.single.halt();
     expect(report).toEqual({ result: 0, threadsStopped: 0, workersLeft: 0 });
-    expect(single.stats().threadsRunning).toBe(0);
-    const lines = single.logLines();
+    expect(k.single.stats().threadsRunning).toBe(0);
+    const lines = k.single.logLines();
     expect(lines.at(-3)).toBe('cpu: 23 tasks started, 23 exited');
     expect(lines.at(-1)).toBe('reboot: System halted');
-    expect(() => single.syscall(NR.getpid)).toThrow(/the kernel has halted/);
+    expect(() => k.single.syscall(NR.getpid)).toThrow(/the kernel has halted/);
   });
 });
 
 test('the other kernel shape (defines and exports its memory and __stack_pointer) boots the same way', async () => {
-  const { bootKernel } = (await import(path.join(repo, 'dist/runtime/host/boot.js'))) as typeof import('../../runtime/host/boot.js');
-  const kernel = await bootKernel(exportMemoryKernel, singleThreadOptions());
+  const kernel = await bootOneThread('asyncify', {}, exportMemoryKernel);
   try {
     expect(kernel.logLines()).toEqual(BOOT_LOG);
     expect(kernel.syscall(NR.getpid)).toBe(1);

@@ -206,9 +206,9 @@ static long sys_block_test(long kind, long ms)
 		a.recursive = kind == 4;
 		a.mutex = host_mutex_alloc(a.recursive);
 		a.started = host_sem_alloc(0);
+		t0 = host_time(); /* before the holder's sleep starts: a late wake-up here cannot shorten it */
 		host_thread_t t = kthread_start(block_holder, &a);
 		host_sem_down(a.started);
-		t0 = host_time();
 		host_mutex_lock(a.mutex);
 		result = (long)((host_time() - t0) / 1000000u);
 		host_mutex_unlock(a.mutex);

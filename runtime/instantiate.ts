@@ -28,7 +28,7 @@ export interface ModuleDescriptor {
   imports: ({ module: string; name: string; kind: 'func' | 'table' | 'memory' | 'global'; prop: string } & Record<string, unknown>)[];
   memories: (Limits & { prop: string })[];
   tables: (Limits & { elem: string; prop: string })[];
-  globals: { type: string; mutable: boolean; prop: string; cell: boolean; init: ConstInstr[] }[];
+  globals: { type: string; mutable: boolean; prop: string; cell: boolean; hi?: string; init: ConstInstr[] }[];
   globalProps: string[];
   globalCells: boolean[];
   globalTypes: { type: string; mutable: boolean }[];
@@ -254,7 +254,11 @@ export function createInstance(desc: ModuleDescriptor, imports: Record<string, u
   for (const t of desc.tables) inst[t.prop] = new Table({ element: t.elem, initial: t.min, maximum: t.max ?? undefined });
   for (const g of desc.globals) {
     const value = evalConst(inst, g.init);
-    if (g.cell) {
+    if (g.hi !== undefined) {
+      // An unshared mutable i64: two i32 halves, so generated code reads and writes it without BigInt.
+      inst[g.prop] = Number(BigInt.asIntN(32, value as bigint));
+      inst[g.hi] = Number((value as bigint) >> 32n);
+    } else if (g.cell) {
       const cell = new Global({ value: g.type, mutable: g.mutable });
       cell.v = value;
       inst[g.prop] = cell;

@@ -12,6 +12,12 @@ export interface ModuleNames {
   globals: string[];
   /** Whether each global is a cell (imported or exported mutable globals, shared with the host). */
   globalIsCell: boolean[];
+  /**
+   * Property of `inst` holding the high half of each global kept as two i32 numbers (`<prop>$hi`,
+   * which no mangled name can be), or undefined: mutable i64 globals the host never sees (neither
+   * imported nor exported), e.g. Go's `g` register, so reads and writes need no BigInt.
+   */
+  globalHi: (string | undefined)[];
   /** Property of `inst` holding each table and memory. */
   tables: string[];
   memories: string[];

@@ -598,6 +598,11 @@ class FunctionEmitter {
       }
       case 'global.get': {
         const g = ctx.module.globals[instr.index!]!;
+        const hi = ctx.names.globalHi[instr.index!];
+        if (hi) {
+          this.stack.push({ e: member(id('inst'), ctx.names.globals[instr.index!]!), hi: member(id('inst'), hi), type: 'i64', kind: Kind.Effects });
+          return;
+        }
         if (g.type === 'i64') {
           // i64 globals hold a BigInt (what the JS API shows); split it on the way in.
           this.pushPair(call(ctx.helper('i64_split'), [this.globalRef(instr.index!)]), instr);
@@ -607,6 +612,13 @@ class FunctionEmitter {
         return;
       }
       case 'global.set': {
+        const hi = ctx.names.globalHi[instr.index!];
+        if (hi) {
+          // Halves as atoms: neither assignment may change what the other reads.
+          const v = this.simple(this.pop());
+          this.emitAll([exprStmt(assign(member(id('inst'), ctx.names.globals[instr.index!]!) as t.LVal, v.e)), exprStmt(assign(member(id('inst'), hi) as t.LVal, v.hi!))], instr);
+          return;
+        }
         const v = this.pop();
         const value = v.type === 'i64' ? call(ctx.helper('i64_join'), [v.e, v.hi!]) : v.e;
         this.emit(exprStmt(assign(this.globalRef(instr.index!) as t.LVal, value)), instr);
@@ -679,13 +691,7 @@ class FunctionEmitter {
       statement: (e) => this.emit(exprStmt(e), instr),
       table: (i) => member(id('inst'), ctx.names.tables[i]!),
       guarded: this.guarded(),
-      memory: (i) => {
-        if (i === 0) {
-          this.usesMemory = true;
-          return id('mem');
-        }
-        return member(id('inst'), ctx.names.memories[i]!);
-      },
+      memory: (i) => this.memoryRef(i),
     });
     if (memory) return;
     throw unsupported(`instruction ${op} is not supported`, instr.at);
@@ -713,14 +719,14 @@ class FunctionEmitter {
       push: (entry) => this.pushEntry(entry as Entry),
       ts: this.ctx.ts,
       guarded: this.guarded(),
-      memory: (i) => {
-        if (i === 0) {
-          this.usesMemory = true;
-          return id('mem');
-        }
-        return member(id('inst'), this.ctx.names.memories[i]!);
-      },
+      memory: (i) => this.memoryRef(i),
     };
+  }
+
+  private memoryRef(i: number): Expr {
+    if (i !== 0) return member(id('inst'), this.ctx.names.memories[i]!);
+    this.usesMemory = true;
+    return id('mem');
   }
 
   private emitAll(stmts: Stmt[], instr: Instr): void {

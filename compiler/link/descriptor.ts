@@ -60,7 +60,8 @@ export function buildDescriptor(m: Module, names: ModuleNames, filename: string)
     tables: m.tables.slice(m.importedTables).map((t, i) => ({ elem: t.elem, ...limits(t.limits), prop: names.tables[m.importedTables + i]! })),
     globals: m.definedGlobals.map((g, i) => {
       const index = m.importedGlobals + i;
-      return { type: g.type.type, mutable: g.type.mutable, prop: names.globals[index]!, cell: names.globalIsCell[index]!, init: constExpr(g.init) };
+      const hi = names.globalHi[index];
+      return { type: g.type.type, mutable: g.type.mutable, prop: names.globals[index]!, cell: names.globalIsCell[index]!, ...(hi ? { hi } : {}), init: constExpr(g.init) };
     }),
     globalProps: names.globals,
     globalCells: names.globalIsCell,

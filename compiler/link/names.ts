@@ -86,6 +86,8 @@ export function assignNames(m: Module, debugInfo?: DebugInfo): ModuleNames & { f
   const globals = m.globals.map((_, i) => instSpace.claim(m.names.globals.get(i) ?? exportName.get(`global:${i}`) ?? `global${i}`, i));
   const exportedGlobals = new Set(m.exports.filter((e) => e.kind === 'global').map((e) => e.index));
   const globalIsCell = m.globals.map((g, i) => g.mutable && (i < m.importedGlobals || exportedGlobals.has(i)));
+  // `$` only starts an escape (`$3a_`) or a `$$<index>` suffix in a mangled name, so `$hi` is free.
+  const globalHi = m.globals.map((g, i) => (g.type === 'i64' && g.mutable && !globalIsCell[i] ? `${globals[i]}$hi` : undefined));
   const tables = m.tables.map((_, i) => instSpace.claim(m.names.tables.get(i) ?? `table${i}`, i));
   const memories = m.memories.map((_, i) => instSpace.claim(m.names.memories.get(i) ?? `memory${i}`, i));
 
@@ -118,5 +120,5 @@ export function assignNames(m: Module, debugInfo?: DebugInfo): ModuleNames & { f
   };
   const none = new Set<string>();
   const locals = (funcIndex: number): string[] => localsAvoiding(funcIndex, none);
-  return { funcs, funcSourceNames, globals, globalIsCell, tables, memories, locals, localsAvoiding };
+  return { funcs, funcSourceNames, globals, globalIsCell, globalHi, tables, memories, locals, localsAvoiding };
 }

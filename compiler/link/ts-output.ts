@@ -27,7 +27,10 @@ export function instanceInterface(m: Module, names: ModuleNames): string {
   m.globals.forEach((g, i) => {
     const type = globalTypeText(g.type);
     // A cell is shared with the host (a Global's value), read and written through `.v`.
-    lines.push(`  ${names.globals[i]!}: ${names.globalIsCell[i] ? `{ v: ${type} }` : type};`);
+    const hi = names.globalHi[i];
+    // An unshared mutable i64 is kept as two i32 halves.
+    if (hi) lines.push(`  ${names.globals[i]!}: number;`, `  ${hi}: number;`);
+    else lines.push(`  ${names.globals[i]!}: ${names.globalIsCell[i] ? `{ v: ${type} }` : type};`);
   });
   for (let i = 0; i < m.importedFuncs; i++) {
     // Imported functions take flat arguments (an i64 as two halves) and return like generated ones.

@@ -25,6 +25,7 @@ import type { Frame } from './frame.js';
 import { brTableSwitch } from './br-table.js';
 import { analyzeLoop, guardExpr, uncheckedCopy } from './loop-guard.js';
 import { analyzeBulkLoop, bulkLoopStmt } from './bulk-loop.js';
+import { threadJumps } from './jump-thread.js';
 import { exprDepth, MAX_EXPR_DEPTH } from './depth.js';
 import { VarPool } from './var-pool.js';
 import { asCondition, entryReads, flatten, isSimple, Kind, readsName, zero, type Entry } from './stack.js';
@@ -64,6 +65,8 @@ class FunctionEmitter {
   private readonly usesGuards: boolean;
   /** Each frame's length in instructions, when long frames go flat too (Layout.flatSpan). */
   private spans: Int32Array | undefined;
+  /** The function's instructions, jumps through a dispatch loop retargeted (emit/jump-thread.ts). */
+  private readonly body: Instr[];
 
   constructor(
     private readonly ctx: EmitContext,
@@ -75,12 +78,13 @@ class FunctionEmitter {
     this.localTypes = [...type.params, ...func.locals];
     this.flatAbove = ctx.layout?.flatAbove ?? FLAT_ABOVE;
     this.usesGuards = ctx.layout?.loopGuards !== false && ctx.module.memories.length > 0;
+    this.body = threadJumps(func.body);
   }
 
   run(): EmittedFunction {
     const { ctx, func } = this;
     const type = ctx.module.types[func.typeIndex]!;
-    const body = func.body;
+    const body = this.body;
     const layout = ctx.layout;
     const spans = layout?.flatSpan !== undefined ? new Int32Array(body.length + 1) : undefined;
     this.depths = nestingDepths(body, spans);
@@ -359,8 +363,8 @@ class FunctionEmitter {
       const frame = this.pushFrame('loop', type, [], instr.at);
       if (!frame.flat && this.usesGuards) {
         const isI32 = (i: number) => this.localTypes[i] === 'i32';
-        frame.guard = analyzeLoop(this.func.body, this.pc, isI32);
-        frame.bulk = analyzeBulkLoop(this.func.body, this.pc, isI32);
+        frame.guard = analyzeLoop(this.body, this.pc, isI32);
+        frame.bulk = analyzeBulkLoop(this.body, this.pc, isI32);
       }
       // Loop params live in variables the back edge reassigns.
       const parent = this.frames[this.frames.length - 2]!;

@@ -42,4 +42,6 @@ export interface Frame {
   /** Whether an if's then-branch falls through to its end. */
   thenReachable?: boolean;
   at: number;
+  /** Index of the instruction that opened it. */
+  opener: number;
 }

@@ -19,7 +19,7 @@ import { effectiveAddress, emitMemoryOp } from './memory.js';
 import { emitConst, emitNumeric } from './numeric.js';
 import { OPS_BY_NAME } from './op-signatures.js';
 import { constPair, emitI64Memory, emitI64Numeric, hiName, type PairHooks } from './i64.js';
-import { Dispatch, FLAT_ABOVE, nestingDepths, PC } from './dispatch.js';
+import { Dispatch, FLAT_ABOVE, nestingDepths, PC, type SegmentRef } from './dispatch.js';
 import { PART_NODES, splitFunction, splitVariables, type SplitOutput } from './split.js';
 import type { Frame } from './frame.js';
 import { brTableSwitch } from './br-table.js';
@@ -67,6 +67,10 @@ class FunctionEmitter {
   private spans: Int32Array | undefined;
   /** The function's instructions, jumps through a dispatch loop retargeted (emit/jump-thread.ts). */
   private readonly body: Instr[];
+  /** The jumps through a dispatch loop that go backwards: their blocks' openers (emit/jump-thread.ts). */
+  private readonly backward: Map<number, number>;
+  /** Each flat block's end segment once it has one, by the block's opener. */
+  private readonly flatEnds = new Map<number, SegmentRef>();
 
   constructor(
     private readonly ctx: EmitContext,
@@ -78,7 +82,7 @@ class FunctionEmitter {
     this.localTypes = [...type.params, ...func.locals];
     this.flatAbove = ctx.layout?.flatAbove ?? FLAT_ABOVE;
     this.usesGuards = ctx.layout?.loopGuards !== false && ctx.module.memories.length > 0;
-    this.body = threadJumps(func.body);
+    ({ body: this.body, backward: this.backward } = threadJumps(func.body));
   }
 
   run(): EmittedFunction {
@@ -299,6 +303,7 @@ class FunctionEmitter {
       body: [],
       unreachable: false,
       at: atOffset,
+      opener: this.pc,
     };
     const long = this.spans !== undefined && this.spans[this.pc]! > this.ctx.layout!.flatSpan!;
     if (this.dispatch && (op === 'func' || this.depths[this.pc]! > this.flatAbove || long)) {
@@ -450,7 +455,10 @@ class FunctionEmitter {
     // A branch to a loop goes back to its start: only falling through reaches its end.
     let reachable = fallsThrough;
     if (frame.op === 'block') {
-      if (frame.targeted) dispatch.start(frame.target!);
+      if (frame.targeted) {
+        dispatch.start(frame.target!);
+        this.flatEnds.set(frame.opener, frame.target!);
+      }
       reachable = fallsThrough || frame.targeted;
     } else if (frame.op === 'if' && frame.thenBody) {
       dispatch.start(frame.target!);
@@ -528,6 +536,13 @@ class FunctionEmitter {
         this.endFrame(instr);
         return;
       case 'br': {
+        const end = this.flatEnds.get(this.backward.get(this.pc) ?? -1);
+        if (end !== undefined) {
+          // Backwards to a flat block's end, where the dispatch loop's br_table would go (emit/jump-thread.ts).
+          this.emitAll(this.dispatch!.jump(end), instr);
+          this.frame.unreachable = true;
+          return;
+        }
         const target = this.frames[this.frames.length - 1 - instr.index!]!;
         const values = this.branchValues(this.branchArity(target).length, false);
         this.emitAll(this.branchTo(target, values), instr);

@@ -10,6 +10,8 @@
 // local is still set; nothing runs between the loop's start and the br_table but block
 // openings), and the emitted JS then skips the loop's back edge and the switch (a `break`, or in
 // the dispatch form one `pc = k; continue dispatch;` instead of two dispatches; bench S13).
+// A jump backwards, to a block that has ended, goes there too when that block is flat (its end
+// is a segment of the dispatch form, which any code of the function may jump to).
 
 import type { Instr } from '../ir/module.js';
 
@@ -37,13 +39,24 @@ function dispatchLoop(body: Instr[], pc: number): DispatchLoop | undefined {
   return { local: get.index!, blocks: n, labels: table.labels! };
 }
 
-/**
- * `body` with each `i32.const c; local.set x; br <dispatch loop on x>` whose target block (the
- * br_table's for c) encloses the branch retargeted to that block. The same array when nothing
- * changes; otherwise a copy (the module's instructions are left alone).
- */
-export function threadJumps(body: Instr[]): Instr[] {
+export interface ThreadedJumps {
+  /**
+   * The body with each `i32.const c; local.set x; br <dispatch loop on x>` whose target block (the
+   * br_table's for c) encloses the branch retargeted to that block: the same array when nothing
+   * changes, otherwise a copy (the module's instructions are left alone).
+   */
+  body: Instr[];
+  /**
+   * The other such branches (backwards: their block has ended), by index, with the index of the
+   * block's opener. wasm cannot branch there, but the dispatch form can, when that block is flat:
+   * its end is a segment (`pc = k; continue dispatch;`).
+   */
+  backward: Map<number, number>;
+}
+
+export function threadJumps(body: Instr[]): ThreadedJumps {
   let out = body;
+  const backward = new Map<number, number>();
   const loops = new Map<number, DispatchLoop>();
   const stack: number[] = []; // openers' indices, innermost last
   for (let pc = 0; pc < body.length; pc++) {
@@ -77,9 +90,12 @@ export function threadJumps(body: Instr[]): Instr[] {
     // The chain's blocks open at loopPc + 1 (outermost) … loopPc + blocks (innermost, depth 0).
     const target = loopPc! + loop.blocks - depth;
     const at = stack.lastIndexOf(target);
-    if (at < 0) continue; // that block has ended: the jump goes backwards, through the loop
+    if (at < 0) {
+      backward.set(pc, target); // that block has ended: the jump goes backwards
+      continue;
+    }
     if (out === body) out = body.slice();
     out[pc] = { ...instr, index: stack.length - 1 - at };
   }
-  return out;
+  return { body: out, backward };
 }

@@ -1,7 +1,7 @@
 // emit/: one open frame of the function emitter (compiler/emit/function.ts): the function
 // itself, or a block, loop or if, with what its end and the branches to it need.
 
-import type { BlockType } from '../ir/module.js';
+import type { BlockType, Instr } from '../ir/module.js';
 import type { Expr, Stmt } from './ast.js';
 import type { SegmentRef } from './dispatch.js';
 import type { LoopGuard } from './loop-guard.js';
@@ -44,4 +44,18 @@ export interface Frame {
   at: number;
   /** Index of the instruction that opened it. */
   opener: number;
+}
+
+/** The index of the `else` or `end` that closes the frame whose code body[i] is in. */
+export function closerOf(body: Instr[], i: number): number {
+  let depth = 0;
+  for (; i < body.length; i++) {
+    const op = body[i]!.op;
+    if (op === 'block' || op === 'loop' || op === 'if') depth++;
+    else if (op === 'end') {
+      if (depth === 0) break;
+      depth--;
+    } else if (op === 'else' && depth === 0) break;
+  }
+  return i;
 }

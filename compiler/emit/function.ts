@@ -10,7 +10,7 @@ import type * as t from '@babel/types';
 import { unsupported } from '../diagnostics.js';
 import type { BlockType, Func, Instr, ValType } from '../ir/module.js';
 import {
-  array, assign, at, bin, block, brk, call, cond, cont, exprStmt, forever, id, ifStmt, index,
+  array, assign, at, bin, block, brk, call, cond, cont, exprStmt, forever, id, ifStmt,
   labeled, letDecl, member, nul, num, ret, seq, str, tsAs, tsNonNull, tsType, typedId, unary, yieldStar, type Expr, type Stmt,
 } from './ast.js';
 import { typeKey, zeroValueKind, type EmitContext } from './context.js';
@@ -21,14 +21,15 @@ import { OPS_BY_NAME } from './op-signatures.js';
 import { constPair, emitI64Memory, emitI64Numeric, hiName, type PairHooks } from './i64.js';
 import { Dispatch, FLAT_ABOVE, nestingDepths, PC, type SegmentRef } from './dispatch.js';
 import { PART_NODES, splitFunction, splitVariables, type SplitOutput } from './split.js';
-import type { Frame } from './frame.js';
+import { closerOf, type Frame } from './frame.js';
 import { brTableSwitch } from './br-table.js';
 import { analyzeLoop, guardExpr, uncheckedCopy } from './loop-guard.js';
 import { analyzeBulkLoop, bulkLoopStmt } from './bulk-loop.js';
 import { threadJumps } from './jump-thread.js';
+import { emitGlobalGet, emitGlobalSet, type GlobalHooks } from './globals.js';
 import { exprDepth, MAX_EXPR_DEPTH } from './depth.js';
 import { VarPool } from './var-pool.js';
-import { asCondition, entryReads, flatten, isSimple, Kind, readsName, zero, type Entry } from './stack.js';
+import { asCondition, entryReads, flatten, isSimple, Kind, readsName, tupleEntries, zero, type Entry } from './stack.js';
 
 /** Output of emitting one function. */
 export interface EmittedFunction {
@@ -163,15 +164,7 @@ class FunctionEmitter {
 
   /** Skip dead instructions up to the `else`/`end` that closes the current frame; return the index before it. */
   private skipDead(body: Instr[], i: number): number {
-    let depth = 0;
-    for (; i < body.length; i++) {
-      const op = body[i]!.op;
-      if (op === 'block' || op === 'loop' || op === 'if') depth++;
-      else if (op === 'end') {
-        if (depth === 0) break;
-        depth--;
-      } else if (op === 'else' && depth === 0) break;
-    }
+    i = closerOf(body, i);
     this.instr(body[i]!);
     return i;
   }
@@ -615,34 +608,12 @@ class FunctionEmitter {
         if (op === 'local.tee') this.stack.push(this.read(name, v.type, Kind.ReadsLocals));
         return;
       }
-      case 'global.get': {
-        const g = ctx.module.globals[instr.index!]!;
-        const hi = ctx.names.globalHi[instr.index!];
-        if (hi) {
-          this.stack.push({ e: member(id('inst'), ctx.names.globals[instr.index!]!), hi: member(id('inst'), hi), type: 'i64', kind: Kind.Effects });
-          return;
-        }
-        if (g.type === 'i64') {
-          // i64 globals hold a BigInt (what the JS API shows); split it on the way in.
-          this.pushPair(call(ctx.helper('i64_split'), [this.globalRef(instr.index!)]), instr);
-          return;
-        }
-        this.push(this.globalRef(instr.index!), g.type, g.mutable ? Kind.Effects : Kind.Stable);
+      case 'global.get':
+        emitGlobalGet(ctx, instr.index!, this.globalHooks(instr));
         return;
-      }
-      case 'global.set': {
-        const hi = ctx.names.globalHi[instr.index!];
-        if (hi) {
-          // Halves as atoms: neither assignment may change what the other reads.
-          const v = this.simple(this.pop());
-          this.emitAll([exprStmt(assign(member(id('inst'), ctx.names.globals[instr.index!]!) as t.LVal, v.e)), exprStmt(assign(member(id('inst'), hi) as t.LVal, v.hi!))], instr);
-          return;
-        }
-        const v = this.pop();
-        const value = v.type === 'i64' ? call(ctx.helper('i64_join'), [v.e, v.hi!]) : v.e;
-        this.emit(exprStmt(assign(this.globalRef(instr.index!) as t.LVal, value)), instr);
+      case 'global.set':
+        emitGlobalSet(ctx, instr.index!, this.globalHooks(instr));
         return;
-      }
       case 'i64.const': {
         const [lo, hi] = constPair(instr.value as bigint);
         this.stack.push({ e: num(lo), hi: num(hi), type: 'i64', kind: Kind.Stable });
@@ -753,9 +724,15 @@ class FunctionEmitter {
     for (const s of stmts) this.out(this.frame).push(at(s, this.ctx.position(instr.at)));
   }
 
-  private globalRef(index: number): Expr {
-    const ref = member(id('inst'), this.ctx.names.globals[index]!);
-    return this.ctx.names.globalIsCell[index] ? member(ref, 'v') : ref;
+  private globalHooks(instr: Instr): GlobalHooks {
+    return {
+      push: (e, type, kind) => this.push(e, type, kind),
+      pushEntry: (entry) => this.stack.push(entry),
+      pushPair: (e) => this.pushPair(e, instr),
+      pop: () => this.pop(),
+      simple: (entry) => this.simple(entry),
+      emitAll: (stmts) => this.emitAll(stmts, instr),
+    };
   }
 
   private brTable(labels: number[], test: Expr, values: Entry[]): Stmt {
@@ -819,18 +796,7 @@ class FunctionEmitter {
       // Several results come back as one array, i64s as two elements.
       const tuple = this.pool.temp('t', 'externref');
       this.emit(exprStmt(assign(id(tuple), e)), instr);
-      // TypeScript: the tuple variable is `unknown` (it is shared by tuples of every shape).
-      const element = (k: number, vt: ValType) =>
-        this.ctx.ts ? tsAs(index(tsAs(id(tuple), 'readonly unknown[]'), num(k)), valueTypeText(vt)) : index(id(tuple), num(k));
-      let k = 0;
-      for (const vt of results) {
-        if (vt === 'i64') {
-          this.stack.push({ e: element(k, vt), hi: element(k + 1, vt), type: vt, kind: Kind.Stable });
-          k += 2;
-        } else {
-          this.push(element(k++, vt), vt, Kind.Stable);
-        }
-      }
+      for (const entry of tupleEntries(tuple, results, this.ctx.ts === true)) this.stack.push(entry);
     }
   }
 }

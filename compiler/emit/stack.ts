@@ -3,8 +3,9 @@
 
 import type * as t from '@babel/types';
 import type { ValType } from '../ir/module.js';
-import { nul, num, type Expr } from './ast.js';
+import { id, index, nul, num, tsAs, type Expr } from './ast.js';
 import { zeroValueKind } from './context.js';
+import { valueTypeText } from './ts-types.js';
 
 /** How an entry may be affected by statements emitted while it waits on the stack. */
 export const enum Kind {
@@ -74,4 +75,19 @@ export function zero(type: ValType): Expr {
     default:
       return num(0);
   }
+}
+
+/** The entries of a call's several results, which come back as one array (an i64 as two elements) held in `tuple`. */
+export function tupleEntries(tuple: string, results: ValType[], ts: boolean): Entry[] {
+  // TypeScript: the tuple variable is `unknown` (it is shared by tuples of every shape).
+  const element = (k: number, vt: ValType) => (ts ? tsAs(index(tsAs(id(tuple), 'readonly unknown[]'), num(k)), valueTypeText(vt)) : index(id(tuple), num(k)));
+  const out: Entry[] = [];
+  let k = 0;
+  for (const vt of results) {
+    if (vt === 'i64') {
+      out.push({ e: element(k, vt), hi: element(k + 1, vt), type: vt, kind: Kind.Stable });
+      k += 2;
+    } else out.push({ e: element(k++, vt), type: vt, kind: Kind.Stable });
+  }
+  return out;
 }

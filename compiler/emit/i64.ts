@@ -5,9 +5,10 @@
 // temporaries, constants and operators on them), so either may be evaluated in any order.
 // Why pairs and not BigInt: see bench/README.md (BigInt allocates per operation).
 
+import type * as t from '@babel/types';
 import type { Instr, ValType } from '../ir/module.js';
 import { assign, bin, call, cond, exprStmt, id, member, num, tsAs, type Expr, type Stmt } from './ast.js';
-import { literalValue } from './numeric.js';
+import { isBool, literalValue, negate } from './numeric.js';
 import { fastPathTest, INLINE_ACCESS, guardable, inlineLoad, inlineStore, isInline } from './memory.js';
 
 /** A stack value as the i64 emitter sees it: for i64, `e` is the low half. */
@@ -130,15 +131,23 @@ export function emitI64Numeric(op: string, args: PairEntry[], hooks: PairHooks):
       pair(bin(o, args[0]!.e, args[1]!.e), bin(o, args[0]!.hi!, args[1]!.hi!));
       return true;
     }
-    case 'i64.eqz':
-      i32(bool(bin('===', bin('|', args[0]!.e, args[0]!.hi!), num(0))));
+    case 'i64.eqz': {
+      // A zero-extended i32 (Go's `i64.extend_i32_u` of a comparison, then i64.eqz) tests just the
+      // low half, an int32 already: a 0/1 of a comparison is then that comparison negated.
+      const { e: lo, hi } = args[0]!;
+      const test = literal(hi!) !== 0 ? bin('===', bin('|', lo, hi!), num(0)) : isBool(lo) ? negate((lo as t.ConditionalExpression).test) : bin('===', lo, num(0));
+      i32(bool(test));
       return true;
-    case 'i64.eq':
-      i32(bool({ type: 'LogicalExpression', operator: '&&', left: bin('===', args[0]!.e, args[1]!.e), right: bin('===', args[0]!.hi!, args[1]!.hi!) } as Expr));
+    }
+    case 'i64.eq': case 'i64.ne': {
+      const [a, b] = args as [PairEntry, PairEntry];
+      const eq = op === 'i64.eq';
+      const low = bin(eq ? '===' : '!==', a.e, b.e);
+      // High halves both the same literal (zero-extended operands): the low halves decide.
+      const sameHigh = literal(a.hi!) !== undefined && literal(a.hi!) === literal(b.hi!);
+      i32(bool(sameHigh ? low : ({ type: 'LogicalExpression', operator: eq ? '&&' : '||', left: low, right: bin(eq ? '===' : '!==', a.hi!, b.hi!) } as Expr)));
       return true;
-    case 'i64.ne':
-      i32(bool({ type: 'LogicalExpression', operator: '||', left: bin('!==', args[0]!.e, args[1]!.e), right: bin('!==', args[0]!.hi!, args[1]!.hi!) } as Expr));
-      return true;
+    }
     case 'i64.lt_s': case 'i64.lt_u': case 'i64.gt_s': case 'i64.gt_u':
     case 'i64.le_s': case 'i64.le_u': case 'i64.ge_s': case 'i64.ge_u': {
       const [a, b] = args.map((x) => hooks.simple(x)) as [PairEntry, PairEntry];

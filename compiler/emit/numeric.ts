@@ -17,9 +17,9 @@ export interface NumericResult {
 }
 
 const i32Bool = (e: Expr): Expr => cond(e, num(1), num(0));
-const isBool = (e: Expr): boolean => e.type === 'ConditionalExpression' && literalValue(e.consequent) === 1 && literalValue(e.alternate) === 0;
+export const isBool = (e: Expr): boolean => e.type === 'ConditionalExpression' && literalValue(e.consequent) === 1 && literalValue(e.alternate) === 0;
 /** `!test`, or the opposite equality; never `<` for `>=`, which differ on NaN. */
-function negate(test: Expr): Expr {
+export function negate(test: Expr): Expr {
   const flip: Record<string, '===' | '!=='> = { '===': '!==', '!==': '===' };
   if (test.type === 'BinaryExpression' && flip[test.operator]) return bin(flip[test.operator]!, test.left as Expr, test.right);
   return unary('!', test);

@@ -23,12 +23,14 @@ interface DispatchLoop {
   blocks: number;
   /** br_table's targets, as depths from inside the innermost block; the last is the default. */
   labels: number[];
+  /** The loop's place in the stack of open frames (its chain's blocks follow it there while open). */
+  level: number;
 }
 
 const isEmptyBlock = (i: Instr | undefined): boolean => i?.op === 'block' && i.block!.params.length === 0 && i.block!.results.length === 0;
 
 /** The dispatch loop opened at body[pc], if it is one. */
-function dispatchLoop(body: Instr[], pc: number): DispatchLoop | undefined {
+function dispatchLoop(body: Instr[], pc: number, level: number): DispatchLoop | undefined {
   const loop = body[pc]!;
   if (loop.block!.params.length !== 0) return undefined;
   let n = 0;
@@ -36,7 +38,7 @@ function dispatchLoop(body: Instr[], pc: number): DispatchLoop | undefined {
   const get = body[pc + 1 + n];
   const table = body[pc + 2 + n];
   if (n === 0 || get?.op !== 'local.get' || table?.op !== 'br_table') return undefined;
-  return { local: get.index!, blocks: n, labels: table.labels! };
+  return { local: get.index!, blocks: n, labels: table.labels!, level };
 }
 
 export interface ThreadedJumps {
@@ -66,7 +68,7 @@ export function threadJumps(body: Instr[]): ThreadedJumps {
         stack.push(pc);
         continue;
       case 'loop': {
-        const d = dispatchLoop(body, pc);
+        const d = dispatchLoop(body, pc, stack.length);
         if (d) loops.set(pc, d);
         stack.push(pc);
         continue;
@@ -89,8 +91,10 @@ export function threadJumps(body: Instr[]): ThreadedJumps {
     if (depth >= loop.blocks) continue; // the loop itself, or out of it
     // The chain's blocks open at loopPc + 1 (outermost) … loopPc + blocks (innermost, depth 0).
     const target = loopPc! + loop.blocks - depth;
-    const at = stack.lastIndexOf(target);
-    if (at < 0) {
+    // Still open, it sits in the stack as many places after the loop as it opened after it
+    // (one lookup, not a search: a chain may be thousands of blocks long, with as many jumps).
+    const at = loop.level + (target - loopPc!);
+    if (stack[at] !== target) {
       backward.set(pc, target); // that block has ended: the jump goes backwards
       continue;
     }

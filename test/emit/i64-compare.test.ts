@@ -3,7 +3,7 @@
 // is that comparison negated, and its i32.eqz the comparison again. Against native on edge values.
 
 import { describe, expect, it } from 'vitest';
-import { functionText, load, wat } from '../helpers/wasm.js';
+import { functionText, loadWithNative, wat } from '../helpers/wasm.js';
 
 const MODULE = `(module
   (func (export "go_bool") (param $a i64) (param $b i64) (result i32)
@@ -20,9 +20,7 @@ const MODULE = `(module
 
 describe('i64 equality of zero-extended values', () => {
   it('agrees with native and tests low halves only where the high ones are the same literal', async () => {
-    const bytes = wat(MODULE);
-    const w2js = await load(bytes);
-    const native = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as Record<string, (...a: unknown[]) => number>;
+    const { native, ...w2js } = await loadWithNative(wat(MODULE));
     const i32s = [0, 1, -1, 2, 0x7fffffff, -0x80000000, 0xffff];
     const i64s = [0n, 1n, -1n, 1n << 32n, (1n << 32n) - 1n, -(1n << 63n), 0x1_00000001n];
     for (const a of i64s) {

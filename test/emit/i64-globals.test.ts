@@ -7,7 +7,7 @@
 
 import { describe, expect, it } from 'vitest';
 import * as rt from '../../dist/runtime/index.js';
-import { functionText, load, wat } from '../helpers/wasm.js';
+import { functionText, load, loadWithNative, wat } from '../helpers/wasm.js';
 
 const MODULE = `(module
   (global $g (mut i64) (i64.const 0x7fffffff_fffffffe))
@@ -37,9 +37,7 @@ const MODULE = `(module
 
 describe('mutable i64 globals the host never sees, as two i32 halves', () => {
   it('agree with native through carries, swaps, self-reference and a call that writes them', async () => {
-    const bytes = wat(MODULE);
-    const w2js = await load(bytes);
-    const native = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as Record<string, (...a: bigint[]) => bigint>;
+    const { native, ...w2js } = await loadWithNative(wat(MODULE));
     const steps: [string, bigint[]][] = [
       ['bump', [3n]], ['bump', [-10n]], ['swap', []], ['self', []], ['bump', [1n << 40n]], ['mix', []], ['stale', []],
       ['swap', []], ['self', []], ['bump', [-(1n << 63n)]], ['stale', []], ['get_g', []], ['constant', []],

@@ -46,6 +46,12 @@ export async function load(bytes: Uint8Array, imports: Record<string, unknown> =
   return { exports: instance.exports, code };
 }
 
+/** The module on w2js (as `load`) and on this host's WebAssembly, to compare the two. */
+export async function loadWithNative(bytes: Uint8Array, options: CompileOptions = {}): Promise<Loaded & { native: Record<string, any> }> {
+  const native = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as Record<string, any>;
+  return { ...(await load(bytes, {}, options)), native };
+}
+
 /** The text of one generated function, `function $name(...) {...}`. */
 export function functionText(code: string, name: string): string {
   const start = code.indexOf(`function ${name}(`);

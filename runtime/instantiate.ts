@@ -7,6 +7,7 @@ import { instantiateOptions, registerInstance } from './instance-thread.js';
 import { hostFuncRef, isFuncRef, makeFuncRef, parseTypeKey, asWasmTrap, type FuncRef, type InstanceBase, type WasmCode } from './funcref.js';
 import { checked, Memory, PAGE_SIZE } from './memory.js';
 import { f32FromBits, f64FromBits } from './numeric/bits.js';
+import { high, i64_split } from './numeric/i64-pair.js';
 import { Table } from './table.js';
 import { LinkError, TRAP_TABLE_OOB, trap } from './trap.js';
 
@@ -256,8 +257,8 @@ export function createInstance(desc: ModuleDescriptor, imports: Record<string, u
     const value = evalConst(inst, g.init);
     if (g.hi !== undefined) {
       // An unshared mutable i64: two i32 halves, so generated code reads and writes it without BigInt.
-      inst[g.prop] = Number(BigInt.asIntN(32, value as bigint));
-      inst[g.hi] = Number((value as bigint) >> 32n);
+      inst[g.prop] = i64_split(value as bigint);
+      inst[g.hi] = high.bits;
     } else if (g.cell) {
       const cell = new Global({ value: g.type, mutable: g.mutable });
       cell.v = value;

@@ -609,10 +609,10 @@ class FunctionEmitter {
         return;
       }
       case 'global.get':
-        emitGlobalGet(ctx, instr.index!, this.globalHooks(instr));
+        emitGlobalGet(ctx, instr.index!, this.globalHooks);
         return;
       case 'global.set':
-        emitGlobalSet(ctx, instr.index!, this.globalHooks(instr));
+        emitGlobalSet(ctx, instr.index!, this.globalHooks);
         return;
       case 'i64.const': {
         const [lo, hi] = constPair(instr.value as bigint);
@@ -724,16 +724,15 @@ class FunctionEmitter {
     for (const s of stmts) this.out(this.frame).push(at(s, this.ctx.position(instr.at)));
   }
 
-  private globalHooks(instr: Instr): GlobalHooks {
-    return {
-      push: (e, type, kind) => this.push(e, type, kind),
-      pushEntry: (entry) => this.stack.push(entry),
-      pushPair: (e) => this.pushPair(e, instr),
-      pop: () => this.pop(),
-      simple: (entry) => this.simple(entry),
-      emitAll: (stmts) => this.emitAll(stmts, instr),
-    };
-  }
+  /** One for the function (they act on the instruction being emitted), not a set of closures per global access. */
+  private readonly globalHooks: GlobalHooks = {
+    push: (e, type, kind) => this.push(e, type, kind),
+    pushEntry: (entry) => this.stack.push(entry),
+    pushPair: (e) => this.pushPair(e, this.current),
+    pop: () => this.pop(),
+    simple: (entry) => this.simple(entry),
+    emitAll: (stmts) => this.emitAll(stmts, this.current),
+  };
 
   private brTable(labels: number[], test: Expr, values: Entry[]): Stmt {
     return brTableSwitch(labels, test, (depth) => this.branchTo(this.frames[this.frames.length - 1 - depth]!, values));

@@ -5,10 +5,9 @@
 // temporaries, constants and operators on them), so either may be evaluated in any order.
 // Why pairs and not BigInt: see bench/README.md (BigInt allocates per operation).
 
-import type * as t from '@babel/types';
 import type { Instr, ValType } from '../ir/module.js';
 import { assign, bin, call, cond, exprStmt, id, member, num, tsAs, type Expr, type Stmt } from './ast.js';
-import { isBool, literalValue, negate } from './numeric.js';
+import { eqzTest, literalValue } from './numeric.js';
 import { fastPathTest, INLINE_ACCESS, guardable, inlineLoad, inlineStore, isInline } from './memory.js';
 
 /** A stack value as the i64 emitter sees it: for i64, `e` is the low half. */
@@ -132,11 +131,10 @@ export function emitI64Numeric(op: string, args: PairEntry[], hooks: PairHooks):
       return true;
     }
     case 'i64.eqz': {
-      // A zero-extended i32 (Go's `i64.extend_i32_u` of a comparison, then i64.eqz) tests just the
-      // low half, an int32 already: a 0/1 of a comparison is then that comparison negated.
+      // A zero-extended i32 (Go's `i64.extend_i32_u` of a comparison, then i64.eqz) is the low
+      // half's i32.eqz: a comparison's 0/1 then gives that comparison negated.
       const { e: lo, hi } = args[0]!;
-      const test = literal(hi!) !== 0 ? bin('===', bin('|', lo, hi!), num(0)) : isBool(lo) ? negate((lo as t.ConditionalExpression).test) : bin('===', lo, num(0));
-      i32(bool(test));
+      i32(bool(literal(hi!) === 0 ? eqzTest(lo) : bin('===', bin('|', lo, hi!), num(0))));
       return true;
     }
     case 'i64.eq': case 'i64.ne': {

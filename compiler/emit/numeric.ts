@@ -17,9 +17,9 @@ export interface NumericResult {
 }
 
 const i32Bool = (e: Expr): Expr => cond(e, num(1), num(0));
-export const isBool = (e: Expr): boolean => e.type === 'ConditionalExpression' && literalValue(e.consequent) === 1 && literalValue(e.alternate) === 0;
+const isBool = (e: Expr): boolean => e.type === 'ConditionalExpression' && literalValue(e.consequent) === 1 && literalValue(e.alternate) === 0;
 /** `!test`, or the opposite equality; never `<` for `>=`, which differ on NaN. */
-export function negate(test: Expr): Expr {
+function negate(test: Expr): Expr {
   const flip: Record<string, '===' | '!=='> = { '===': '!==', '!==': '===' };
   if (test.type === 'BinaryExpression' && flip[test.operator]) return bin(flip[test.operator]!, test.left as Expr, test.right);
   return unary('!', test);
@@ -98,9 +98,14 @@ for (const t of ['f32', 'f64']) {
   I32_BINARY[`${t}.ge`] = (a, b) => i32Bool(bin('>=', a, b));
 }
 
+/**
+ * The test `a === 0` for an int32 `a`; of a comparison's 0/1 (`i64.le_u` then `i32.eqz`, all over
+ * Go's code) the comparison negated. i64.eqz of a zero-extended i32 uses it too (emit/i64.ts).
+ */
+export const eqzTest = (a: Expr): Expr => (isBool(a) ? negate((a as t.ConditionalExpression).test) : bin('===', a, num(0)));
+
 const UNARY: Record<string, (a: Expr) => Expr> = {
-  // eqz of a comparison's 0/1 (`i64.le_u` then `i32.eqz`, all over Go's code) is the comparison negated.
-  'i32.eqz': (a) => i32Bool(isBool(a) ? negate((a as t.ConditionalExpression).test) : bin('===', a, num(0))),
+  'i32.eqz': (a) => i32Bool(eqzTest(a)),
   'i32.clz': (a) => math('clz32', a),
   'i32.extend8_s': (a) => bin('>>', bin('<<', a, num(24)), num(24)),
   'i32.extend16_s': (a) => bin('>>', bin('<<', a, num(16)), num(16)),

@@ -6,7 +6,7 @@
 // another local and a constant past the table keep going through the loop.
 
 import { describe, expect, it } from 'vitest';
-import { functionText, load, wat } from '../helpers/wasm.js';
+import { functionText, load, loadWithNative, wat } from '../helpers/wasm.js';
 
 const MODULE = `(module
   ;; A loop that is not a dispatch loop first, then one in Go's shape.
@@ -51,8 +51,7 @@ const MODULE = `(module
 describe("jumps through a dispatch loop (Go's basic blocks)", () => {
   it('agree with native structured and in the dispatch form; forward jumps skip the loop', async () => {
     const bytes = wat(MODULE);
-    const native = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as Record<string, (n: number) => number>;
-    const structured = await load(bytes);
+    const { native, ...structured } = await loadWithNative(bytes);
     const flat = await load(bytes, {}, { layout: { flatAbove: 1, cutStatements: 1, splitAboveTokens: -1, partNodes: 1 } });
     for (const n of [0, 1, 2, 7, 100, -5, 0x7fffffff]) {
       expect(structured.exports.machine(n)).toBe(native.machine!(n));
@@ -86,8 +85,7 @@ describe("jumps through a dispatch loop (Go's basic blocks)", () => {
       end end
       local.get $acc local.get $pc i32.add))`;
     const bytes = wat(text);
-    const native = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as Record<string, (n: number) => number>;
-    const w2js = await load(bytes);
+    const { native, ...w2js } = await loadWithNative(bytes);
     for (const seed of [0, 1, 12345, -7]) expect(w2js.exports.chain(seed)).toBe(native.chain!(seed));
   });
 });

@@ -7,7 +7,7 @@
 // Thread instances of one module share a `family`: a call_indirect between them passes the
 // caller's own instance, so each thread keeps its own globals (its own __stack_pointer).
 
-import { RuntimeError, TRAP_INDIRECT_CALL_TYPE, TRAP_STACK_EXHAUSTED, TRAP_UNDEFINED_ELEMENT, TRAP_UNINITIALIZED_ELEMENT, trap, trapSite } from './trap.js';
+import { isDataViewOutOfBounds, RuntimeError, TRAP_INDIRECT_CALL_TYPE, TRAP_MEMORY_OOB, TRAP_STACK_EXHAUSTED, TRAP_UNDEFINED_ELEMENT, TRAP_UNINITIALIZED_ELEMENT, trap, trapSite } from './trap.js';
 import type { Table } from './table.js';
 import { fromJS, toJS } from './values.js';
 import { high, i64_join, i64_split } from './numeric/i64-pair.js';
@@ -46,10 +46,22 @@ export function parseTypeKey(key: string): { params: string[]; results: string[]
   return { params: p ? p.split(',') : [], results: r ? r.split(',') : [] };
 }
 
-/** V8 reports stack exhaustion as a RangeError; wasm code must see the spec's trap. */
+/**
+ * The host's RangeErrors that are wasm traps, as the spec's RuntimeError: V8 reports stack
+ * exhaustion as one, and a DataView an access outside it (a non-shared memory's loads and stores,
+ * compiler/emit/memory.ts). The trap keeps the original's stack, whose frames are the wasm functions.
+ */
 export function asWasmTrap(e: unknown): unknown {
-  if (e instanceof RangeError && /call stack/i.test(e.message)) return new RuntimeError(TRAP_STACK_EXHAUSTED + trapSite(e.stack));
-  return e;
+  if (!(e instanceof RangeError)) return e;
+  let message: string;
+  if (/call stack/i.test(e.message)) message = TRAP_STACK_EXHAUSTED;
+  else if (isDataViewOutOfBounds(e)) message = TRAP_MEMORY_OOB;
+  else return e;
+  const stack = e.stack ?? '';
+  const error = new RuntimeError(message + trapSite(stack));
+  const frames = stack.indexOf('\n    at ');
+  if (frames >= 0) error.stack = `${error.name}: ${error.message}${stack.slice(frames)}`;
+  return error;
 }
 
 /** How each JS argument becomes the flat wasm arguments: an i64 becomes two i32 halves. */

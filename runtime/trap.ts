@@ -79,3 +79,28 @@ export function trapSite(stack?: string): string {
   const frame = wasmFrames(stack ?? new Error().stack ?? '')[0];
   return frame ? ` in ${describeFrame(frame)}` : '';
 }
+
+/**
+ * The messages this engine's DataView throws for an access outside its bounds (V8: "Offset is
+ * outside the bounds of the DataView"), read from probes once. Generated code reaches a non-shared
+ * memory through its DataView alone (compiler/emit/memory.ts), so such a RangeError out of wasm
+ * code is an out-of-bounds access: `asWasmTrap` (runtime/funcref.ts) makes it the spec's trap.
+ */
+const DATA_VIEW_OUT_OF_BOUNDS: ReadonlySet<string> = (() => {
+  const messages = new Set<string>();
+  const dv = new DataView(new ArrayBuffer(8));
+  const probes = [() => dv.getInt32(8, true), () => dv.setInt32(6, 0, true), () => dv.getUint8(2 ** 33), () => dv.setFloat64(2 ** 32, 0, true)];
+  for (const probe of probes) {
+    try {
+      probe();
+    } catch (e) {
+      if (e instanceof RangeError) messages.add(e.message);
+    }
+  }
+  return messages;
+})();
+
+/** Whether `e` is a DataView's out-of-bounds RangeError (see DATA_VIEW_OUT_OF_BOUNDS). */
+export function isDataViewOutOfBounds(e: unknown): e is RangeError {
+  return e instanceof RangeError && DATA_VIEW_OUT_OF_BOUNDS.has(e.message);
+}

@@ -15,7 +15,7 @@ import {
 } from './ast.js';
 import { typeKey, zeroValueKind, type EmitContext } from './context.js';
 import { functionTypeText, hasNullTail, INSTANCE_TYPE, resultTypeText, valueTypeText } from './ts-types.js';
-import { effectiveAddress, emitMemoryOp } from './memory.js';
+import { dataViewAccess, effectiveAddress, emitMemoryOp } from './memory.js';
 import { emitConst, emitNumeric } from './numeric.js';
 import { OPS_BY_NAME } from './op-signatures.js';
 import { constPair, emitI64Memory, emitI64Numeric, hiName, type PairHooks } from './i64.js';
@@ -62,8 +62,10 @@ class FunctionEmitter {
   /** The dispatch loop, when some frame is too deep to nest in JS. */
   private dispatch: Dispatch | undefined;
   private readonly flatAbove: number;
-  /** Loops get guards (emit/loop-guard.ts) unless the layout says not (tests, measurements). */
+  /** Loops get guards (emit/loop-guard.ts) and bulk forms unless the layout says not (tests, measurements). */
   private readonly usesGuards: boolean;
+  /** Memory 0's accesses go through its DataView (emit/memory.ts): nothing for a guard to save. */
+  private readonly dataView: boolean;
   /** Each frame's length in instructions, when long frames go flat too (Layout.flatSpan). */
   private spans: Int32Array | undefined;
   /** The function's instructions, jumps through a dispatch loop retargeted (emit/jump-thread.ts). */
@@ -83,6 +85,7 @@ class FunctionEmitter {
     this.localTypes = [...type.params, ...func.locals];
     this.flatAbove = ctx.layout?.flatAbove ?? FLAT_ABOVE;
     this.usesGuards = ctx.layout?.loopGuards !== false && ctx.module.memories.length > 0;
+    this.dataView = dataViewAccess(ctx, 0);
     ({ body: this.body, backward: this.backward } = threadJumps(func.body));
   }
 
@@ -361,7 +364,7 @@ class FunctionEmitter {
       const frame = this.pushFrame('loop', type, [], instr.at);
       if (!frame.flat && this.usesGuards) {
         const isI32 = (i: number) => this.localTypes[i] === 'i32';
-        frame.guard = analyzeLoop(this.body, this.pc, isI32);
+        if (!this.dataView) frame.guard = analyzeLoop(this.body, this.pc, isI32);
         frame.bulk = analyzeBulkLoop(this.body, this.pc, isI32);
       }
       // Loop params live in variables the back edge reassigns.
@@ -709,6 +712,7 @@ class FunctionEmitter {
       push: (entry) => this.pushEntry(entry as Entry),
       ts: this.ctx.ts,
       guarded: this.guarded(),
+      dataView: instr.memarg !== undefined && dataViewAccess(this.ctx, instr.memarg.memory),
       memory: (i) => this.memoryRef(i),
     };
   }

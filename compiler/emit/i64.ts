@@ -8,7 +8,7 @@
 import type { Instr, ValType } from '../ir/module.js';
 import { assign, bin, call, cond, exprStmt, id, member, num, tsAs, type Expr, type Stmt } from './ast.js';
 import { eqzTest, literalValue } from './numeric.js';
-import { fastPathTest, INLINE_ACCESS, guardable, inlineLoad, inlineStore, isInline } from './memory.js';
+import { dataViewCall, fastPathTest, orderedDataViewCall, INLINE_ACCESS, guardable, inlineLoad, inlineStore, isInline } from './memory.js';
 
 /** A stack value as the i64 emitter sees it: for i64, `e` is the low half. */
 export interface PairEntry {
@@ -33,6 +33,8 @@ export interface PairHooks {
   ts?: boolean;
   /** The access is covered by its loop's guard (emit/loop-guard.ts). */
   guarded?: boolean;
+  /** The access's memory is accessed through its DataView (emit/memory.ts dataViewAccess). */
+  dataView?: boolean;
 }
 
 const or0 = (e: Expr): Expr => bin('|', e, num(0));
@@ -233,6 +235,15 @@ export function emitI64Memory(instr: Instr, addr: Expr, value: PairEntry | undef
   const mem = hooks.memory(instr.memarg!.memory);
   switch (op) {
     case 'i64.load': {
+      if (hooks.dataView) {
+        // Both halves through the DataView, the high one first: `a + 4` is the one that can trap.
+        const a = hooks.newVar('i32');
+        const t = hooks.newVar('i64');
+        const getWord = (k: number) => dataViewCall(mem, 'i32.load', k === 0 ? id(a) : bin('+', id(a), num(k)));
+        hooks.statement(exprStmt({ type: 'SequenceExpression', expressions: [assign(id(a), addr), assign(id(hiName(t)), getWord(4)), assign(id(t), getWord(0))] } as Expr));
+        hooks.push({ e: id(t), hi: id(hiName(t)), type: 'i64', kind: 0 });
+        return true;
+      }
       // Inline like the i32 accesses (bench D2): two i32 view reads straight into the halves when
       // aligned and in bounds; only the helper's slow path goes through `high.bits` (S10: one
       // store to a shared object fewer per load, and Go's code is mostly i64 loads).
@@ -261,7 +272,8 @@ export function emitI64Memory(instr: Instr, addr: Expr, value: PairEntry | undef
       const helper = hooks.helper(INLINE_ACCESS[op]!.helper);
       const t = hooks.newVar('i32');
       let e: Expr;
-      if (isInline(op, instr.memarg!.memory)) {
+      if (hooks.dataView) e = orderedDataViewCall(mem, op, addr, undefined, () => hooks.newVar('i32'));
+      else if (isInline(op, instr.memarg!.memory)) {
         const a = hooks.newVar('i32');
         e = { type: 'SequenceExpression', expressions: [assign(id(a), addr), inlineLoad(mem, a, op, helper, hooks.guarded)] } as Expr;
       } else e = call(helper, [mem, addr]);
@@ -272,12 +284,23 @@ export function emitI64Memory(instr: Instr, addr: Expr, value: PairEntry | undef
     case 'i64.store': {
       const v = hooks.simple(value!);
       const a = hooks.newVar('i32');
+      if (hooks.dataView) {
+        // The high word first: if it is out of bounds nothing is written, as wasm requires (a
+        // trapping store changes no byte); if it is in bounds, so is the low word.
+        hooks.statement(exprStmt({ type: 'SequenceExpression', expressions: [assign(id(a), addr),
+          dataViewCall(mem, 'i32.store', bin('+', id(a), num(4)), v.hi!), dataViewCall(mem, 'i32.store', id(a), v.e)] } as Expr));
+        return true;
+      }
       const fast = { type: 'SequenceExpression', expressions: [assign(i32Slot(mem, a, 0) as never, v.e), assign(i32Slot(mem, a, 1) as never, v.hi!)] } as Expr;
       hooks.statement(exprStmt({ type: 'SequenceExpression', expressions: [assign(id(a), addr),
         guardable(cond(fastPathTest(mem, a, 8, 4), fast, call(hooks.helper('i64_store'), [mem, id(a), v.e, v.hi!])), hooks.guarded)] } as Expr));
       return true;
     }
     case 'i64.store8': case 'i64.store16': case 'i64.store32': {
+      if (hooks.dataView) {
+        hooks.statement(exprStmt(orderedDataViewCall(mem, op, addr, value!.e, () => hooks.newVar('i32'))));
+        return true;
+      }
       const helper = hooks.helper(INLINE_ACCESS[op]!.helper);
       if (!isInline(op, instr.memarg!.memory)) {
         hooks.statement(exprStmt(call(helper, [mem, addr, value!.e])));

@@ -3,7 +3,7 @@
 // the instruction (`i32.load8_u` → `i32_load8_u(mem, addr)`), which bounds-check and trap.
 
 import type { Instr, ValType } from '../ir/module.js';
-import { assign, bin, call, cond, id, member, num, type Expr } from './ast.js';
+import { assign, bin, bool, call, cond, id, member, num, type Expr } from './ast.js';
 import type { EmitContext } from './context.js';
 import { OPS_BY_NAME } from './op-signatures.js';
 import { literalValue } from './numeric.js';
@@ -92,29 +92,120 @@ export function inlineStore(mem: Expr, t: string, op: string, v: Expr, helper: E
 /** Whether `op` on memory `index` is emitted inline on this host (typed views are little-endian here). */
 export const isInline = (op: string, memory: number): boolean => LITTLE_ENDIAN && memory === 0 && INLINE_ACCESS[op] !== undefined;
 
+/**
+ * Whether accesses to memory `index` go through its DataView alone: `mem.dv.getInt32(a, true)`.
+ * The DataView's own bounds check is the trap (a RangeError, which runtime/funcref.ts's
+ * `asWasmTrap` turns into the RuntimeError at the boundary), it takes any alignment, and it is
+ * little-endian on every host; TurboFan inlines it to one unsigned compare. That is cheaper than
+ * our alignment test and bounds check in front of a typed view, so loops need no guard
+ * (bench/README.md S14). Not for a shared memory: another thread may grow it, and a view that
+ * predates the grow must refresh and retry (the checked form's slow path) rather than trap.
+ */
+export function dataViewAccess(ctx: EmitContext, index: number): boolean {
+  const memory = ctx.module.memories[index];
+  return ctx.layout?.dataView !== false && memory !== undefined && !memory.limits.shared;
+}
+
+/** The DataView method of each plain access, and whether it takes the little-endian flag. */
+const DATA_VIEW_METHOD: Record<string, string> = {};
+for (const [ops, method] of [
+  ['i32.load i64.load32_s i64.load32_u', 'getInt32'], ['i32.store i64.store32', 'setInt32'],
+  ['f64.load', 'getFloat64'], ['f64.store', 'setFloat64'],
+  ['i32.load8_u i64.load8_u', 'getUint8'], ['i32.load8_s i64.load8_s', 'getInt8'], ['i32.store8 i64.store8', 'setInt8'],
+  ['i32.load16_u i64.load16_u', 'getUint16'], ['i32.load16_s i64.load16_s', 'getInt16'], ['i32.store16 i64.store16', 'setInt16'],
+] as const) for (const op of ops.split(' ')) DATA_VIEW_METHOD[op] = method;
+
+/** `mem.dv.<method>(address[, value], true)` for a plain access (the byte ones take no endianness). */
+export function dataViewCall(mem: Expr, op: string, address: Expr, value?: Expr): Expr {
+  const method = DATA_VIEW_METHOD[op]!;
+  const args = value === undefined ? [address] : [address, value];
+  if (!method.endsWith('8')) args.push(bool(true));
+  return call(member(member(mem, 'dv'), method), args);
+}
+
+/**
+ * The access `dataViewCall` makes, with its operands evaluated first where they may call out:
+ * JS reads `mem.dv` before the arguments, and a call in them (memory.grow, any function, a
+ * `yield*`) may grow the memory and detach that DataView. `temp` gives a fresh i32 variable.
+ */
+export function orderedDataViewCall(mem: Expr, op: string, address: Expr, value: Expr | undefined, temp: () => string): Expr {
+  if (!mayCall(address) && (value === undefined || !mayCall(value))) return dataViewCall(mem, op, address, value);
+  const a = temp();
+  const parts = [assign(id(a), address)];
+  let v = value;
+  if (value !== undefined && mayCall(value)) {
+    v = id(temp());
+    parts.push(assign(v as never, value));
+  }
+  parts.push(dataViewCall(mem, op, id(a), v));
+  return { type: 'SequenceExpression', expressions: parts } as Expr;
+}
+
+const MAY_CALL = new WeakMap<object, boolean>();
+
+/** Whether evaluating `e` may call anything but a DataView accessor (which cannot grow memory). Memoized: addresses nest loads. */
+function mayCall(e: Expr): boolean {
+  if (e.type === 'Identifier' || e.type === 'NumericLiteral') return false;
+  const known = MAY_CALL.get(e);
+  if (known !== undefined) return known;
+  let result = false;
+  switch (e.type) {
+    case 'CallExpression': {
+      const callee = e.callee;
+      const viaDataView = callee.type === 'MemberExpression' && callee.object.type === 'MemberExpression' && callee.object.property.type === 'Identifier' && callee.object.property.name === 'dv';
+      result = !viaDataView || e.arguments.some((arg) => mayCall(arg as Expr));
+      break;
+    }
+    case 'NewExpression': case 'YieldExpression': case 'AwaitExpression': case 'TaggedTemplateExpression':
+      result = true;
+      break;
+    default:
+      for (const key of Object.keys(e)) {
+        const child = (e as unknown as Record<string, unknown>)[key];
+        const children = Array.isArray(child) ? child : [child];
+        if (children.some((c) => typeof c === 'object' && c !== null && typeof (c as { type?: unknown }).type === 'string' && mayCall(c as Expr))) {
+          result = true;
+          break;
+        }
+      }
+  }
+  MAY_CALL.set(e, result);
+  return result;
+}
+
 /** Emit a plain i32/f64/narrow access inline; false when `op` is not one (or the host is big-endian). */
 function emitInlineAccess(instr: Instr, ctx: EmitContext, hooks: MemoryEmitHooks): boolean {
-  if (instr.op.startsWith('i64.') || !isInline(instr.op, instr.memarg!.memory)) return false;
-  const access = INLINE_ACCESS[instr.op]!;
-  const helper = ctx.helper(access.helper);
+  const index = instr.memarg!.memory;
+  if (instr.op.startsWith('i64.')) return false;
+  const viaDataView = DATA_VIEW_METHOD[instr.op] !== undefined && dataViewAccess(ctx, index);
+  if (!viaDataView && !isInline(instr.op, index)) return false;
   const isStore = instr.op.includes('store');
   const operands = hooks.pop(isStore ? 2 : 1);
-  const mem = hooks.memory(0);
-  // A constant, aligned address inside the declared minimum size needs no check: memory never shrinks.
+  const mem = hooks.memory(index);
   const address = effectiveAddress(operands[0]!, instr.memarg!.offset);
-  const minBytes = (ctx.module.memories[0]?.limits.min ?? 0) * 65536;
-  if (address.type === 'NumericLiteral' && address.value % access.size === 0 && address.value + access.size <= minBytes) {
+  const valueType = instr.op.startsWith('f64') ? 'f64' : 'i32';
+  // A constant, aligned address inside the declared minimum size needs no check: memory never shrinks.
+  const access = INLINE_ACCESS[instr.op];
+  const minBytes = (ctx.module.memories[index]?.limits.min ?? 0) * 65536;
+  if (access && isInline(instr.op, index) && address.type === 'NumericLiteral' && address.value % access.size === 0 && address.value + access.size <= minBytes) {
     const slot = { type: 'MemberExpression', object: member(mem, access.view), property: num(address.value / access.size), computed: true } as Expr;
     if (isStore) hooks.statement(assign(slot as never, operands[1]!));
-    else hooks.push(slot, instr.op.startsWith('f64') ? 'f64' : 'i32');
+    else hooks.push(slot, valueType);
     return true;
   }
+  if (viaDataView) {
+    const e = orderedDataViewCall(mem, instr.op, address, operands[1], hooks.temp);
+    if (isStore) hooks.statement(e);
+    else hooks.push(e, valueType);
+    return true;
+  }
+  const helper = ctx.helper(access!.helper);
   const t = hooks.temp();
   const setT = assign(id(t), address);
   if (!isStore) {
     // (t = addr, fast ? mem.view[t >>> k] : helper(mem, t))
     const e = inlineLoad(mem, t, instr.op, helper, hooks.guarded);
-    hooks.push({ type: 'SequenceExpression', expressions: [setT, e] } as Expr, instr.op.startsWith('f64') ? 'f64' : 'i32');
+    hooks.push({ type: 'SequenceExpression', expressions: [setT, e] } as Expr, valueType);
     return true;
   }
   // t = addr; v = value; fast ? mem.view[t >>> k] = v : helper(mem, t, v)

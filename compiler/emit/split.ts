@@ -47,6 +47,8 @@ export interface Layout {
   cutStatements?: number;
   /** false: no loop guards (emit/loop-guard.ts), every access checked; no bulk loops (emit/bulk-loop.ts) either. */
   loopGuards?: boolean;
+  /** false: a non-shared memory's accesses take the checked typed-view form too, not the DataView (emit/memory.ts). */
+  dataView?: boolean;
 }
 
 /**

@@ -74,10 +74,35 @@ function moveBuffer(buffer: ArrayBuffer): ArrayBuffer {
   return buffer;
 }
 
+/**
+ * Whether a NaN read through DataView.getFloat64 keeps its sign. JavaScriptCore makes every NaN it
+ * reads through a DataView the positive canonical one (its Float64Array keeps the sign: the NaN
+ * contract, runtime/README.md). Probed with a negative signalling NaN written as two words.
+ */
+const DATA_VIEW_NAN_SIGN_KEPT: boolean = (() => {
+  const probe = new DataView(new ArrayBuffer(8));
+  probe.setUint32(4, 0xfff40000, true);
+  probe.setUint32(0, 1, true);
+  scratchF64[0] = probe.getFloat64(0, true);
+  return scratchI32[HI]! < 0;
+})();
+
+/** getFloat64 for engines that lose a NaN's sign in it: the sign taken from the high word, as `f64_load` does. */
+class SignKeepingF64View {
+  constructor(private readonly dv: DataView) {}
+  getFloat64(addr: number, littleEndian: boolean): number {
+    const x = this.dv.getFloat64(addr, littleEndian);
+    return x === x ? x : signedNan(this.dv.getInt32(addr + 4, true));
+  }
+}
+
 export class Memory {
   /** Current size in bytes (this thread's view of it, for shared memories). */
   length: number;
+  /** The whole memory: the compiler's accesses to a non-shared memory go through it alone (its bounds check is the trap). */
   dv: DataView;
+  /** What the compiler's f64 loads call `getFloat64` on: `dv`, or where that loses a NaN's sign, a view that keeps it. */
+  f64dv: { getFloat64(addr: number, littleEndian: boolean): number };
   u8: Uint8Array;
   /** Typed views for the atomics (runtime/atomics.ts) and inlined accesses, kept in step with `dv` and `u8`. */
   i8!: Int8Array;
@@ -124,6 +149,7 @@ export class Memory {
     }
     this.length = this.raw.byteLength;
     this.dv = new DataView(this.raw, 0, this.length);
+    this.f64dv = DATA_VIEW_NAN_SIGN_KEPT ? this.dv : new SignKeepingF64View(this.dv);
     this.u8 = new Uint8Array(this.raw, 0, this.length);
     this.viewTyped();
   }
@@ -189,6 +215,7 @@ export class Memory {
   /** Replace every view with one over `raw`'s current length (after a grow or a refresh). */
   private view(): void {
     this.dv = new DataView(this.raw, 0, this.length);
+    this.f64dv = DATA_VIEW_NAN_SIGN_KEPT ? this.dv : new SignKeepingF64View(this.dv);
     this.u8 = new Uint8Array(this.raw, 0, this.length);
     this.viewTyped();
   }

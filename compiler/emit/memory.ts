@@ -120,7 +120,8 @@ export function dataViewCall(mem: Expr, op: string, address: Expr, value?: Expr)
   const method = DATA_VIEW_METHOD[op]!;
   const args = value === undefined ? [address] : [address, value];
   if (!method.endsWith('8')) args.push(bool(true));
-  return call(member(member(mem, 'dv'), method), args);
+  // f64 loads through `f64dv`: the DataView itself, except where reading a NaN through it loses the sign (runtime/memory.ts).
+  return call(member(member(mem, method === 'getFloat64' ? 'f64dv' : 'dv'), method), args);
 }
 
 /**
@@ -152,7 +153,7 @@ function mayCall(e: Expr): boolean {
   switch (e.type) {
     case 'CallExpression': {
       const callee = e.callee;
-      const viaDataView = callee.type === 'MemberExpression' && callee.object.type === 'MemberExpression' && callee.object.property.type === 'Identifier' && callee.object.property.name === 'dv';
+      const viaDataView = callee.type === 'MemberExpression' && callee.object.type === 'MemberExpression' && callee.object.property.type === 'Identifier' && (callee.object.property.name === 'dv' || callee.object.property.name === 'f64dv');
       result = !viaDataView || e.arguments.some((arg) => mayCall(arg as Expr));
       break;
     }

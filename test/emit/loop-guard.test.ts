@@ -1,5 +1,7 @@
 // Loop guards (compiler/emit/loop-guard.ts): a loop's accesses run unchecked when one guard per
-// iteration proves them in bounds. Every case here runs on V8's WebAssembly and on w2js, with the
+// iteration proves them in bounds. They apply where accesses take the checked typed-view form (a
+// shared memory, or `dataView: false`); a non-shared memory's go through its DataView, whose own
+// check is the trap. Every case here runs on V8's WebAssembly and on w2js in both forms, with the
 // guards and without, and must agree on results, traps and memory: loops that walk off the end
 // mid-way, unaligned bases, negative offsets, sums of two locals that wrap past 2^32, offsets near
 // 4 GiB, memory growing inside the loop, and bases written in a branch.
@@ -176,7 +178,7 @@ const CASES: [string, number[]][] = [
 
 describe('loop guards', () => {
   it('emit one guard per iteration and an unchecked copy of the body', async () => {
-    const { code } = await load(wat(MODULE));
+    const { code } = await load(wat(MODULE), {}, { layout: { dataView: false } });
     const words = functionText(code, '$words');
     expect(words).toContain('if ((p_0 & 3) === 0 && p_0 >>> 0 <= mem.length - 12) {');
     expect(words).toContain('mem.i32[');
@@ -191,18 +193,20 @@ describe('loop guards', () => {
     expect(vm).toMatch(/\(stack_1 \+ \(sp_4 << 2\) \| 0\) >>> 0 >= 8 && \(stack_1 \+ \(sp_4 << 2\) \| 0\) >>> 0 <= mem\.length - 4/);
   });
 
-  it('agree with native WebAssembly on results, traps and memory, with and without guards', async () => {
+  it('agree with native WebAssembly on results, traps and memory, with and without guards, and through the DataView', async () => {
     const bytes = wat(MODULE);
     const fresh = async (): Promise<Record<string, Record<string, unknown>>> => ({
       native: (await WebAssembly.instantiate(bytes)).instance.exports as Record<string, unknown>,
-      guarded: ((await load(bytes)) as Loaded).exports as Record<string, unknown>,
-      checked: ((await load(bytes, {}, { layout: { loopGuards: false } })) as Loaded).exports as Record<string, unknown>,
+      dataView: ((await load(bytes)) as Loaded).exports as Record<string, unknown>,
+      guarded: ((await load(bytes, {}, { layout: { dataView: false } })) as Loaded).exports as Record<string, unknown>,
+      checked: ((await load(bytes, {}, { layout: { loopGuards: false, dataView: false } })) as Loaded).exports as Record<string, unknown>,
       // Outer frames flat (the dispatch form) and every function split: guarded loops inside segments.
-      flat: ((await load(bytes, {}, { layout: { flatAbove: 1, splitAboveTokens: -1, partNodes: 1 } })) as Loaded).exports as Record<string, unknown>,
+      flat: ((await load(bytes, {}, { layout: { flatAbove: 1, splitAboveTokens: -1, partNodes: 1, dataView: false } })) as Loaded).exports as Record<string, unknown>,
     });
     for (const [name, args] of CASES) {
       const runs = await fresh(); // memory.grow must not carry over from case to case
       const expected = call(runs.native!, name, args);
+      expect(call(runs.dataView!, name, args), `${name}(${args}), DataView`).toEqual(expected);
       expect(call(runs.guarded!, name, args), `${name}(${args})`).toEqual(expected);
       expect(call(runs.checked!, name, args), `${name}(${args}), no guards`).toEqual(expected);
       expect(call(runs.flat!, name, args), `${name}(${args}), dispatch form, split`).toEqual(expected);

@@ -1,0 +1,73 @@
+// A non-shared memory's loads and stores go through its DataView alone (compiler/emit/memory.ts):
+// the DataView's RangeError is the trap, made the spec's RuntimeError where wasm code meets the
+// host (runtime/funcref.ts asWasmTrap). What must hold: the error is wasm's and says where; a
+// trapping i64 store writes nothing; a host's own RangeError passes through untouched; a load
+// whose address grows the memory reads the grown memory.
+
+import { describe, expect, it } from 'vitest';
+import { load, wat } from '../helpers/wasm.js';
+
+const MODULE = wat(`(module
+  (import "env" "fail" (func $fail))
+  (memory (export "mem") 1 2)
+  (func $read_word (export "read") (param i32) (result i32) (i32.load offset=4 (local.get 0)))
+  (func (export "readF64") (param i32) (result f64) (f64.load (local.get 0)))
+  (func (export "store64") (param i32 i64) (i64.store (local.get 0) (local.get 1)))
+  (func (export "store8") (param i32 i32) (i32.store8 (local.get 0) (local.get 1)))
+  (func (export "callFail") (result i32) (call $fail) (i32.const 1))
+  ;; The address operand grows the memory, then reads past the old end.
+  (func (export "growThenRead") (result i32)
+    (i32.store (i32.const 65536) (i32.const 9)) ;; traps: one page
+    (i32.const 0))
+  (func (export "readAfterGrow") (result i32)
+    (i32.load (i32.add (i32.mul (memory.grow (i32.const 1)) (i32.const 65536)) (i32.const 8)))))`);
+
+describe('accesses through the DataView', () => {
+  it('trap as wasm does: a RuntimeError naming the function, its frames kept', async () => {
+    const { exports } = await load(MODULE, { env: { fail: () => undefined } });
+    expect(exports.read(65532 - 4)).toBe(0);
+    let error: unknown;
+    try {
+      exports.read(65533 - 4);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(WebAssembly.RuntimeError);
+    expect((error as Error).message).toMatch(/^out of bounds memory access in read_word\b/);
+    expect((error as Error).stack).toMatch(/^RuntimeError: out of bounds memory access/);
+    expect((error as Error).stack).toContain('$read_word');
+    // An address past 2^32 (base + offset) traps too, and so do f64 and byte accesses.
+    expect(() => exports.read(-1)).toThrow(WebAssembly.RuntimeError);
+    expect(() => exports.readF64(65529)).toThrow(/^out of bounds memory access/);
+    expect(() => exports.store8(65536, 1)).toThrow(WebAssembly.RuntimeError);
+  });
+
+  it('a trapping i64 store writes no byte', async () => {
+    const { exports } = await load(MODULE, { env: { fail: () => undefined } });
+    const bytes = new Uint8Array(exports.mem.buffer);
+    bytes.fill(0xaa, 65528);
+    expect(() => exports.store64(65532, -1n)).toThrow(WebAssembly.RuntimeError);
+    expect([...bytes.subarray(65528)]).toEqual(new Array(8).fill(0xaa));
+    exports.store64(65528, 0x0102030405060708n);
+    expect([...bytes.subarray(65528)]).toEqual([8, 7, 6, 5, 4, 3, 2, 1]);
+  });
+
+  it("a host function's own RangeError passes through as itself", async () => {
+    const mine = new RangeError('Offset is outside the bounds of the DataView, says the host');
+    const { exports } = await load(MODULE, { env: { fail: () => { throw mine; } } });
+    let error: unknown;
+    try {
+      exports.callFail();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBe(mine);
+  });
+
+  it('reads the grown memory when the address operand grew it', async () => {
+    const { exports } = await load(MODULE, { env: { fail: () => undefined } });
+    expect(() => exports.growThenRead()).toThrow(WebAssembly.RuntimeError);
+    expect(exports.readAfterGrow()).toBe(0);
+    expect(exports.mem.buffer.byteLength).toBe(2 * 65536);
+  });
+});

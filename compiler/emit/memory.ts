@@ -98,12 +98,14 @@ export const isInline = (op: string, memory: number): boolean => LITTLE_ENDIAN &
  * `asWasmTrap` turns into the RuntimeError at the boundary), it takes any alignment, and it is
  * little-endian on every host; TurboFan inlines it to one unsigned compare. That is cheaper than
  * our alignment test and bounds check in front of a typed view, so loops need no guard
- * (bench/README.md S14). Not for a shared memory: another thread may grow it, and a view that
- * predates the grow must refresh and retry (the checked form's slow path) rather than trap.
+ * (bench/README.md S14). Not for a shared memory that can grow: another thread may grow it, and
+ * a view that predates the grow must refresh and retry (the checked form's slow path) rather than
+ * trap. One whose minimum is its maximum never grows (an import's actual limits lie within these).
  */
 export function dataViewAccess(ctx: EmitContext, index: number): boolean {
   const memory = ctx.module.memories[index];
-  return ctx.layout?.dataView !== false && memory !== undefined && !memory.limits.shared;
+  if (ctx.layout?.dataView === false || memory === undefined) return false;
+  return !memory.limits.shared || memory.limits.min === memory.limits.max;
 }
 
 /** The DataView method of each plain access, and whether it takes the little-endian flag. */
@@ -186,9 +188,10 @@ function emitInlineAccess(instr: Instr, ctx: EmitContext, hooks: MemoryEmitHooks
   const address = effectiveAddress(operands[0]!, instr.memarg!.offset);
   const valueType = instr.op.startsWith('f64') ? 'f64' : 'i32';
   // A constant, aligned address inside the declared minimum size needs no check: memory never shrinks.
+  // (Not an f64 load through the DataView: `f64dv` keeps a NaN's sign where `mem.f64` does not.)
   const access = INLINE_ACCESS[instr.op];
   const minBytes = (ctx.module.memories[index]?.limits.min ?? 0) * 65536;
-  if (access && isInline(instr.op, index) && address.type === 'NumericLiteral' && address.value % access.size === 0 && address.value + access.size <= minBytes) {
+  if (access && isInline(instr.op, index) && !(viaDataView && instr.op === 'f64.load') && address.type === 'NumericLiteral' && address.value % access.size === 0 && address.value + access.size <= minBytes) {
     const slot = { type: 'MemberExpression', object: member(mem, access.view), property: num(address.value / access.size), computed: true } as Expr;
     if (isStore) hooks.statement(assign(slot as never, operands[1]!));
     else hooks.push(slot, valueType);

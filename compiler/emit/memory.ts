@@ -108,7 +108,7 @@ export function dataViewAccess(ctx: EmitContext, index: number): boolean {
   return !memory.limits.shared || memory.limits.min === memory.limits.max;
 }
 
-/** The DataView method of each plain access, and whether it takes the little-endian flag. */
+/** The DataView method of each plain access (all but the byte ones take the little-endian flag). */
 const DATA_VIEW_METHOD: Record<string, string> = {};
 for (const [ops, method] of [
   ['i32.load i64.load32_s i64.load32_u', 'getInt32'], ['i32.store i64.store32', 'setInt32'],
@@ -122,8 +122,7 @@ export function dataViewCall(mem: Expr, op: string, address: Expr, value?: Expr)
   const method = DATA_VIEW_METHOD[op]!;
   const args = value === undefined ? [address] : [address, value];
   if (!method.endsWith('8')) args.push(bool(true));
-  // f64 loads through `f64dv`: the DataView itself, except where reading a NaN through it loses the sign (runtime/memory.ts).
-  return call(member(member(mem, method === 'getFloat64' ? 'f64dv' : 'dv'), method), args);
+  return call(member(member(mem, 'dv'), method), args);
 }
 
 /**
@@ -155,7 +154,7 @@ function mayCall(e: Expr): boolean {
   switch (e.type) {
     case 'CallExpression': {
       const callee = e.callee;
-      const viaDataView = callee.type === 'MemberExpression' && callee.object.type === 'MemberExpression' && callee.object.property.type === 'Identifier' && (callee.object.property.name === 'dv' || callee.object.property.name === 'f64dv');
+      const viaDataView = callee.type === 'MemberExpression' && callee.object.type === 'MemberExpression' && callee.object.property.type === 'Identifier' && callee.object.property.name === 'dv';
       result = !viaDataView || e.arguments.some((arg) => mayCall(arg as Expr));
       break;
     }
@@ -188,10 +187,11 @@ function emitInlineAccess(instr: Instr, ctx: EmitContext, hooks: MemoryEmitHooks
   const address = effectiveAddress(operands[0]!, instr.memarg!.offset);
   const valueType = instr.op.startsWith('f64') ? 'f64' : 'i32';
   // A constant, aligned address inside the declared minimum size needs no check: memory never shrinks.
-  // (Not an f64 load through the DataView: `f64dv` keeps a NaN's sign where `mem.f64` does not.)
+  // The typed view, not the DataView, even for f64 loads (which lose a NaN's sign there on
+  // JavaScriptCore: runtime/README.md E1): nbody ran 1.26× slower with them through the DataView.
   const access = INLINE_ACCESS[instr.op];
   const minBytes = (ctx.module.memories[index]?.limits.min ?? 0) * 65536;
-  if (access && isInline(instr.op, index) && !(viaDataView && instr.op === 'f64.load') && address.type === 'NumericLiteral' && address.value % access.size === 0 && address.value + access.size <= minBytes) {
+  if (access && isInline(instr.op, index) && address.type === 'NumericLiteral' && address.value % access.size === 0 && address.value + access.size <= minBytes) {
     const slot = { type: 'MemberExpression', object: member(mem, access.view), property: num(address.value / access.size), computed: true } as Expr;
     if (isStore) hooks.statement(assign(slot as never, operands[1]!));
     else hooks.push(slot, valueType);

@@ -2,6 +2,7 @@
 // instance, and the host ops that need them (calling kernel functions by table index,
 // jmp_buf_set, the end of a thread). host-ops.ts decodes nccc_call64 calls into these.
 
+import { asWasmTrap } from '../funcref.js';
 import { HostAbiError } from './abi.js';
 import type { KernelInstance } from './kernel-instance.js';
 import { SharedLog } from './log.js';
@@ -200,7 +201,9 @@ export class HostThread implements Caller {
   /** Record what went wrong on this thread and stop the kernel (waking every thread). */
   fault(e: unknown): void {
     if (e instanceof KernelHalted) return;
-    const err = e instanceof Error ? e : new Error(String(e));
+    // The host calls kernel code directly, past the exports' wrappers: make a RangeError that is a trap the trap.
+    const trapped = asWasmTrap(e);
+    const err = trapped instanceof Error ? trapped : new Error(String(trapped));
     const where = this.slot >= 0 ? `thread ${this.slot} (tid ${this.tid})` : 'a kernel thread';
     this.state.recordFault(`${where}: ${err.stack ?? `${err.name}: ${err.message}`}`);
     this.state.halt(HALT_FAULT);

@@ -201,7 +201,7 @@ export class HostThread implements Caller {
   /** Record what went wrong on this thread and stop the kernel (waking every thread). */
   fault(e: unknown): void {
     if (e instanceof KernelHalted) return;
-    // The host calls kernel code directly, past the exports' wrappers: make a RangeError that is a trap the trap.
+    // The host calls kernel code directly, past the exports' wrappers: a RangeError that is a wasm trap becomes the RuntimeError.
     const trapped = asWasmTrap(e);
     const err = trapped instanceof Error ? trapped : new Error(String(trapped));
     const where = this.slot >= 0 ? `thread ${this.slot} (tid ${this.tid})` : 'a kernel thread';

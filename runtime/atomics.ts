@@ -42,6 +42,9 @@ export function getMayBlock(): boolean {
  * because the check may refresh the views after another thread grew the memory.
  */
 function access(mem: Memory, addr: number, size: number): Memory {
+  // An atomic is where a thread may learn of another's grow: plain accesses after it go through
+  // `mem.dv`, which must then cover the new pages (runtime/README.md "Shared memory that grows").
+  mem.refresh();
   // `&` keeps the low bits of any integer below 2^53, and effective addresses stay below 2^33.
   if ((addr & (size - 1)) !== 0) trap(TRAP_UNALIGNED_ATOMIC);
   return checked(mem, addr, size);
@@ -305,7 +308,9 @@ export function memory_atomic_wait32(mem: Memory, addr: number, expected: number
     if (timeout === 0n) return 2;
     trap(TRAP_CANNOT_BLOCK);
   }
-  return WAIT_RESULT[Atomics.wait(mem.i32, index, expected, timeoutMs(timeout))]!;
+  const result = WAIT_RESULT[Atomics.wait(mem.i32, index, expected, timeoutMs(timeout))]!;
+  mem.refresh(); // the waker may have grown the memory
+  return result;
 }
 
 export function memory_atomic_wait64(mem: Memory, addr: number, expected: bigint, timeout: bigint): number {
@@ -317,7 +322,9 @@ export function memory_atomic_wait64(mem: Memory, addr: number, expected: bigint
     if (timeout === 0n) return 2;
     trap(TRAP_CANNOT_BLOCK);
   }
-  return WAIT_RESULT[Atomics.wait(mem.i64, index, expected, timeoutMs(timeout))]!;
+  const result = WAIT_RESULT[Atomics.wait(mem.i64, index, expected, timeoutMs(timeout))]!;
+  mem.refresh(); // the waker may have grown the memory
+  return result;
 }
 
 /** Wake up to `count` (u32) waiters on `addr`; the number woken. A non-shared memory has none. */

@@ -15,6 +15,18 @@ import { high, i64_join, i64_split } from './numeric/i64-pair.js';
 export interface InstanceBase {
   family: object;
   funcrefs: (FuncRef | undefined)[];
+  /** Its shared memories (set by instantiate when it has any): their views are refreshed on every entry from JS. */
+  sharedMemories?: { refresh(): boolean }[];
+}
+
+/**
+ * Bring `inst`'s views of its shared memories up to date: wasm code reaches them through DataViews
+ * that end where this thread last saw the memory end, and JS may be entering after another thread
+ * grew it (runtime/README.md "Shared memory that grows").
+ */
+export function refreshShared(inst: InstanceBase): void {
+  const shared = inst.sharedMemories;
+  if (shared !== undefined) for (let i = 0; i < shared.length; i++) shared[i]!.refresh();
 }
 
 export type WasmCode = (inst: never, ...args: never[]) => unknown;
@@ -119,6 +131,7 @@ export function makeFuncRef(code: WasmCode, inst: InstanceBase, typeKey: string,
   // stored in double arrays, and wasm passes NaN payloads through calls unchanged. Slots are
   // evaluated left to right, so an i64's `high.bits` is read right after its low half.
   const fn = function (...args: unknown[]): unknown {
+    refreshShared(inst);
     try {
       switch (slots.length) {
         case 0:

@@ -252,6 +252,8 @@ export function createInstance(desc: ModuleDescriptor, imports: Record<string, u
   desc.memories.forEach((m, i) => {
     inst[m.prop] = options?.memories?.[i] ?? new Memory({ initial: m.min, maximum: m.max ?? undefined, shared: m.shared });
   });
+  const shared = desc.memoryProps.map((p) => inst[p] as Memory).filter((m) => m.shared);
+  if (shared.length > 0) inst.sharedMemories = shared;
   for (const t of desc.tables) inst[t.prop] = new Table({ element: t.elem, initial: t.min, maximum: t.max ?? undefined });
   for (const g of desc.globals) {
     const value = evalConst(inst, g.init);

@@ -98,14 +98,13 @@ export const isInline = (op: string, memory: number): boolean => LITTLE_ENDIAN &
  * `asWasmTrap` turns into the RuntimeError at the boundary), it takes any alignment, and it is
  * little-endian on every host; TurboFan inlines it to one unsigned compare. That is cheaper than
  * our alignment test and bounds check in front of a typed view, so loops need no guard
- * (bench/README.md S14). Not for a shared memory that can grow: another thread may grow it, and
- * a view that predates the grow must refresh and retry (the checked form's slow path) rather than
- * trap. One whose minimum is its maximum never grows (an import's actual limits lie within these).
+ * (bench/README.md S14). A shared memory too: another thread's grow leaves this thread's DataView
+ * short, so the runtime refreshes a thread's views wherever it can learn of that grow (every
+ * atomic operation, after a wait, on entering wasm from JS, after the kernel host's operations:
+ * runtime/README.md "Shared memory that grows"), before any access could reach the new pages.
  */
 export function dataViewAccess(ctx: EmitContext, index: number): boolean {
-  const memory = ctx.module.memories[index];
-  if (ctx.layout?.dataView === false || memory === undefined) return false;
-  return !memory.limits.shared || memory.limits.min === memory.limits.max;
+  return ctx.layout?.dataView !== false && ctx.module.memories[index] !== undefined;
 }
 
 /** The DataView method of each plain access (all but the byte ones take the little-endian flag). */

@@ -41,6 +41,11 @@ export interface KernelInstance {
   exportFn(name: string): ((...args: number[]) => unknown) | undefined;
   /** Element `index` of the exported function table (a C function pointer). */
   func(index: number): (...args: number[]) => unknown;
+  /**
+   * Bring this thread's views of the memory up to date after a host operation through which it
+   * may have learnt of another thread's grow (w2js: runtime/README.md "Shared memory that grows").
+   */
+  refreshMemory(): void;
   getStackPointer(): number;
   setStackPointer(sp: number): void;
   /** __heap_base where the kernel has one (export or name section). */
@@ -95,6 +100,7 @@ function instantiateNative(spec: Extract<KernelSpec, { engine: 'native' }>, nccc
     memory: spec.memory,
     exportFn: (name) => (typeof exports[name] === 'function' ? (exports[name] as (...args: number[]) => unknown) : undefined),
     func: (i) => funcAt(table, i),
+    refreshMemory: () => undefined, // the engine's own views never go stale
     getStackPointer: () => {
       if (!sp) throw missingStackPointer();
       return sp.value as number;
@@ -140,6 +146,7 @@ async function instantiateW2js(spec: Extract<KernelSpec, { engine: 'w2js' }>, nc
   const mod = await loadCompiled(spec);
   // The module's own Memory class: the compiled code checks imports with instanceof.
   const memory = (mainMemory ?? new mod.Memory({ buffer: spec.memory.buffer, maximum: spec.memory.maximum })) as MemoryLike;
+  const refresh = memory as MemoryLike & { refresh(): boolean };
   const found: { inst?: Instance } = {};
   const options: InstantiateOptions = {
     thread: !main,
@@ -163,9 +170,17 @@ async function instantiateW2js(spec: Extract<KernelSpec, { engine: 'w2js' }>, nc
       const f = exports[name];
       if (typeof f !== 'function') return undefined;
       const ref = f as ((...a: number[]) => unknown) & { wasmCode?: (inst: unknown, ...a: number[]) => unknown; wasmInst?: unknown };
-      return ref.wasmCode ? ref.wasmCode.bind(null, ref.wasmInst) : ref;
+      if (!ref.wasmCode) return ref;
+      // Past the export's wrapper, so its refresh of the memory's views is done here.
+      const code = ref.wasmCode;
+      const target = ref.wasmInst;
+      return (...args: number[]) => {
+        refresh.refresh();
+        return code(target, ...args);
+      };
     },
     func: (i) => funcAt(table, i),
+    refreshMemory: () => void refresh.refresh(),
     getStackPointer: () => {
       if (!hasSp) throw missingStackPointer();
       return getStackPointer(inst)!;

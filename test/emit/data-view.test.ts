@@ -2,10 +2,13 @@
 // the DataView's RangeError is the trap, made the spec's RuntimeError where wasm code meets the
 // host (runtime/funcref.ts asWasmTrap). What must hold: the error is wasm's and says where; a
 // trapping i64 store writes nothing; a host's own RangeError passes through untouched; a load
-// whose address grows the memory reads the grown memory.
+// whose address grows the memory reads the grown memory; a thread's view of a shared memory
+// another thread grew is brought up to date where the thread can learn of the grow.
 
 import { describe, expect, it } from 'vitest';
-import { load, wat } from '../helpers/wasm.js';
+import { load, RUNTIME_URL, wat } from '../helpers/wasm.js';
+
+const { Memory } = (await import(RUNTIME_URL)) as { Memory: new (d: object) => { grow(n: number): number; buffer: ArrayBuffer | SharedArrayBuffer; length: number } };
 
 const MODULE = wat(`(module
   (import "env" "fail" (func $fail))
@@ -69,5 +72,44 @@ describe('accesses through the DataView', () => {
     expect(() => exports.growThenRead()).toThrow(WebAssembly.RuntimeError);
     expect(exports.readAfterGrow()).toBe(0);
     expect(exports.mem.buffer.byteLength).toBe(2 * 65536);
+  });
+});
+
+describe('a shared memory grown by another thread', () => {
+  const PAGE = 65536;
+  const SHARED = wat(`(module
+    (import "env" "memory" (memory 1 4 shared))
+    (import "env" "growElsewhere" (func $growElsewhere))
+    (func (export "load") (param i32) (result i32) (i32.load (local.get 0)))
+    ;; Learns of the grow through an atomic (as a lock would), then reads the new page.
+    (func (export "afterAtomic") (result i32)
+      (call $growElsewhere)
+      (drop (i32.atomic.load (i32.const 0)))
+      (i32.load (i32.const ${PAGE + 8}))))`);
+
+  /** This thread's Memory, and "another thread's" over the same buffer (what a worker holds). */
+  function twoViews(): { mine: InstanceType<typeof Memory>; other: InstanceType<typeof Memory> } {
+    const mine = new Memory({ initial: 1, maximum: 4, shared: true });
+    const other = new Memory({ buffer: mine.buffer as SharedArrayBuffer, maximum: 4 });
+    return { mine, other };
+  }
+
+  it('is seen on entry from JS', async () => {
+    const { mine, other } = twoViews();
+    const { exports } = await load(SHARED, { env: { memory: mine, growElsewhere: () => undefined } });
+    expect(other.grow(1)).toBe(1);
+    new Int32Array(other.buffer as SharedArrayBuffer)[(PAGE + 8) / 4] = 42;
+    expect(mine.length).toBe(PAGE); // this thread's views still end at the old size
+    expect(exports.load(PAGE + 8)).toBe(42);
+  });
+
+  it('is seen after an atomic operation', async () => {
+    const { mine, other } = twoViews();
+    const growElsewhere = () => {
+      other.grow(1);
+      new Int32Array(other.buffer as SharedArrayBuffer)[(PAGE + 8) / 4] = 7;
+    };
+    const { exports } = await load(SHARED, { env: { memory: mine, growElsewhere } });
+    expect(exports.afterAtomic()).toBe(7);
   });
 });

@@ -2,10 +2,13 @@
 // (readability) as much as its meaning; the spec suite pins down the meaning.
 
 import { describe, expect, it } from 'vitest';
+import type { CompileOptions } from '../../compiler/index.js';
 import { compileText, functionText, load, wat } from '../helpers/wasm.js';
 
-function emitted(body: string, sig = '(param i32 i32) (result i32)', extra = '', memory = '(memory 1)'): string {
-  const code = compileText(wat(`(module ${memory} ${extra} (func $f ${sig} ${body}))`));
+const CHECKED: CompileOptions = { layout: { dataView: false } };
+
+function emitted(body: string, sig = '(param i32 i32) (result i32)', extra = '', memory = '(memory 1)', options: CompileOptions = {}): string {
+  const code = compileText(wat(`(module ${memory} ${extra} (func $f ${sig} ${body}))`), options);
   return functionText(code, '$f');
 }
 
@@ -55,23 +58,23 @@ describe('emit', () => {
     // A constant, aligned address inside the declared minimum needs no check.
     expect(emitted('(i32.load (i32.const 64))', '(result i32)')).toContain('return mem.i32[16];');
     expect(emitted('(f64.load (i32.const 64))', '(result f64)')).toContain('return mem.f64[8];');
-    // So does a shared memory that cannot grow (minimum = maximum): no view of it goes stale.
-    expect(emitted('(i32.load (local.get 0))', '(param i32) (result i32)', '', '(memory 2 2 shared)')).toContain('return mem.dv.getInt32(p0 >>> 0, true);');
+    // A shared memory too (the runtime refreshes a thread's views where it may learn of a grow).
+    expect(emitted('(i32.load (local.get 0))', '(param i32) (result i32)', '', '(memory 2 4 shared)')).toContain('return mem.dv.getInt32(p0 >>> 0, true);');
   });
 
-  it('accesses a shared memory inline through typed views, falling back to the helper', () => {
+  it('in the checked form (layout.dataView: false), accesses memory inline through typed views, falling back to the helper', () => {
     const shared = '(memory 1 2 shared)';
-    expect(emitted('(i32.load offset=8 (local.get 0))', '(param i32) (result i32)', '', shared)).toBe(
+    expect(emitted('(i32.load offset=8 (local.get 0))', '(param i32) (result i32)', '', shared, CHECKED)).toBe(
       'function $f(inst, p0) {\n  const mem = inst.$memory0;\n  let a0 = 0;\n'
       + '  return a0 = (p0 >>> 0) + 8, (a0 & 3) === 0 && a0 + 4 <= mem.length ? mem.i32[a0 >>> 2] : i32_load(mem, a0);\n}');
     // An i64 is two aligned i32 slots read into its halves on the fast path, the pair helper otherwise.
-    expect(emitted('(i64.load (local.get 0))', '(param i32) (result i64)', '', shared)).toMatch(
+    expect(emitted('(i64.load (local.get 0))', '(param i32) (result i64)', '', shared, CHECKED)).toMatch(
       /\((\w+) & 3\) === 0 && \1 \+ 8 <= mem\.length \? \((\w+)_hi = mem\.i32\[\(\1 >>> 2\) \+ 1\], \2 = mem\.i32\[\1 >>> 2\]\) : \(\2 = i64_load\(mem, \1\), \2_hi = high\.bits\)/);
     // Narrow accesses too: a 16-bit one through the u16 view, a byte of an i64 through u8 (high half 0).
-    expect(emitted('(i32.load16_u offset=2 (local.get 0))', '(param i32) (result i32)', '', shared)).toContain(
+    expect(emitted('(i32.load16_u offset=2 (local.get 0))', '(param i32) (result i32)', '', shared, CHECKED)).toContain(
       'return a0 = (p0 >>> 0) + 2, (a0 & 1) === 0 && a0 + 2 <= mem.length ? mem.u16[a0 >>> 1] : i32_load16_u(mem, a0);');
-    expect(emitted('(i64.load8_s (local.get 0))', '(param i32) (result i64)', '', shared)).toMatch(/(\w+) < mem\.length \? mem\.i8\[\1\] : i32_load8_s\(mem, \1\)/);
-    expect(emitted('(i64.store32 (local.get 0) (i64.const 5))', '(param i32)', '', shared)).toMatch(/\((\w+) & 3\) === 0 && \1 \+ 4 <= mem\.length \? mem\.i32\[\1 >>> 2\] = 5 : i32_store\(mem, \1, 5\)/);
+    expect(emitted('(i64.load8_s (local.get 0))', '(param i32) (result i64)', '', shared, CHECKED)).toMatch(/(\w+) < mem\.length \? mem\.i8\[\1\] : i32_load8_s\(mem, \1\)/);
+    expect(emitted('(i64.store32 (local.get 0) (i64.const 5))', '(param i32)', '', shared, CHECKED)).toMatch(/\((\w+) & 3\) === 0 && \1 \+ 4 <= mem\.length \? mem\.i32\[\1 >>> 2\] = 5 : i32_store\(mem, \1, 5\)/);
   });
 
   it('switches on br_table, grouping cases by target', () => {

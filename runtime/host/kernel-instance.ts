@@ -146,7 +146,7 @@ async function instantiateW2js(spec: Extract<KernelSpec, { engine: 'w2js' }>, nc
   const mod = await loadCompiled(spec);
   // The module's own Memory class: the compiled code checks imports with instanceof.
   const memory = (mainMemory ?? new mod.Memory({ buffer: spec.memory.buffer, maximum: spec.memory.maximum })) as MemoryLike;
-  const refresh = memory as MemoryLike & { refresh(): boolean };
+  const own = memory as MemoryLike & { refresh(): boolean }; // this thread's views of the memory
   const found: { inst?: Instance } = {};
   const options: InstantiateOptions = {
     thread: !main,
@@ -175,12 +175,12 @@ async function instantiateW2js(spec: Extract<KernelSpec, { engine: 'w2js' }>, nc
       const code = ref.wasmCode;
       const target = ref.wasmInst;
       return (...args: number[]) => {
-        refresh.refresh();
+        own.refresh();
         return code(target, ...args);
       };
     },
     func: (i) => funcAt(table, i),
-    refreshMemory: () => void refresh.refresh(),
+    refreshMemory: () => void own.refresh(),
     getStackPointer: () => {
       if (!hasSp) throw missingStackPointer();
       return getStackPointer(inst)!;

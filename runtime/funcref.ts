@@ -46,7 +46,7 @@ export interface FuncRef {
 }
 
 /** The instance host functions "belong" to: a family no wasm instance shares. */
-const HOST_INSTANCE: InstanceBase = { family: {}, funcrefs: [] };
+export const HOST_INSTANCE: InstanceBase = { family: {}, funcrefs: [] };
 
 export function isFuncRef(value: unknown): value is FuncRef {
   return typeof value === 'function' && typeof (value as Partial<FuncRef>).wasmCode === 'function';

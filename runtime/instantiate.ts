@@ -4,7 +4,7 @@
 
 import { Global } from './global.js';
 import { instantiateOptions, registerInstance } from './instance-thread.js';
-import { hostFuncRef, isFuncRef, makeFuncRef, parseTypeKey, asWasmTrap, type FuncRef, type InstanceBase, type WasmCode } from './funcref.js';
+import { hostFuncRef, isFuncRef, makeFuncRef, parseTypeKey, asWasmTrap, refreshShared, HOST_INSTANCE, type FuncRef, type InstanceBase, type WasmCode } from './funcref.js';
 import { checked, Memory, PAGE_SIZE } from './memory.js';
 import { f32FromBits, f64FromBits } from './numeric/bits.js';
 import { high, i64_split } from './numeric/i64-pair.js';
@@ -126,6 +126,29 @@ function linkImport(inst: Instance, desc: ModuleDescriptor, imp: ModuleDescripto
 }
 
 /** Evaluate a constant expression (spec 3.3.10), incl. the extended-const arithmetic. */
+/**
+ * A host function may synchronise with a thread that grew a shared memory (a JS-side futex wait,
+ * a semaphore of the kernel host): when it returns, this thread's views are brought up to date
+ * before wasm code goes on (runtime/README.md "Shared memory that grows"). Wasm imports need
+ * nothing: their entry from here is not a synchronisation.
+ */
+function refreshAfterHostCalls(inst: Instance, desc: ModuleDescriptor): void {
+  let funcIndex = 0;
+  for (const imp of desc.imports) {
+    if (imp.kind !== 'func') continue;
+    const ref = inst.funcrefs[funcIndex++]!;
+    if (ref.wasmInst !== HOST_INSTANCE) continue;
+    const call = inst[imp.prop] as (...args: unknown[]) => unknown;
+    inst[imp.prop] = (...args: unknown[]): unknown => {
+      try {
+        return call(...args);
+      } finally {
+        refreshShared(inst);
+      }
+    };
+  }
+}
+
 function evalConst(inst: Instance, expr: ConstInstr[]): unknown {
   // The null at the bottom keeps the array's elements boxed: an array of only doubles would set the
   // quiet bit of a signalling NaN constant on the way in (V8), as multi-value results do (README.md).
@@ -253,7 +276,10 @@ export function createInstance(desc: ModuleDescriptor, imports: Record<string, u
     inst[m.prop] = options?.memories?.[i] ?? new Memory({ initial: m.min, maximum: m.max ?? undefined, shared: m.shared });
   });
   const shared = desc.memoryProps.map((p) => inst[p] as Memory).filter((m) => m.shared);
-  if (shared.length > 0) inst.sharedMemories = shared;
+  if (shared.length > 0) {
+    inst.sharedMemories = shared;
+    refreshAfterHostCalls(inst, desc);
+  }
   for (const t of desc.tables) inst[t.prop] = new Table({ element: t.elem, initial: t.min, maximum: t.max ?? undefined });
   for (const g of desc.globals) {
     const value = evalConst(inst, g.init);

@@ -100,7 +100,7 @@ export const isInline = (op: string, memory: number): boolean => LITTLE_ENDIAN &
  * our alignment test and bounds check in front of a typed view, so loops need no guard
  * (bench/README.md S14). A shared memory too: another thread's grow leaves this thread's DataView
  * short, so the runtime refreshes a thread's views wherever it can learn of that grow (every
- * atomic operation, after a wait, on entering wasm from JS, after the kernel host's operations:
+ * atomic operation, after a wait, on entering wasm from JS, on returning from a host function:
  * runtime/README.md "Shared memory that grows"), before any access could reach the new pages.
  */
 export function dataViewAccess(ctx: EmitContext, index: number): boolean {

@@ -80,7 +80,6 @@ export class GreenScheduler {
       memory: this.memory,
       exportFn: () => undefined,
       func: (i) => (...args: number[]) => green.call(i, ...args),
-      refreshMemory: () => undefined, // one JS thread: its memory's views are replaced at each grow
       getStackPointer: () => instance.getStackPointer()!,
       setStackPointer: (sp) => instance.setStackPointer(sp),
       heapBase: () => undefined,

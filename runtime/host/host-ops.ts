@@ -36,19 +36,6 @@ function put(t: HostThread, out: number, value: number | bigint): void {
 
 /** The `env.nccc_call64` import for thread `t`. */
 export function createNccc(t: HostThread): (input: number, output: number) => void {
-  const op = hostOp(t);
-  return function nccc_call64(input: number, output: number): void {
-    try {
-      op(input, output);
-    } finally {
-      // The op may have synchronised with a thread that grew the memory (a semaphore, a mutex, a
-      // thread's start): the kernel's next access must see the new pages.
-      t.instance.refreshMemory();
-    }
-  };
-}
-
-function hostOp(t: HostThread): (input: number, output: number) => void {
   const state = t.state;
   return function nccc_call64(input: number, output: number): void {
     const p = input >>> 0;

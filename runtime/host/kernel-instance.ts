@@ -41,11 +41,6 @@ export interface KernelInstance {
   exportFn(name: string): ((...args: number[]) => unknown) | undefined;
   /** Element `index` of the exported function table (a C function pointer). */
   func(index: number): (...args: number[]) => unknown;
-  /**
-   * Bring this thread's views of the memory up to date after a host operation through which it
-   * may have learnt of another thread's grow (w2js: runtime/README.md "Shared memory that grows").
-   */
-  refreshMemory(): void;
   getStackPointer(): number;
   setStackPointer(sp: number): void;
   /** __heap_base where the kernel has one (export or name section). */
@@ -100,7 +95,6 @@ function instantiateNative(spec: Extract<KernelSpec, { engine: 'native' }>, nccc
     memory: spec.memory,
     exportFn: (name) => (typeof exports[name] === 'function' ? (exports[name] as (...args: number[]) => unknown) : undefined),
     func: (i) => funcAt(table, i),
-    refreshMemory: () => undefined, // the engine's own views never go stale
     getStackPointer: () => {
       if (!sp) throw missingStackPointer();
       return sp.value as number;
@@ -180,7 +174,6 @@ async function instantiateW2js(spec: Extract<KernelSpec, { engine: 'w2js' }>, nc
       };
     },
     func: (i) => funcAt(table, i),
-    refreshMemory: () => void own.refresh(),
     getStackPointer: () => {
       if (!hasSp) throw missingStackPointer();
       return getStackPointer(inst)!;

@@ -81,6 +81,10 @@ describe('a shared memory grown by another thread', () => {
     (import "env" "memory" (memory 1 4 shared))
     (import "env" "growElsewhere" (func $growElsewhere))
     (func (export "load") (param i32) (result i32) (i32.load (local.get 0)))
+    ;; Learns of the grow from a host function (as from a JS-side wait), then reads the new page.
+    (func (export "afterImport") (result i32)
+      (call $growElsewhere)
+      (i32.load (i32.const ${PAGE + 8})))
     ;; Learns of the grow through an atomic (as a lock would), then reads the new page.
     (func (export "afterAtomic") (result i32)
       (call $growElsewhere)
@@ -103,13 +107,23 @@ describe('a shared memory grown by another thread', () => {
     expect(exports.load(PAGE + 8)).toBe(42);
   });
 
-  it('is seen after an atomic operation', async () => {
+  it('is seen after a host function returns', async () => {
     const { mine, other } = twoViews();
     const growElsewhere = () => {
       other.grow(1);
-      new Int32Array(other.buffer as SharedArrayBuffer)[(PAGE + 8) / 4] = 7;
+      new Int32Array(other.buffer as SharedArrayBuffer)[(PAGE + 8) / 4] = 5;
     };
     const { exports } = await load(SHARED, { env: { memory: mine, growElsewhere } });
+    expect(exports.afterImport()).toBe(5);
+  });
+
+  it('is seen after an atomic operation', async () => {
+    // Grown by wasm code of an instance over the other view: a wasm import, so no host call to refresh after.
+    const { mine, other } = twoViews();
+    const grower = await load(wat(`(module (import "env" "memory" (memory 1 4 shared))
+      (func (export "grow") (drop (memory.grow (i32.const 1))) (i32.store (i32.const ${PAGE + 8}) (i32.const 7))))`), { env: { memory: other } });
+    const { exports } = await load(SHARED, { env: { memory: mine, growElsewhere: grower.exports.grow } });
     expect(exports.afterAtomic()).toBe(7);
+    expect(mine.length).toBe(2 * PAGE);
   });
 });

@@ -139,13 +139,29 @@ function refreshAfterHostCalls(inst: Instance, desc: ModuleDescriptor): void {
     const ref = inst.funcrefs[funcIndex++]!;
     if (ref.wasmInst !== HOST_INSTANCE) continue;
     const call = inst[imp.prop] as (...args: unknown[]) => unknown;
-    inst[imp.prop] = (...args: unknown[]): unknown => {
-      try {
-        return call(...args);
-      } finally {
-        refreshShared(inst);
-      }
-    };
+    const arity = flatArity(desc.types[imp.type as number]!);
+    inst[imp.prop] = refreshingCall(call, arity, () => refreshShared(inst));
+  }
+}
+
+/** The number of flat wasm parameters of a type key (an i64 is two). */
+function flatArity(typeKey: string): number {
+  return parseTypeKey(typeKey).params.reduce((n, t) => n + (t === 'i64' ? 2 : 1), 0);
+}
+
+/**
+ * `call`, then `refresh` however it returns. Fixed arities for the common cases, so no arguments
+ * array is made per call: the kernel's nccc_call64 (two) runs on every lock and unlock. (Against
+ * a rest parameter the kernel's syscall rates were within the noise of two runs.)
+ */
+function refreshingCall(call: (...args: unknown[]) => unknown, arity: number, refresh: () => void): (...args: unknown[]) => unknown {
+  switch (arity) {
+    case 0: return () => { try { return call(); } finally { refresh(); } };
+    case 1: return (a) => { try { return call(a); } finally { refresh(); } };
+    case 2: return (a, b) => { try { return call(a, b); } finally { refresh(); } };
+    case 3: return (a, b, c) => { try { return call(a, b, c); } finally { refresh(); } };
+    case 4: return (a, b, c, d) => { try { return call(a, b, c, d); } finally { refresh(); } };
+    default: return (...args) => { try { return call(...args); } finally { refresh(); } };
   }
 }
 

@@ -16,7 +16,7 @@ import {
 import { typeKey, zeroValueKind, type EmitContext } from './context.js';
 import { functionTypeText, hasNullTail, INSTANCE_TYPE, resultTypeText, valueTypeText } from './ts-types.js';
 import { dataViewAccess, effectiveAddress, emitMemoryOp } from './memory.js';
-import { emitConst, emitNumeric } from './numeric.js';
+import { emitConst, emitNumeric, literalValue, rotateByConstant } from './numeric.js';
 import { OPS_BY_NAME } from './op-signatures.js';
 import { constPair, emitI64Memory, emitI64Numeric, hiName, type PairHooks } from './i64.js';
 import { Dispatch, FLAT_ABOVE, nestingDepths, PC, type SegmentRef } from './dispatch.js';
@@ -664,6 +664,11 @@ class FunctionEmitter {
     }
     if (sig && !instr.memarg && !op.startsWith('memory.') && !op.startsWith('atomic.')) {
       const args = this.popN(sig[0].length);
+      const count = op === 'i32.rotl' || op === 'i32.rotr' ? literalValue(args[1]!.e) : undefined;
+      if (count !== undefined) {
+        const x = this.simple(args[0]!);
+        return this.push(rotateByConstant(op as 'i32.rotl', x.e, count), 'i32', x.kind);
+      }
       const result = emitNumeric(op, args.map((a) => a.e), ctx);
       if (result) {
         const kind = result.traps ? Kind.Effects : (Math.max(Kind.Stable, ...args.map((a) => a.kind)) as Kind);

@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import type { CompileOptions } from '../../compiler/index.js';
-import { compileText, functionText, load, wat } from '../helpers/wasm.js';
+import { compileText, functionText, load, loadWithNative, wat } from '../helpers/wasm.js';
 
 const CHECKED: CompileOptions = { layout: { dataView: false } };
 
@@ -157,5 +157,29 @@ describe('i64 unsigned comparisons against a high half of 0', () => {
     for (const name of ['ltc', 'lec', 'gtc', 'gec', 'clt', 'cge', 'ext', 'eqz']) {
       for (const v of values) expect(ours[name]!(v), `${name}(${v})`).toBe(native[name]!(v));
     }
+  });
+});
+
+describe('i32 rotations by a constant, inline', () => {
+  it('agree with native for every count class and edge value, whatever the operand', async () => {
+    const counts = [0, 1, 13, 31, 32, 33, -1, -31];
+    const funcs = counts.flatMap((k, i) => [
+      `(func (export "l${i}") (param i32) (result i32) (i32.rotl (local.get 0) (i32.const ${k})))`,
+      `(func (export "r${i}") (param i32) (result i32) (i32.rotr (local.get 0) (i32.const ${k})))`,
+      // An operand that is an expression with an effect, so it must be evaluated once, into a temporary.
+      `(func (export "c${i}") (param i32) (result i32) (i32.rotl (call $twice (local.get 0)) (i32.const ${k})))`,
+    ]);
+    const bytes = wat(`(module (global $calls (export "calls") (mut i32) (i32.const 0))
+      (func $twice (param i32) (result i32) (global.set $calls (i32.add (global.get $calls) (i32.const 1))) (i32.add (local.get 0) (local.get 0)))
+      ${funcs.join('\n')})`);
+    const { exports, native, code } = await loadWithNative(bytes);
+    expect(code).not.toContain('i32_rotl(');
+    expect(code).not.toContain('i32_rotr(');
+    for (const x of [0, 1, -1, 0x80000000 | 0, 0x7fffffff, 0x12345678, -0x6789abcd]) {
+      for (let i = 0; i < counts.length; i++) {
+        for (const f of [`l${i}`, `r${i}`, `c${i}`]) expect(exports[f](x), `${f}(${x})`).toBe(native[f](x));
+      }
+    }
+    expect(exports.calls.value).toBe(native.calls.value);
   });
 });

@@ -1,6 +1,8 @@
 // emit/: memory and table instructions (spec 4.4.5-4.4.7): loads, stores, bulk operations,
-// table access, and the threads proposal's atomics. All go through runtime helpers named after
-// the instruction (`i32.load8_u` → `i32_load8_u(mem, addr)`), which bounds-check and trap.
+// table access, and the threads proposal's atomics. Plain loads and stores go through the
+// memory's DataView (`mem.dv.getInt32(a, true)`, dataViewAccess below; typed views under our own
+// checks with `layout.dataView: false`); the rest through runtime helpers named after the
+// instruction (`i32.atomic.load` → `i32_atomic_load(mem, addr)`), which bounds-check and trap.
 
 import type { Instr, ValType } from '../ir/module.js';
 import { assign, bin, bool, call, cond, id, member, num, type Expr } from './ast.js';
@@ -107,14 +109,18 @@ export function dataViewAccess(ctx: EmitContext, index: number): boolean {
   return ctx.layout?.dataView !== false && ctx.module.memories[index] !== undefined;
 }
 
-/** The DataView method of each plain access (all but the byte ones take the little-endian flag). */
+/**
+ * The DataView method of each plain access, named after its typed view (`u16` → getUint16); a
+ * store keeps the low bits whatever the sign, so stores take the signed setter (setInt16).
+ * i64.load and i64.store are two i32 words (emit/i64.ts).
+ */
+const VIEW_TYPE: Record<string, string> = { i32: 'Int32', f64: 'Float64', u8: 'Uint8', i8: 'Int8', u16: 'Uint16', i16: 'Int16' };
 const DATA_VIEW_METHOD: Record<string, string> = {};
-for (const [ops, method] of [
-  ['i32.load i64.load32_s i64.load32_u', 'getInt32'], ['i32.store i64.store32', 'setInt32'],
-  ['f64.load', 'getFloat64'], ['f64.store', 'setFloat64'],
-  ['i32.load8_u i64.load8_u', 'getUint8'], ['i32.load8_s i64.load8_s', 'getInt8'], ['i32.store8 i64.store8', 'setInt8'],
-  ['i32.load16_u i64.load16_u', 'getUint16'], ['i32.load16_s i64.load16_s', 'getInt16'], ['i32.store16 i64.store16', 'setInt16'],
-] as const) for (const op of ops.split(' ')) DATA_VIEW_METHOD[op] = method;
+for (const [op, access] of Object.entries(INLINE_ACCESS)) {
+  if (op === 'i64.load' || op === 'i64.store') continue;
+  const type = VIEW_TYPE[access.view]!;
+  DATA_VIEW_METHOD[op] = op.includes('store') ? `set${type.replace('Uint', 'Int')}` : `get${type}`;
+}
 
 /** `mem.dv.<method>(address[, value], true)` for a plain access (the byte ones take no endianness). */
 export function dataViewCall(mem: Expr, op: string, address: Expr, value?: Expr): Expr {

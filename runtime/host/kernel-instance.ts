@@ -5,6 +5,7 @@
 
 import { INSTANTIATE_OPTIONS, getStackPointer, setStackPointer, stackPointerIndex, type InstantiateOptions } from '../instance-thread.js';
 import type { Instance } from '../instantiate.js';
+import { refreshShared, type InstanceBase } from '../funcref.js';
 import type { MemoryLike } from './memory-pool.js';
 import { nativeWasm, type NativeGlobal, type NativeMemory, type NativeModule } from './native-wasm.js';
 import { NATIVE_HEAP_BASE_EXPORT, NATIVE_STACK_POINTER_EXPORT } from './wasm-info.js';
@@ -140,7 +141,6 @@ async function instantiateW2js(spec: Extract<KernelSpec, { engine: 'w2js' }>, nc
   const mod = await loadCompiled(spec);
   // The module's own Memory class: the compiled code checks imports with instanceof.
   const memory = (mainMemory ?? new mod.Memory({ buffer: spec.memory.buffer, maximum: spec.memory.maximum })) as MemoryLike;
-  const own = memory as MemoryLike & { refresh(): boolean }; // this thread's views of the memory
   const found: { inst?: Instance } = {};
   const options: InstantiateOptions = {
     thread: !main,
@@ -165,11 +165,11 @@ async function instantiateW2js(spec: Extract<KernelSpec, { engine: 'w2js' }>, nc
       if (typeof f !== 'function') return undefined;
       const ref = f as ((...a: number[]) => unknown) & { wasmCode?: (inst: unknown, ...a: number[]) => unknown; wasmInst?: unknown };
       if (!ref.wasmCode) return ref;
-      // Past the export's wrapper, so its refresh of the memory's views is done here.
+      // Past the export's wrapper, so its refresh of the shared memory's views is done here.
       const code = ref.wasmCode;
-      const target = ref.wasmInst;
+      const target = ref.wasmInst as InstanceBase;
       return (...args: number[]) => {
-        own.refresh();
+        refreshShared(target);
         return code(target, ...args);
       };
     },

@@ -64,15 +64,21 @@ let divRemainderLo = 0;
 let divRemainderHi = 0;
 
 /**
- * (alo, ahi) ÷ b for 0 < b < 2^32: the dividend in 32 + 16 + 16-bit steps, each an exact double
- * division (every intermediate value stays below 2^53). Fewer steps when fewer do (bench S12): a
- * dividend below 2^53 in one (the floor of a quotient of integers below 2^53 is exact), a divisor
- * below 2^21 in two (the remainder of the high word, times 2^32, plus the low word stays below 2^53).
+ * (alo, ahi) ÷ b for 0 < b < 2^32. Fewer steps when fewer do (bench S12, S17): a dividend below
+ * 2^53 in one exact double division (the floor of a quotient of integers below 2^53 is exact); else
+ * the high word first, exactly, leaving t = (h mod b)·2^32 + lo < b·2^32 whose quotient is below
+ * 2^32. For b < 2^21, t is below 2^53 and its division is exact too. For larger b, t/b in doubles
+ * is within 2^-10 of the true quotient (t rounded by at most 2^10, divided by b ≥ 2^21), so its
+ * floor q is off by at most one; the remainder t − q·b in doubles is within 2^11 of the true one
+ * (each operand rounded by at most 2^10, the difference of integers below 2^53 exact), and its
+ * low word is exact in int32 arithmetic (lo − q·b mod 2^32): the two together give the exact
+ * remainder, whose sign or size says which way q is off.
  */
 function divU32(alo: number, ahi: number, b: number): void {
   const h = ahi >>> 0;
+  const l = alo >>> 0;
   if (h < 0x200000) {
-    const a = h * TWO32 + (alo >>> 0);
+    const a = h * TWO32 + l;
     const q = Math.floor(a / b);
     const qhi = Math.floor(q / TWO32);
     divQuotientHi = qhi | 0;
@@ -81,27 +87,24 @@ function divU32(alo: number, ahi: number, b: number): void {
     divRemainderHi = 0;
     return;
   }
-  if (b < 0x200000) {
-    const qhi = Math.floor(h / b);
-    const t = (h - qhi * b) * TWO32 + (alo >>> 0);
-    const q = Math.floor(t / b);
-    divQuotientHi = qhi | 0;
-    divQuotientLo = q | 0;
-    divRemainderLo = (t - q * b) | 0;
-    divRemainderHi = 0;
-    return;
+  const qhi = Math.floor(h / b);
+  const t = (h - qhi * b) * TWO32 + l;
+  let q = Math.floor(t / b);
+  let r = t - q * b;
+  if (b >= 0x200000) {
+    r += (l - Math.imul(q, b) - r) | 0; // the exact remainder: the approximate one off by under 2^31
+    if (r < 0) {
+      q -= 1;
+      r += b;
+    } else if (r >= b) {
+      q += 1;
+      r -= b;
+    }
   }
-  const q2 = Math.floor(h / b);
-  let r = h - q2 * b;
-  let t = r * 65536 + (alo >>> 16);
-  const q1 = Math.floor(t / b);
-  r = t - q1 * b;
-  t = r * 65536 + (alo & 0xffff);
-  const q0 = Math.floor(t / b);
-  divRemainderLo = (t - q0 * b) | 0;
+  divQuotientHi = qhi | 0;
+  divQuotientLo = q | 0;
+  divRemainderLo = r | 0;
   divRemainderHi = 0;
-  divQuotientHi = q2 | 0;
-  divQuotientLo = (q1 * 65536 + q0) | 0;
 }
 
 /**

@@ -29,8 +29,11 @@ export function i64_split(value: bigint): number {
   return scratchI32[LO]!;
 }
 
-/** High 32 bits of the unsigned 64-bit product of two u32s, in 16-bit limbs (exact in doubles). */
-function mulHighU32(a: number, b: number): number {
+/**
+ * High 32 bits of the unsigned 64-bit product of two u32s, in 16-bit limbs (exact in doubles).
+ * Generated code's inline i64.mul calls it (compiler/emit/i64.ts mulInline).
+ */
+export function mul_high_u32(a: number, b: number): number {
   const a0 = a & 0xffff;
   const a1 = a >>> 16;
   const b0 = b & 0xffff;
@@ -42,7 +45,7 @@ function mulHighU32(a: number, b: number): number {
 }
 
 export function i64_mul(alo: number, ahi: number, blo: number, bhi: number): number {
-  high.bits = (Math.imul(alo, bhi) + Math.imul(ahi, blo) + mulHighU32(alo, blo)) | 0;
+  high.bits = (Math.imul(alo, bhi) + Math.imul(ahi, blo) + mul_high_u32(alo, blo)) | 0;
   return Math.imul(alo, blo);
 }
 
@@ -132,7 +135,7 @@ function divU64(alo: number, ahi: number, blo: number, bhi: number): void {
   const qlo = q >>> 0;
   const qhi = q >= TWO32 ? 1 : 0;
   const plo = Math.imul(qlo, blo);
-  const phi = (Math.imul(qlo, bhi) + Math.imul(qhi, blo) + mulHighU32(qlo, blo)) | 0;
+  const phi = (Math.imul(qlo, bhi) + Math.imul(qhi, blo) + mul_high_u32(qlo, blo)) | 0;
   subPair(alo, ahi, plo, phi);
   if (divRemainderHi < 0) {
     q -= 1;

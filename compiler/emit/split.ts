@@ -341,12 +341,13 @@ export function splitFunction(input: SplitInput): SplitOutput | undefined {
   }
   if (starts.length < 2) return undefined;
   const facts = segments.map((s) => segmentFacts(s, vars));
+  const falls = segments.map(mayFallThrough);
   // The last segment of a part may fall through into the next part: make that a jump.
   for (const start of starts.slice(1)) segments[start - 1]!.push(exprStmt(assign(id(PC), num(start))), cont(DISPATCH_LABEL));
-  // Where each segment may go next: its jumps, and the next segment (it may fall through).
+  // Where each segment may go next: its jumps, and the next segment unless it ends in a jump.
   const succ = facts.map((f, s) => {
     const out = [...f.targets].filter((k) => k >= 0 && k < n);
-    if (s + 1 < n) out.push(s + 1);
+    if (s + 1 < n && falls[s]) out.push(s + 1);
     return out;
   });
   const liveIn = liveness(facts, succ, [...vars.keys()]);
@@ -392,10 +393,19 @@ export function splitFunction(input: SplitInput): SplitOutput | undefined {
       if (g > 0) markReturns(segments[s]!);
       cases.push(switchCase(num(s), segments[s]!));
     }
+    const storeOf = (v: string): Stmt => exprStmt(assign(slots.get(v)! as t.LVal, id(v)));
     // Leaving for segment k: store the variables live there that this part writes. Entered at
     // k: load those live there that it reads. (Per target, not per jump: many jumps share one.)
-    const stores = switchOnPc(exits[g]!, (k) => liveIn[k]!.filter((v) => writes.has(v)), (v) => exprStmt(assign(slots.get(v)! as t.LVal, id(v))));
-    const loads = switchOnPc(entries[g]!, (k) => liveIn[k]!.filter((v) => refs.has(v)), (v) => exprStmt(assign(id(v), slots.get(v)!)));
+    const stores = switchOnPc(exits[g]!, (k) => liveIn[k]!.filter((v) => writes.has(v)), storeOf);
+    let entryReads = (k: number): Set<string> => (void k, refs);
+    // In a part, each jump out stores only what may have been written since the part was entered
+    // on a way to it, and each entry loads only what the segments it reaches read or may store:
+    // an interpreter's handler no longer loads and stores the whole part's variables (bench S18).
+    if (g > 0) {
+      const exact = exitsByJump(segments, start, end, group, g, facts, succ, (s, k) => liveIn[k]!, storeOf);
+      if (exact) entryReads = exact;
+    }
+    const loads = switchOnPc(entries[g]!, (k) => liveIn[k]!.filter((v) => entryReads(k).has(v)), (v) => exprStmt(assign(id(v), slots.get(v)!)));
     return { start, end, refs, usesMem, cases, loads, stores };
   });
 
@@ -457,6 +467,102 @@ export function splitFunction(input: SplitInput): SplitOutput | undefined {
   body.push({ type: 'TryStatement', block: block([loop]), handler: null, finalizer: block(giveBack) } as Stmt);
   const after = used.map(([, key]) => exprStmt(assign(pool(key) as t.LVal, { type: 'ArrayExpression', elements: [] } as Expr)));
   return { body, parts: out, after };
+}
+
+/** Whether control may run off the end of `body` (its last statement is not a jump out). */
+function mayFallThrough(body: Stmt[]): boolean {
+  const last = body[body.length - 1];
+  if (!last) return true;
+  if (last.type === 'ReturnStatement' || last.type === 'ThrowStatement') return false;
+  return !(last.type === 'ContinueStatement' && last.label?.name === DISPATCH_LABEL);
+}
+
+/**
+ * Rewrite every jump out of a part (`pc = k; continue dispatch;`, k in another part) into its own
+ * exit, `F[i] = v …; return k;`, storing the variables live at k that may have been written since
+ * the part was entered on a way to the jump's segment. Then an entry at k must load what the
+ * segments reachable from it read, and what they may store; the returned function says which.
+ * undefined (nothing rewritten) when a jump out is not in that form.
+ */
+function exitsByJump(
+  segments: Stmt[][], start: number, end: number, group: Int32Array, g: number, facts: SegmentFacts[], succ: number[][],
+  liveAt: (s: number, k: number) => string[], storeOf: (v: string) => Stmt,
+): ((k: number) => Set<string>) | undefined {
+  const inPart = (k: number): boolean => k >= start && k < end && group[k] === g;
+  // What may have been written since entering the part, at each segment's end.
+  const written = new Map<number, Set<string>>();
+  for (let s = start; s < end; s++) if (inPart(s)) written.set(s, new Set(facts[s]!.writes));
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const [s, w] of written) {
+      for (const k of succ[s]!) {
+        const into = written.get(k);
+        if (!into) continue;
+        for (const v of w) if (!into.has(v)) (into.add(v), (changed = true));
+      }
+    }
+  }
+  // Rewrite on copies: a part whose jumps out are not all in the expected form keeps its bodies.
+  const rewritten = new Map<number, Stmt[]>();
+  for (const s of written.keys()) {
+    let missed = false;
+    const rewrite = (list: Stmt[]): Stmt[] => {
+      const out: Stmt[] = [];
+      for (let i = 0; i < list.length; i++) {
+        const x = list[i]!;
+        const k = jumpTarget(x);
+        if (k !== undefined && !inPart(k)) {
+          const next = list[i + 1];
+          if (!(next?.type === 'ContinueStatement' && next.label?.name === DISPATCH_LABEL)) missed = true;
+          else {
+            const w = written.get(s)!;
+            out.push(...liveAt(s, k).filter((v) => w.has(v)).map(storeOf), ret(num(k)));
+            i++;
+            continue;
+          }
+        }
+        out.push(nested(x));
+      }
+      return out;
+    };
+    const nested = (x: Stmt): Stmt => {
+      switch (x.type) {
+        case 'BlockStatement':
+          return { ...x, body: rewrite(x.body) };
+        case 'IfStatement':
+          return { ...x, consequent: nested(x.consequent), alternate: x.alternate ? nested(x.alternate) : null };
+        case 'LabeledStatement':
+          return { ...x, body: nested(x.body) };
+        case 'ForStatement':
+          return { ...x, body: nested(x.body) };
+        case 'SwitchStatement':
+          return { ...x, cases: x.cases.map((c) => ({ ...c, consequent: rewrite(c.consequent) })) };
+        default:
+          return x;
+      }
+    };
+    const body = rewrite(segments[s]!);
+    if (missed) return undefined;
+    rewritten.set(s, body);
+  }
+  for (const [s, body] of rewritten) segments[s]!.splice(0, segments[s]!.length, ...body);
+  return (k: number): Set<string> => {
+    const reads = new Set<string>();
+    const seen = new Set<number>([k]);
+    for (const s of seen) {
+      for (const v of facts[s]!.refs) reads.add(v); // refs: reads, and writes (which may be stored)
+      for (const v of written.get(s)!) reads.add(v);
+      for (const x of succ[s]!) if (inPart(x)) seen.add(x);
+    }
+    return reads;
+  };
+}
+
+/** k of `pc = k;`, else undefined. */
+function jumpTarget(x: Stmt): number | undefined {
+  if (x.type !== 'ExpressionStatement' || x.expression.type !== 'AssignmentExpression') return undefined;
+  const { left, right } = x.expression;
+  return left.type === 'Identifier' && left.name === PC && right.type === 'NumericLiteral' ? right.value : undefined;
 }
 
 /** The variables live into each segment (a segment may fall through into the next one). */

@@ -20,8 +20,9 @@
 // Variables stay JS variables inside each part. Only those live across an edge between parts
 // (found by a liveness pass over the segments) get a slot in the call's frame: i32 and i64 halves
 // in F (an Int32Array; F[0] is the "returned" flag), f32/f64 in D (a Float64Array, which keeps NaN
-// bits), references in an array. A part loads the slots it reads when entered and stores the ones it wrote when it leaves,
-// so its own code runs on registers. The frame belongs to one call: recursion and exceptions need
+// bits), references in an array. A part entered at a segment loads the slots that the segments it
+// reaches read, and each jump out stores the ones written on the way to it (exitsByJump), so its
+// own code runs on registers. The frame belongs to one call: recursion and exceptions need
 // nothing more. Semantics are unchanged; only the JS call structure is.
 
 import type * as t from '@babel/types';

@@ -395,17 +395,15 @@ export function splitFunction(input: SplitInput): SplitOutput | undefined {
       cases.push(switchCase(num(s), segments[s]!));
     }
     const storeOf = (v: string): Stmt => exprStmt(assign(slots.get(v)! as t.LVal, id(v)));
-    // Leaving for segment k: store the variables live there that this part writes. Entered at
-    // k: load those live there that it reads. (Per target, not per jump: many jumps share one.)
-    const stores = switchOnPc(exits[g]!, (k) => liveIn[k]!.filter((v) => writes.has(v)), storeOf);
-    let entryReads = (k: number): Set<string> => (void k, refs);
     // In a part, each jump out stores only what may have been written since the part was entered
     // on a way to it, and each entry loads only what the segments it reaches read or may store:
     // an interpreter's handler no longer loads and stores the whole part's variables (bench S18).
-    if (g > 0) {
-      const exact = exitsByJump(segments, start, end, group, g, facts, succ, (s, k) => liveIn[k]!, storeOf);
-      if (exact) entryReads = exact;
-    }
+    // Then no jump reaches the part's shared exit, which stores nothing.
+    const exact = g > 0 ? exitsByJump(segments, start, end, group, g, facts, succ, liveIn, storeOf) : undefined;
+    const entryReads = exact ?? ((): Set<string> => refs);
+    // Otherwise (and in the main function), leaving for segment k stores the variables live there
+    // that the part writes, and entering at k loads those live there that it reads.
+    const stores = exact ? [] : switchOnPc(exits[g]!, (k) => liveIn[k]!.filter((v) => writes.has(v)), storeOf);
     const loads = switchOnPc(entries[g]!, (k) => liveIn[k]!.filter((v) => entryReads(k).has(v)), (v) => exprStmt(assign(id(v), slots.get(v)!)));
     return { start, end, refs, usesMem, cases, loads, stores };
   });
@@ -487,7 +485,7 @@ function mayFallThrough(body: Stmt[]): boolean {
  */
 function exitsByJump(
   segments: Stmt[][], start: number, end: number, group: Int32Array, g: number, facts: SegmentFacts[], succ: number[][],
-  liveAt: (s: number, k: number) => string[], storeOf: (v: string) => Stmt,
+  liveIn: string[][], storeOf: (v: string) => Stmt,
 ): ((k: number) => Set<string>) | undefined {
   const inPart = (k: number): boolean => k >= start && k < end && group[k] === g;
   // What may have been written since entering the part, at each segment's end.
@@ -517,7 +515,7 @@ function exitsByJump(
           if (!(next?.type === 'ContinueStatement' && next.label?.name === DISPATCH_LABEL)) missed = true;
           else {
             const w = written.get(s)!;
-            out.push(...liveAt(s, k).filter((v) => w.has(v)).map(storeOf), ret(num(k)));
+            out.push(...liveIn[k]!.filter((v) => w.has(v)).map(storeOf), ret(num(k)));
             i++;
             continue;
           }

@@ -100,6 +100,33 @@ function shiftByConstant(op: string, a: PairEntry, k: number): [Expr, Expr] | un
   }
 }
 
+/**
+ * A shift by a count known only at run time, inline (bench/README.md S17): k = n & 63 in a
+ * temporary, then per half a choice on k & 32. JS masks a shift count by 31, so `x << k` is
+ * `x << k - 32` once k ≥ 32; and `x << 1 << 31 - k` (or `x >>> 1 >>> 31 - k`) is the bits that cross
+ * between the halves for every k below 32, 0 included, where `x << 32 - k` would shift by 0.
+ */
+function shiftByVariable(op: string, a: PairEntry, n: Expr, hooks: PairHooks): void {
+  const k = hooks.newVar('i32');
+  hooks.statement(exprStmt(assign(id(k), bin('&', n, num(63)))));
+  const wide = bin('&', id(k), num(32));
+  const back = bin('-', num(31), id(k));
+  const [lo, hi] = [a.e, a.hi!];
+  let halves: [Expr, Expr];
+  if (op === 'i64.shl') {
+    halves = [cond(wide, num(0), bin('<<', lo, id(k))), cond(wide, bin('<<', lo, id(k)), bin('|', bin('<<', hi, id(k)), bin('>>>', bin('>>>', lo, num(1)), back)))];
+  } else {
+    const crossed = bin('|', bin('>>>', lo, id(k)), bin('<<', bin('<<', hi, num(1)), back));
+    halves = op === 'i64.shr_u'
+      ? [cond(wide, or0(bin('>>>', hi, id(k))), crossed), cond(wide, num(0), or0(bin('>>>', hi, id(k))))]
+      : [cond(wide, bin('>>', hi, id(k)), crossed), cond(wide, bin('>>', hi, num(31)), bin('>>', hi, id(k)))];
+  }
+  const t = hooks.newVar('i64');
+  hooks.statement(exprStmt(assign(id(t), halves[0])));
+  hooks.statement(exprStmt(assign(id(hiName(t)), halves[1])));
+  hooks.push({ e: id(t), hi: id(hiName(t)), type: 'i64', kind: 0 });
+}
+
 /** Helpers that take halves and return an i64 the `high.bits` way. */
 const PAIR_HELPERS = new Set([
   'i64.div_s', 'i64.div_u', 'i64.rem_s', 'i64.rem_u', 'i64.shl', 'i64.shr_s', 'i64.shr_u',
@@ -121,11 +148,10 @@ export function emitI64Numeric(op: string, args: PairEntry[], hooks: PairHooks):
   if (PAIR_HELPERS.has(op)) {
     if (op === 'i64.shl' || op === 'i64.shr_s' || op === 'i64.shr_u') {
       const count = literal(args[1]!.e);
-      if (count !== undefined) {
-        const a = hooks.simple(args[0]!);
-        const halves = shiftByConstant(op, a, count & 63);
-        if (halves) return pair(halves[0], halves[1], a.kind), true;
-      }
+      const a = hooks.simple(args[0]!);
+      if (count === undefined) return shiftByVariable(op, a, hooks.simple(args[1]!).e, hooks), true;
+      const halves = shiftByConstant(op, a, count & 63);
+      if (halves) return pair(halves[0], halves[1], a.kind), true;
     }
     const flat = op.endsWith('clz') || op.endsWith('ctz') || op.endsWith('popcnt')
       ? [args[0]!.e, args[0]!.hi!]

@@ -122,6 +122,11 @@ function signature(typeKey: string): Signature {
   return sig;
 }
 
+/** The number of flat wasm parameters of a type key (an i64 is two): its argument slots. */
+export function flatArity(typeKey: string): number {
+  return signature(typeKey).slots.length;
+}
+
 /** The funcref for a compiled function of `inst`: callable from JS with JS API conversions. */
 export function makeFuncRef(code: WasmCode, inst: InstanceBase, typeKey: string, name: string): FuncRef {
   const { params, convert, slots } = signature(typeKey);

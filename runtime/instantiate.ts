@@ -4,8 +4,8 @@
 
 import { Global } from './global.js';
 import { instantiateOptions, registerInstance } from './instance-thread.js';
-import { hostFuncRef, isFuncRef, makeFuncRef, parseTypeKey, asWasmTrap, refreshShared, HOST_INSTANCE, type FuncRef, type InstanceBase, type WasmCode } from './funcref.js';
-import { checked, Memory, PAGE_SIZE } from './memory.js';
+import { hostFuncRef, isFuncRef, makeFuncRef, asWasmTrap, refreshShared, flatArity, HOST_INSTANCE, type FuncRef, type InstanceBase, type WasmCode } from './funcref.js';
+import { checked, Memory } from './memory.js';
 import { f32FromBits, f64FromBits } from './numeric/bits.js';
 import { high, i64_split } from './numeric/i64-pair.js';
 import { Table } from './table.js';
@@ -125,7 +125,6 @@ function linkImport(inst: Instance, desc: ModuleDescriptor, imp: ModuleDescripto
   }
 }
 
-/** Evaluate a constant expression (spec 3.3.10), incl. the extended-const arithmetic. */
 /**
  * A host function may synchronise with a thread that grew a shared memory (a JS-side futex wait,
  * a semaphore of the kernel host): when it returns, this thread's views are brought up to date
@@ -139,14 +138,8 @@ function refreshAfterHostCalls(inst: Instance, desc: ModuleDescriptor): void {
     const ref = inst.funcrefs[funcIndex++]!;
     if (ref.wasmInst !== HOST_INSTANCE) continue;
     const call = inst[imp.prop] as (...args: unknown[]) => unknown;
-    const arity = flatArity(desc.types[imp.type as number]!);
-    inst[imp.prop] = refreshingCall(call, arity, () => refreshShared(inst));
+    inst[imp.prop] = refreshingCall(call, flatArity(desc.types[imp.type as number]!), () => refreshShared(inst));
   }
-}
-
-/** The number of flat wasm parameters of a type key (an i64 is two). */
-function flatArity(typeKey: string): number {
-  return parseTypeKey(typeKey).params.reduce((n, t) => n + (t === 'i64' ? 2 : 1), 0);
 }
 
 /**
@@ -165,6 +158,7 @@ function refreshingCall(call: (...args: unknown[]) => unknown, arity: number, re
   }
 }
 
+/** Evaluate a constant expression (spec 3.3.10), incl. the extended-const arithmetic. */
 function evalConst(inst: Instance, expr: ConstInstr[]): unknown {
   // The null at the bottom keeps the array's elements boxed: an array of only doubles would set the
   // quiet bit of a signalling NaN constant on the way in (V8), as multi-value results do (README.md).
@@ -356,7 +350,5 @@ export function createInstance(desc: ModuleDescriptor, imports: Record<string, u
       throw asWasmTrap(e);
     }
   }
-  void PAGE_SIZE;
-  void parseTypeKey;
   return { exports };
 }

@@ -64,10 +64,7 @@ function mulInline(hooks: PairHooks, a: PairEntry, b: PairEntry): void {
   if (literal(b.hi!) !== 0 && literal(a.e) !== 0) terms.push(imul(a.e, b.hi!));
   if (literal(a.hi!) !== 0 && literal(b.e) !== 0) terms.push(imul(a.hi!, b.e));
   terms.push(call(hooks.helper('mul_high_u32'), [a.e, b.e]));
-  const t = hooks.newVar('i64');
-  hooks.statement(exprStmt(assign(id(t), imul(a.e, b.e))));
-  hooks.statement(exprStmt(assign(id(hiName(t)), or0(terms.reduce((x, y) => bin('+', x, y))))));
-  hooks.push({ e: id(t), hi: id(hiName(t)), type: 'i64', kind: 0 });
+  pairInTemps(hooks, imul(a.e, b.e), or0(terms.reduce((x, y) => bin('+', x, y))));
 }
 
 /** `t = helper(args); t_hi = high.bits;` and push (t, t_hi). */
@@ -78,7 +75,10 @@ function helperPair(hooks: PairHooks, name: string, args: Expr[]): void {
 const maxKind = (entries: PairEntry[]): number => Math.max(0, ...entries.map((e) => e.kind));
 const literal = (e: Expr): number | undefined => (e.type === 'NumericLiteral' ? e.value : undefined);
 
-function shiftByConstant(op: string, a: PairEntry, k: number): [Expr, Expr] | undefined {
+type Shift = 'i64.shl' | 'i64.shr_u' | 'i64.shr_s';
+const isShift = (op: string): op is Shift => op === 'i64.shl' || op === 'i64.shr_u' || op === 'i64.shr_s';
+
+function shiftByConstant(op: Shift, a: PairEntry, k: number): [Expr, Expr] {
   const lo = a.e;
   const hi = a.hi!;
   if (k === 0) return [lo, hi];
@@ -95,8 +95,6 @@ function shiftByConstant(op: string, a: PairEntry, k: number): [Expr, Expr] | un
       return k < 32
         ? [bin('|', bin('>>>', lo, num(k)), bin('<<', hi, num(32 - k))), bin('>>', hi, num(k))]
         : [bin('>>', hi, num(k - 32)), bin('>>', hi, num(31))];
-    default:
-      return undefined;
   }
 }
 
@@ -106,7 +104,7 @@ function shiftByConstant(op: string, a: PairEntry, k: number): [Expr, Expr] | un
  * `x << k - 32` once k ≥ 32; and `x << 1 << 31 - k` (or `x >>> 1 >>> 31 - k`) is the bits that cross
  * between the halves for every k below 32, 0 included, where `x << 32 - k` would shift by 0.
  */
-function shiftByVariable(op: string, a: PairEntry, n: Expr, hooks: PairHooks): void {
+function shiftByVariable(op: Shift, a: PairEntry, n: Expr, hooks: PairHooks): void {
   const k = hooks.newVar('i32');
   hooks.statement(exprStmt(assign(id(k), bin('&', n, num(63)))));
   const wide = bin('&', id(k), num(32));
@@ -121,16 +119,12 @@ function shiftByVariable(op: string, a: PairEntry, n: Expr, hooks: PairHooks): v
       ? [cond(wide, or0(bin('>>>', hi, id(k))), crossed), cond(wide, num(0), or0(bin('>>>', hi, id(k))))]
       : [cond(wide, bin('>>', hi, id(k)), crossed), cond(wide, bin('>>', hi, num(31)), bin('>>', hi, id(k)))];
   }
-  const t = hooks.newVar('i64');
-  hooks.statement(exprStmt(assign(id(t), halves[0])));
-  hooks.statement(exprStmt(assign(id(hiName(t)), halves[1])));
-  hooks.push({ e: id(t), hi: id(hiName(t)), type: 'i64', kind: 0 });
+  pairInTemps(hooks, halves[0], halves[1]);
 }
 
-/** Helpers that take halves and return an i64 the `high.bits` way. */
+/** Helpers that take halves and return an i64 the `high.bits` way (mul and shifts are inline). */
 const PAIR_HELPERS = new Set([
-  'i64.div_s', 'i64.div_u', 'i64.rem_s', 'i64.rem_u', 'i64.shl', 'i64.shr_s', 'i64.shr_u',
-  'i64.rotl', 'i64.rotr', 'i64.clz', 'i64.ctz', 'i64.popcnt',
+  'i64.div_s', 'i64.div_u', 'i64.rem_s', 'i64.rem_u', 'i64.rotl', 'i64.rotr', 'i64.clz', 'i64.ctz', 'i64.popcnt',
 ]);
 
 /**
@@ -145,17 +139,17 @@ export function emitI64Numeric(op: string, args: PairEntry[], hooks: PairHooks):
     mulInline(hooks, hooks.simple(args[0]!), hooks.simple(args[1]!));
     return true;
   }
+  if (isShift(op)) {
+    const count = literal(args[1]!.e);
+    const a = hooks.simple(args[0]!);
+    if (count === undefined) shiftByVariable(op, a, hooks.simple(args[1]!).e, hooks);
+    else pair(...shiftByConstant(op, a, count & 63), a.kind);
+    return true;
+  }
   if (PAIR_HELPERS.has(op)) {
-    if (op === 'i64.shl' || op === 'i64.shr_s' || op === 'i64.shr_u') {
-      const count = literal(args[1]!.e);
-      const a = hooks.simple(args[0]!);
-      if (count === undefined) return shiftByVariable(op, a, hooks.simple(args[1]!).e, hooks), true;
-      const halves = shiftByConstant(op, a, count & 63);
-      if (halves) return pair(halves[0], halves[1], a.kind), true;
-    }
     const flat = op.endsWith('clz') || op.endsWith('ctz') || op.endsWith('popcnt')
       ? [args[0]!.e, args[0]!.hi!]
-      : /sh|rot/.test(op) ? [args[0]!.e, args[0]!.hi!, args[1]!.e] : args.flatMap((a) => [a.e, a.hi!]);
+      : op.includes('rot') ? [args[0]!.e, args[0]!.hi!, args[1]!.e] : args.flatMap((a) => [a.e, a.hi!]);
     helperPair(hooks, op.replace('.', '_'), flat);
     return true;
   }
@@ -271,9 +265,14 @@ function i32Slot(mem: Expr, a: string, k: number): Expr {
 
 /** `t = e; t_hi = high.bits;` for an expression that leaves an i64 the helper way, and push it. */
 function helperPairOf(hooks: PairHooks, e: Expr): void {
+  pairInTemps(hooks, e, member(hooks.helper('high'), 'bits'));
+}
+
+/** `t = lo; t_hi = hi;` and push (t, t_hi): halves computed once, read as identifiers. */
+function pairInTemps(hooks: PairHooks, lo: Expr, hi: Expr): void {
   const t = hooks.newVar('i64');
-  hooks.statement(exprStmt(assign(id(t), e)));
-  hooks.statement(exprStmt(assign(id(hiName(t)), member(hooks.helper('high'), 'bits'))));
+  hooks.statement(exprStmt(assign(id(t), lo)));
+  hooks.statement(exprStmt(assign(id(hiName(t)), hi)));
   hooks.push({ e: id(t), hi: id(hiName(t)), type: 'i64', kind: 0 });
 }
 

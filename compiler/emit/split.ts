@@ -398,12 +398,10 @@ export function splitFunction(input: SplitInput): SplitOutput | undefined {
     // In a part, each jump out stores only what may have been written since the part was entered
     // on a way to it, and each entry loads only what the segments it reaches read or may store:
     // an interpreter's handler no longer loads and stores the whole part's variables (bench S18).
-    // Then no jump reaches the part's shared exit, which stores nothing.
-    const exact = g > 0 ? exitsByJump(segments, start, end, group, g, facts, succ, liveIn, storeOf) : undefined;
-    const entryReads = exact ?? ((): Set<string> => refs);
-    // Otherwise (and in the main function), leaving for segment k stores the variables live there
-    // that the part writes, and entering at k loads those live there that it reads.
-    const stores = exact ? [] : switchOnPc(exits[g]!, (k) => liveIn[k]!.filter((v) => writes.has(v)), storeOf);
+    // The main function leaves through one exit (to run the parts), which stores the variables
+    // live at the target that it writes; it loads, on return, those live there that it reads.
+    const entryReads = g > 0 ? exitsByJump(segments, start, end, facts, succ, liveIn, storeOf) : (): Set<string> => refs;
+    const stores = g > 0 ? [] : switchOnPc(exits[g]!, (k) => liveIn[k]!.filter((v) => writes.has(v)), storeOf);
     const loads = switchOnPc(entries[g]!, (k) => liveIn[k]!.filter((v) => entryReads(k).has(v)), (v) => exprStmt(assign(id(v), slots.get(v)!)));
     return { start, end, refs, usesMem, cases, loads, stores };
   });
@@ -477,80 +475,71 @@ function mayFallThrough(body: Stmt[]): boolean {
 }
 
 /**
- * Rewrite every jump out of a part (`pc = k; continue dispatch;`, k in another part) into its own
- * exit, `F[i] = v …; return k;`, storing the variables live at k that may have been written since
- * the part was entered on a way to the jump's segment. Then an entry at k must load what the
- * segments reachable from it read, and what they may store; the returned function says which.
- * undefined (nothing rewritten) when a jump out is not in that form.
+ * Rewrite every jump out of the part of segments [start, end) (`pc = k; continue dispatch;`, k
+ * elsewhere) into its own exit, `F[i] = v …; return k;`, storing the variables live at k that may
+ * have been written since the part was entered on a way to the jump's segment (a forward pass
+ * over the part). An entry at k must then load what the segments reachable from it inside the
+ * part read, and what they may store: the returned function says which.
  */
 function exitsByJump(
-  segments: Stmt[][], start: number, end: number, group: Int32Array, g: number, facts: SegmentFacts[], succ: number[][],
+  segments: Stmt[][], start: number, end: number, facts: SegmentFacts[], succ: number[][],
   liveIn: string[][], storeOf: (v: string) => Stmt,
-): ((k: number) => Set<string>) | undefined {
-  const inPart = (k: number): boolean => k >= start && k < end && group[k] === g;
+): (k: number) => Set<string> {
+  const inPart = (k: number): boolean => k >= start && k < end;
   // What may have been written since entering the part, at each segment's end.
-  const written = new Map<number, Set<string>>();
-  for (let s = start; s < end; s++) if (inPart(s)) written.set(s, new Set(facts[s]!.writes));
+  const written: Set<string>[] = [];
+  for (let s = start; s < end; s++) written[s] = new Set(facts[s]!.writes);
   for (let changed = true; changed; ) {
     changed = false;
-    for (const [s, w] of written) {
+    for (let s = start; s < end; s++) {
       for (const k of succ[s]!) {
-        const into = written.get(k);
-        if (!into) continue;
-        for (const v of w) if (!into.has(v)) (into.add(v), (changed = true));
+        if (!inPart(k)) continue;
+        const into = written[k]!;
+        for (const v of written[s]!) if (!into.has(v)) (into.add(v), (changed = true));
       }
     }
   }
-  // Rewrite on copies: a part whose jumps out are not all in the expected form keeps its bodies.
-  const rewritten = new Map<number, Stmt[]>();
-  for (const s of written.keys()) {
-    let missed = false;
-    const rewrite = (list: Stmt[]): Stmt[] => {
-      const out: Stmt[] = [];
+  for (let s = start; s < end; s++) {
+    // In place: every statement list a jump can sit in (segmentFacts has refused any other statement).
+    const rewrite = (list: Stmt[]): void => {
       for (let i = 0; i < list.length; i++) {
         const x = list[i]!;
         const k = jumpTarget(x);
-        if (k !== undefined && !inPart(k)) {
-          const next = list[i + 1];
-          if (!(next?.type === 'ContinueStatement' && next.label?.name === DISPATCH_LABEL)) missed = true;
-          else {
-            const w = written.get(s)!;
-            out.push(...liveIn[k]!.filter((v) => w.has(v)).map(storeOf), ret(num(k)));
-            i++;
-            continue;
-          }
+        if (k === undefined || inPart(k)) {
+          nested(x);
+          continue;
         }
-        out.push(nested(x));
+        const next = list[i + 1];
+        if (next?.type !== 'ContinueStatement' || next.label?.name !== DISPATCH_LABEL) throw new Error('internal compiler error: split: a jump out of a part without its continue');
+        const exit = [...liveIn[k]!.filter((v) => written[s]!.has(v)).map(storeOf), ret(num(k))];
+        list.splice(i, 2, ...exit);
+        i += exit.length - 1;
       }
-      return out;
     };
-    const nested = (x: Stmt): Stmt => {
+    const nested = (x: Stmt): void => {
       switch (x.type) {
         case 'BlockStatement':
-          return { ...x, body: rewrite(x.body) };
+          return rewrite(x.body);
         case 'IfStatement':
-          return { ...x, consequent: nested(x.consequent), alternate: x.alternate ? nested(x.alternate) : null };
+          nested(x.consequent);
+          if (x.alternate) nested(x.alternate);
+          return;
         case 'LabeledStatement':
-          return { ...x, body: nested(x.body) };
         case 'ForStatement':
-          return { ...x, body: nested(x.body) };
+          return nested(x.body);
         case 'SwitchStatement':
-          return { ...x, cases: x.cases.map((c) => ({ ...c, consequent: rewrite(c.consequent) })) };
-        default:
-          return x;
+          for (const c of x.cases) rewrite(c.consequent);
+          return;
       }
     };
-    const body = rewrite(segments[s]!);
-    if (missed) return undefined;
-    rewritten.set(s, body);
+    rewrite(segments[s]!);
   }
-  for (const [s, body] of rewritten) segments[s]!.splice(0, segments[s]!.length, ...body);
   return (k: number): Set<string> => {
     const reads = new Set<string>();
     const seen = new Set<number>([k]);
     for (const s of seen) {
       for (const v of facts[s]!.refs) reads.add(v); // refs: reads, and writes (which may be stored)
-      for (const v of written.get(s)!) reads.add(v);
+      for (const v of written[s]!) reads.add(v);
       for (const x of succ[s]!) if (inPart(x)) seen.add(x);
     }
     return reads;

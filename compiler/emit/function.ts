@@ -20,6 +20,7 @@ import { emitConst, emitNumeric, literalValue, rotateByConstant } from './numeri
 import { OPS_BY_NAME } from './op-signatures.js';
 import { constPair, emitI64Memory, emitI64Numeric, hiName, type PairHooks } from './i64.js';
 import { Dispatch, FLAT_ABOVE, nestingDepths, PC, type SegmentRef } from './dispatch.js';
+import { inlineTinySegments } from './segment-inline.js';
 import { PART_NODES, splitFunction, splitVariables, type SplitOutput } from './split.js';
 import { closerOf, type Frame } from './frame.js';
 import { brTableSwitch } from './br-table.js';
@@ -130,7 +131,10 @@ class FunctionEmitter {
     if (this.dispatch) decls.push([PC, num(0)]);
     if (this.usesMemory) stmts.push(letDecl([['mem', member(id('inst'), this.ctx.names.memories[0]!)]], 'const'));
     if (decls.length) stmts.push(letDecl(decls));
-    if (this.dispatch) stmts.push(this.dispatch.finish());
+    if (this.dispatch) {
+      inlineTinySegments(this.dispatch.numbered());
+      stmts.push(this.dispatch.finish());
+    }
     else stmts.push(...top.body);
     const node = {
       type: 'FunctionDeclaration',

@@ -344,7 +344,7 @@ export function splitFunction(input: SplitInput): SplitOutput | undefined {
   const facts = segments.map((s) => segmentFacts(s, vars));
   const falls = segments.map(mayFallThrough);
   // The last segment of a part may fall through into the next part: make that a jump.
-  for (const start of starts.slice(1)) segments[start - 1]!.push(exprStmt(assign(id(PC), num(start))), cont(DISPATCH_LABEL));
+  for (const start of starts.slice(1)) if (falls[start - 1]) segments[start - 1]!.push(exprStmt(assign(id(PC), num(start))), cont(DISPATCH_LABEL));
   // Where each segment may go next: its jumps, and the next segment unless it ends in a jump.
   const succ = facts.map((f, s) => {
     const out = [...f.targets].filter((k) => k >= 0 && k < n);
@@ -355,13 +355,11 @@ export function splitFunction(input: SplitInput): SplitOutput | undefined {
   // A variable has a frame slot if it is live into a segment entered from another part, or is a
   // param read outside the main function (its value comes from the call).
   const entries: Set<number>[] = starts.map(() => new Set());
-  const exits: Set<number>[] = starts.map(() => new Set());
   const inFrame = new Set<string>();
   succ.forEach((out, s) => {
     for (const k of out) {
       if (group[k] === group[s]) continue;
       entries[group[k]!]!.add(k);
-      exits[group[s]!]!.add(k);
       for (const v of liveIn[k]!) inFrame.add(v);
     }
   });
@@ -382,11 +380,9 @@ export function splitFunction(input: SplitInput): SplitOutput | undefined {
   const parts = starts.map((start, g) => {
     const end = starts[g + 1] ?? n;
     const refs = new Set<string>();
-    const writes = new Set<string>();
     let usesMem = false;
     for (let s = start; s < end; s++) {
       for (const v of facts[s]!.refs) refs.add(v);
-      for (const v of facts[s]!.writes) writes.add(v);
       usesMem ||= facts[s]!.usesMem;
     }
     const cases: t.SwitchCase[] = [];
@@ -395,14 +391,25 @@ export function splitFunction(input: SplitInput): SplitOutput | undefined {
       cases.push(switchCase(num(s), segments[s]!));
     }
     const storeOf = (v: string): Stmt => exprStmt(assign(slots.get(v)! as t.LVal, id(v)));
-    // In a part, each jump out stores only what may have been written since the part was entered
+    // Each jump out of a part stores only what may have been written since the part was entered
     // on a way to it, and each entry loads only what the segments it reaches read or may store:
     // an interpreter's handler no longer loads and stores the whole part's variables (bench S18).
-    // The main function leaves through one exit (to run the parts), which stores the variables
-    // live at the target that it writes; it loads, on return, those live there that it reads.
-    const entryReads = g > 0 ? exitsByJump(segments, start, end, facts, succ, liveIn, storeOf) : (): Set<string> => refs;
-    const stores = g > 0 ? [] : switchOnPc(exits[g]!, (k) => liveIn[k]!.filter((v) => writes.has(v)), storeOf);
-    const loads = switchOnPc(entries[g]!, (k) => liveIn[k]!.filter((v) => entryReads(k).has(v)), (v) => exprStmt(assign(id(v), slots.get(v)!)));
+    // The main function leaves through one exit (to run the parts), which stores, for each
+    // target, what is live there and may have been written on a way to a jump to it (per-jump
+    // stores there grew sqlite's main function, with its VDBE dispatch, past V8's limit: S19);
+    // it loads, on return, what it reads or writes (the main function is not bounded in size as
+    // parts are, and its segments' reach costs quadratic time: 600 nested loops took seconds).
+    const flow = exitsByJump(segments, start, end, facts, succ, liveIn, g > 0 ? storeOf : undefined);
+    const storesAt = (k: number): string[] => {
+      const written = flow.writtenBefore(k);
+      return liveIn[k]!.filter((v) => written.has(v));
+    };
+    const stores = g > 0 ? [] : switchOnPc(flow.targets, storesAt, storeOf);
+    const loadsAt = (k: number): string[] => {
+      const reads = g > 0 ? flow.entryReads(k) : refs;
+      return liveIn[k]!.filter((v) => reads.has(v));
+    };
+    const loads = switchOnPc(entries[g]!, loadsAt, (v) => exprStmt(assign(id(v), slots.get(v)!)));
     return { start, end, refs, usesMem, cases, loads, stores };
   });
 
@@ -467,7 +474,7 @@ export function splitFunction(input: SplitInput): SplitOutput | undefined {
 }
 
 /** Whether control may run off the end of `body` (its last statement is not a jump out). */
-function mayFallThrough(body: Stmt[]): boolean {
+export function mayFallThrough(body: Stmt[]): boolean {
   const last = body[body.length - 1];
   if (!last) return true;
   if (last.type === 'ReturnStatement' || last.type === 'ThrowStatement') return false;
@@ -475,18 +482,19 @@ function mayFallThrough(body: Stmt[]): boolean {
 }
 
 /**
- * Rewrite every jump out of the part of segments [start, end) (`pc = k; continue dispatch;`, k
- * elsewhere) into its own exit, `F[i] = v …; return k;`, storing the variables live at k that may
- * have been written since the part was entered on a way to the jump's segment (a forward pass
- * over the part). An entry at k must then load what the segments reachable from it inside the
- * part read, and what they may store: the returned function says which.
+ * What flows out of the part of segments [start, end). Each segment's `written`: the variables
+ * that may have been written since the part was entered, on a way to the segment's end (a forward
+ * pass). With `storeOf`, every jump out of the part (`pc = k; continue dispatch;`, k elsewhere) is
+ * rewritten into its own exit, `F[i] = v …; return k;`, storing what is live at k and written;
+ * without it (the main function), the jumps stay and `writtenBefore(k)` is what the shared exit
+ * must store for k. An entry at k must load what the segments reachable from it inside the part
+ * read, and what they may store: `entryReads(k)`.
  */
 function exitsByJump(
   segments: Stmt[][], start: number, end: number, facts: SegmentFacts[], succ: number[][],
-  liveIn: string[][], storeOf: (v: string) => Stmt,
-): (k: number) => Set<string> {
+  liveIn: string[][], storeOf: ((v: string) => Stmt) | undefined,
+): { entryReads: (k: number) => Set<string>; targets: Set<number>; writtenBefore: (k: number) => Set<string> } {
   const inPart = (k: number): boolean => k >= start && k < end;
-  // What may have been written since entering the part, at each segment's end.
   const written: Set<string>[] = [];
   for (let s = start; s < end; s++) written[s] = new Set(facts[s]!.writes);
   for (let changed = true; changed; ) {
@@ -499,6 +507,27 @@ function exitsByJump(
       }
     }
   }
+  const before = new Map<number, Set<string>>();
+  for (let s = start; s < end; s++) {
+    for (const k of succ[s]!) {
+      if (inPart(k)) continue;
+      const into = before.get(k) ?? new Set<string>();
+      for (const v of written[s]!) into.add(v);
+      before.set(k, into);
+    }
+  }
+  const entryReads = (k: number): Set<string> => {
+    const reads = new Set<string>();
+    const seen = new Set<number>([k]);
+    for (const s of seen) {
+      for (const v of facts[s]!.refs) reads.add(v); // refs: reads, and writes (which may be stored)
+      for (const v of written[s]!) reads.add(v);
+      for (const x of succ[s]!) if (inPart(x)) seen.add(x);
+    }
+    return reads;
+  };
+  const flow = { entryReads, targets: new Set(before.keys()), writtenBefore: (k: number) => before.get(k)! };
+  if (!storeOf) return flow;
   for (let s = start; s < end; s++) {
     // In place: every statement list a jump can sit in (segmentFacts has refused any other statement).
     const rewrite = (list: Stmt[]): void => {
@@ -534,16 +563,7 @@ function exitsByJump(
     };
     rewrite(segments[s]!);
   }
-  return (k: number): Set<string> => {
-    const reads = new Set<string>();
-    const seen = new Set<number>([k]);
-    for (const s of seen) {
-      for (const v of facts[s]!.refs) reads.add(v); // refs: reads, and writes (which may be stored)
-      for (const v of written[s]!) reads.add(v);
-      for (const x of succ[s]!) if (inPart(x)) seen.add(x);
-    }
-    return reads;
-  };
+  return flow;
 }
 
 /** k of `pc = k;`, else undefined. */

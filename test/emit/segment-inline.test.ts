@@ -1,0 +1,86 @@
+// Tiny segments of the dispatch loop copied over the jumps to them (emit/segment-inline.ts): an
+// interpreter in the shape of sqlite's VDBE, whose handlers all go on through a tiny "next op"
+// block, with a tiny return, a tiny loop that jumps to itself, and a br_table straight into
+// tiny blocks; flat throughout, then also cut into one-statement segments and split into
+// parts. Against native on programs that take every handler in many orders.
+
+import { describe, expect, it } from 'vitest';
+import { loadWithNative, wat } from '../helpers/wasm.js';
+
+// run(prog, len): ops from memory[prog..prog+len), each byte `op` in 0..6 (7 halts), at most
+// 5 000 steps (op5 jumps back); returns a hash.
+const MODULE = `(module
+  (memory (export "mem") 1)
+  (func (export "run") (param $prog i32) (param $len i32) (result i32)
+    (local $ip i32) (local $acc i32) (local $x i32) (local $n i32) (local $k i32) (local $z i64) (local $steps i32)
+    (local.set $x (i32.const 7))
+    (block $halt
+      (loop $dispatch
+        (br_if $halt (i32.ge_u (local.get $ip) (local.get $len)))
+        (br_if $halt (i32.gt_u (local.get $steps) (i32.const 5000)))
+        (block $next
+          (block $op6 (block $op5 (block $op4 (block $op3 (block $op2 (block $op1 (block $op0
+            (br_table $op0 $op1 $op2 $op3 $op4 $op5 $op6 $halt
+              (i32.load8_u (i32.add (local.get $prog) (local.get $ip)))))
+            ;; op0: acc += x
+            (local.set $acc (i32.add (local.get $acc) (local.get $x)))
+            (br $next))
+          ;; op1: x = acc ^ 0x5bd1
+          (local.set $x (i32.xor (local.get $acc) (i32.const 0x5bd1)))
+          (br $next))
+          ;; op2: z = z * 31 + acc (an i64), then on to the next op
+          (local.set $z (i64.add (i64.mul (local.get $z) (i64.const 31)) (i64.extend_i32_u (local.get $acc))))
+          (br $next))
+        ;; op3: a tiny counting loop, k down from acc & 7 (a tiny segment jumping to itself)
+        (local.set $k (i32.and (local.get $acc) (i32.const 7)))
+        (loop $spin
+          (if (local.get $k)
+            (then
+              (local.set $k (i32.sub (local.get $k) (i32.const 1)))
+              (local.set $x (i32.add (local.get $x) (i32.const 3)))
+              (br $spin))))
+        (br $next))
+      ;; op4: return early when acc is a multiple of 64
+      (br_if $halt (i32.eqz (i32.and (local.get $acc) (i32.const 63))))
+      (br $next))
+    ;; op5: a jump back two ops when acc is odd
+    (if (i32.and (local.get $acc) (i32.const 1))
+      (then
+        (local.set $acc (i32.add (local.get $acc) (i32.const 1)))
+        (local.set $ip (select (i32.sub (local.get $ip) (i32.const 3)) (i32.const -1) (i32.ge_u (local.get $ip) (i32.const 3))))))
+    (br $next))
+    ;; op6: falls into $next
+    (local.set $acc (i32.sub (local.get $acc) (i32.const 1))))
+  ;; $next: the step every handler ends in (its constant marks the copies)
+  (local.set $ip (i32.add (local.get $ip) (i32.const 1)))
+  (local.set $n (i32.add (local.get $n) (i32.const 12345)))
+  (local.set $steps (i32.add (local.get $steps) (i32.const 1)))
+  (br $dispatch)))
+    (i32.xor (i32.add (local.get $acc) (i32.mul (local.get $x) (i32.const 3)))
+      (i32.xor (local.get $n) (i32.wrap_i64 (i64.xor (local.get $z) (i64.shr_u (local.get $z) (i64.const 29))))))))`;
+
+const LAYOUTS: [string, Record<string, number>][] = [
+  ['flat', { flatAbove: 1, flatSpan: 1 }],
+  ['flat, one statement per segment', { flatAbove: 1, flatSpan: 1, cutStatements: 1 }],
+  ['split into parts', { flatAbove: 1, flatSpan: 1, cutStatements: 1, splitAboveTokens: -1, partNodes: 40 }],
+];
+
+describe('tiny segments copied over the jumps to them', () => {
+  for (const [name, layout] of LAYOUTS) {
+    it(`${name}: runs as native does, with the next-op step copied into the handlers`, async () => {
+      const { exports, native, code } = await loadWithNative(wat(MODULE), { layout });
+      expect(code).toContain('continue dispatch');
+      if (layout.splitAboveTokens) expect(code).toContain('function $run$$p2(');
+      // The step's constant appears once per copy: one segment alone would print it once.
+      expect(code.match(/12345/g)!.length).toBeGreaterThan(3);
+      let seed = 0x9e3779b9;
+      const rand = () => ((seed ^= seed << 13), (seed ^= seed >>> 17), (seed ^= seed << 5), seed >>> 0);
+      for (let trial = 0; trial < 80; trial++) {
+        const len = 1 + (rand() % 150);
+        const prog = Array.from({ length: len }, () => rand() % (trial % 4 === 0 ? 8 : 7));
+        for (const mem of [exports.mem, native.mem] as WebAssembly.Memory[]) new Uint8Array(mem.buffer).set(prog, 64);
+        expect([trial, exports.run(64, len)]).toEqual([trial, native.run(64, len)]);
+      }
+    });
+  }
+});

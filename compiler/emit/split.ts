@@ -30,6 +30,7 @@ import type { ValType } from '../ir/module.js';
 import { assign, bin, block, call, cond, cont, exprStmt, forever, id, index, letDecl, num, ret, switchCase, switchStmt, type Expr, type Stmt } from './ast.js';
 import { DISPATCH_LABEL, PC } from './dispatch.js';
 import { hiName } from './i64.js';
+import { eachJump } from './written.js';
 
 /**
  * Where functions go flat and split. The defaults are measured (bench/README.md, S7); tests set
@@ -399,7 +400,7 @@ export function splitFunction(input: SplitInput): SplitOutput | undefined {
     // stores there grew sqlite's main function, with its VDBE dispatch, past V8's limit: S19);
     // it loads, on return, what it reads or writes (the main function is not bounded in size as
     // parts are, and its segments' reach costs quadratic time: 600 nested loops took seconds).
-    const flow = exitsByJump(segments, start, end, facts, succ, liveIn, g > 0 ? storeOf : undefined);
+    const flow = exitsByJump(segments, start, end, entries[g]!, facts, succ, liveIn, vars, storeOf, g === 0);
     const storesAt = (k: number): string[] => {
       const written = flow.writtenBefore(k);
       return liveIn[k]!.filter((v) => written.has(v));
@@ -482,38 +483,45 @@ export function mayFallThrough(body: Stmt[]): boolean {
 }
 
 /**
- * What flows out of the part of segments [start, end). Each segment's `written`: the variables
- * that may have been written since the part was entered, on a way to the segment's end (a forward
- * pass). With `storeOf`, every jump out of the part (`pc = k; continue dispatch;`, k elsewhere) is
- * rewritten into its own exit, `F[i] = v …; return k;`, storing what is live at k and written;
- * without it (the main function), the jumps stay and `writtenBefore(k)` is what the shared exit
- * must store for k. An entry at k must load what the segments reachable from it inside the part
- * read, and what they may store: `entryReads(k)`.
+ * What flows out of the part of segments [start, end). `enter[s]`: the variables that may have
+ * been written since the part was entered, on a way to segment s; inside a segment, on a way to
+ * each jump (emit/written.ts). A part's entries are also where it syncs: a jump or fall-through
+ * inside the part to one of them first stores what is live there and was written, so the frame
+ * is current there again, as when the part is entered from outside (sqlite's VDBE dispatch, the
+ * main function's loop head, is reached both from the function's start, which writes forty
+ * variables, and from the parts, which write few: bench S19). In a part, every jump out
+ * (`pc = k; continue dispatch;`, k elsewhere) is rewritten into its own exit, `F[i] = v …;
+ * return k;`, storing what is live at k and may have been written; in the main function
+ * (`sharedExit`) the jumps stay and `writtenBefore(k)` is what the shared exit must store for k.
+ * An entry at k must load what the segments reachable from it inside the part read, and what
+ * they may store: `entryReads(k)`.
  */
 function exitsByJump(
-  segments: Stmt[][], start: number, end: number, facts: SegmentFacts[], succ: number[][],
-  liveIn: string[][], storeOf: ((v: string) => Stmt) | undefined,
+  segments: Stmt[][], start: number, end: number, entries: Set<number>, facts: SegmentFacts[], succ: number[][],
+  liveIn: string[][], vars: Map<string, Slot>, storeOf: (v: string) => Stmt, sharedExit: boolean,
 ): { entryReads: (k: number) => Set<string>; targets: Set<number>; writtenBefore: (k: number) => Set<string> } {
   const inPart = (k: number): boolean => k >= start && k < end;
-  const written: Set<string>[] = [];
-  for (let s = start; s < end; s++) written[s] = new Set(facts[s]!.writes);
+  const isVar = (v: string): boolean => vars.has(v);
+  const storesFor = (k: number, written: Set<string>): Stmt[] => liveIn[k]!.filter((v) => written.has(v)).map(storeOf);
+  // enter[s] grows to a fixed point: each jump (or fall-through) inside the part adds what may
+  // have been written on the way to it to its target's, unless the target syncs.
+  const enter: Set<string>[] = [];
+  for (let s = start; s < end; s++) enter[s] = new Set();
+  const flowInto = (k: number, written: Set<string>): boolean => {
+    if (!inPart(k) || entries.has(k)) return false;
+    const into = enter[k]!;
+    const size = into.size;
+    for (const v of written) into.add(v);
+    return into.size !== size;
+  };
   for (let changed = true; changed; ) {
     changed = false;
     for (let s = start; s < end; s++) {
-      for (const k of succ[s]!) {
-        if (!inPart(k)) continue;
-        const into = written[k]!;
-        for (const v of written[s]!) if (!into.has(v)) (into.add(v), (changed = true));
-      }
-    }
-  }
-  const before = new Map<number, Set<string>>();
-  for (let s = start; s < end; s++) {
-    for (const k of succ[s]!) {
-      if (inPart(k)) continue;
-      const into = before.get(k) ?? new Set<string>();
-      for (const v of written[s]!) into.add(v);
-      before.set(k, into);
+      const tail = eachJump(segments[s]!, enter[s]!, isVar, (k, written) => {
+        if (flowInto(k, written)) changed = true;
+        return 2;
+      });
+      if (tail && flowInto(s + 1, tail)) changed = true;
     }
   }
   const entryReads = (k: number): Set<string> => {
@@ -521,56 +529,31 @@ function exitsByJump(
     const seen = new Set<number>([k]);
     for (const s of seen) {
       for (const v of facts[s]!.refs) reads.add(v); // refs: reads, and writes (which may be stored)
-      for (const v of written[s]!) reads.add(v);
+      for (const v of enter[s]!) reads.add(v);
       for (const x of succ[s]!) if (inPart(x)) seen.add(x);
     }
     return reads;
   };
-  const flow = { entryReads, targets: new Set(before.keys()), writtenBefore: (k: number) => before.get(k)! };
-  if (!storeOf) return flow;
+  const before = new Map<number, Set<string>>();
+  const onJump = (k: number, written: Set<string>, list: Stmt[], i: number): number => {
+    const sync = inPart(k) && entries.has(k);
+    if (inPart(k) && !sync) return 2;
+    if (!sync && sharedExit) {
+      const into = before.get(k) ?? new Set<string>();
+      for (const v of written) into.add(v);
+      before.set(k, into);
+      return 2;
+    }
+    const stores = storesFor(k, written);
+    const exit = sync ? [...stores, list[i]!, list[i + 1]!] : [...stores, ret(num(k))];
+    list.splice(i, 2, ...exit);
+    return exit.length;
+  };
   for (let s = start; s < end; s++) {
-    // In place: every statement list a jump can sit in (segmentFacts has refused any other statement).
-    const rewrite = (list: Stmt[]): void => {
-      for (let i = 0; i < list.length; i++) {
-        const x = list[i]!;
-        const k = jumpTarget(x);
-        if (k === undefined || inPart(k)) {
-          nested(x);
-          continue;
-        }
-        const next = list[i + 1];
-        if (next?.type !== 'ContinueStatement' || next.label?.name !== DISPATCH_LABEL) throw new Error('internal compiler error: split: a jump out of a part without its continue');
-        const exit = [...liveIn[k]!.filter((v) => written[s]!.has(v)).map(storeOf), ret(num(k))];
-        list.splice(i, 2, ...exit);
-        i += exit.length - 1;
-      }
-    };
-    const nested = (x: Stmt): void => {
-      switch (x.type) {
-        case 'BlockStatement':
-          return rewrite(x.body);
-        case 'IfStatement':
-          nested(x.consequent);
-          if (x.alternate) nested(x.alternate);
-          return;
-        case 'LabeledStatement':
-        case 'ForStatement':
-          return nested(x.body);
-        case 'SwitchStatement':
-          for (const c of x.cases) rewrite(c.consequent);
-          return;
-      }
-    };
-    rewrite(segments[s]!);
+    const tail = eachJump(segments[s]!, enter[s]!, isVar, onJump);
+    if (tail && inPart(s + 1) && entries.has(s + 1)) segments[s]!.push(...storesFor(s + 1, tail));
   }
-  return flow;
-}
-
-/** k of `pc = k;`, else undefined. */
-function jumpTarget(x: Stmt): number | undefined {
-  if (x.type !== 'ExpressionStatement' || x.expression.type !== 'AssignmentExpression') return undefined;
-  const { left, right } = x.expression;
-  return left.type === 'Identifier' && left.name === PC && right.type === 'NumericLiteral' ? right.value : undefined;
+  return { entryReads, targets: new Set(before.keys()), writtenBefore: (k: number) => before.get(k)! };
 }
 
 /** The variables live into each segment (a segment may fall through into the next one). */

@@ -16,7 +16,7 @@ export interface InstanceBase {
   family: object;
   funcrefs: (FuncRef | undefined)[];
   /** Its shared memories (set by instantiate when it has any): their views are refreshed on every entry from JS. */
-  sharedMemories?: { refresh(): boolean }[];
+  sharedMemories?: { refresh(): boolean }[] | null;
 }
 
 /**
@@ -26,7 +26,7 @@ export interface InstanceBase {
  */
 export function refreshShared(inst: InstanceBase): void {
   const shared = inst.sharedMemories;
-  if (shared !== undefined) for (let i = 0; i < shared.length; i++) shared[i]!.refresh();
+  if (shared) for (let i = 0; i < shared.length; i++) shared[i]!.refresh();
 }
 
 export type WasmCode = (inst: never, ...args: never[]) => unknown;

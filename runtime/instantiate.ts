@@ -39,6 +39,8 @@ export interface ModuleDescriptor {
   elems: { mode: string; table: number; offset: ConstInstr[] | null; type: string; funcs?: number[]; exprs?: ConstInstr[][] }[];
   datas: { mode: string; memory: number; offset: ConstInstr[] | null; bytes: string }[];
   start: number | null;
+  /** Every property of an instance, as a literal the runtime copies (compiler/link/descriptor.ts instanceShape); absent in older outputs. */
+  shape?: Record<string, unknown>;
 }
 
 /** An instance: what generated code receives as `inst`. Wasm entities are `$`-named properties. */
@@ -258,22 +260,22 @@ export async function instantiateModule(desc: ModuleDescriptor, imports: Record<
  */
 export function createInstance(desc: ModuleDescriptor, imports: Record<string, unknown> = {}): { exports: Record<string, unknown> } {
   const options = instantiateOptions(imports);
-  const inst = {
-    family: {},
-    funcrefs: [],
-    module: desc,
-    elems: [],
-    datas: [],
-    funcref(this: Instance, index: number): FuncRef {
-      let ref = this.funcrefs[index];
-      if (!ref) {
-        const code = desc.code[index - desc.importedFuncs]!;
-        ref = makeFuncRef(code, this, desc.types[desc.funcTypes[index]!]!, String(index));
-        this.funcrefs[index] = ref;
-      }
-      return ref;
-    },
-  } as unknown as Instance;
+  // From the module's shape, with every property in place: fast properties (descriptor.ts).
+  const inst = { ...desc.shape } as unknown as Instance;
+  inst.family = {};
+  inst.funcrefs = [];
+  inst.module = desc;
+  inst.elems = [];
+  inst.datas = [];
+  inst.funcref = (index: number): FuncRef => {
+    let ref = inst.funcrefs[index];
+    if (!ref) {
+      const code = desc.code[index - desc.importedFuncs]!;
+      ref = makeFuncRef(code, inst, desc.types[desc.funcTypes[index]!]!, String(index));
+      inst.funcrefs[index] = ref;
+    }
+    return ref;
+  };
 
   let funcIndex = 0;
   let globalIndex = 0;

@@ -127,7 +127,19 @@ const module = {
     funcs: [0, 1]
   }],
   datas: [],
-  start: null
+  start: null,
+  shape: {
+    family: null,
+    funcrefs: null,
+    module: null,
+    elems: null,
+    datas: null,
+    funcref: null,
+    sharedMemories: null,
+    $memory0: null,
+    $table0: null,
+    $counter: 0
+  }
 };
 /** Link and instantiate: resolves to { module, instance } like WebAssembly.instantiate. */
 export function instantiate(imports = {}) {

@@ -42,7 +42,7 @@ export interface FuncRef {
    * argument, rest parameters or spread (the kernel ABI's nccc_call64 runs on every lock and
    * unlock). Other imports are called as `wasmCode` bound to their instance.
    */
-  wasmDirect?: (...flat: number[]) => unknown;
+  wasmDirect: ((...flat: number[]) => unknown) | undefined;
 }
 
 /** The instance host functions "belong" to: a family no wasm instance shares. */
@@ -77,8 +77,8 @@ export function asWasmTrap(e: unknown): unknown {
 }
 
 /** How each JS argument becomes the flat wasm arguments: an i64 becomes two i32 halves. */
-function argumentSlots(params: string[]): ((args: unknown[]) => unknown)[] {
-  const slots: ((args: unknown[]) => unknown)[] = [];
+function argumentSlots(params: string[]): ((args: ArrayLike<unknown>) => unknown)[] {
+  const slots: ((args: ArrayLike<unknown>) => unknown)[] = [];
   params.forEach((t, i) => {
     if (t === 'i64') {
       slots.push((args) => i64_split(fromJS('i64', args[i]) as bigint));
@@ -106,7 +106,7 @@ function resultConverter(results: string[]): (result: unknown) => unknown {
 interface Signature {
   params: string[];
   convert: (result: unknown) => unknown;
-  slots: ((args: unknown[]) => unknown)[];
+  slots: ((args: ArrayLike<unknown>) => unknown)[];
 }
 
 /** Conversions by type key, made once per signature rather than per function (a kernel's table holds thousands). */
@@ -135,7 +135,7 @@ export function makeFuncRef(code: WasmCode, inst: InstanceBase, typeKey: string,
   // Arguments go straight into the call, never through an array: V8 quietens signalling NaNs
   // stored in double arrays, and wasm passes NaN payloads through calls unchanged. Slots are
   // evaluated left to right, so an i64's `high.bits` is read right after its low half.
-  const fn = function (...args: unknown[]): unknown {
+  const call = (args: ArrayLike<unknown>): unknown => {
     refreshShared(inst);
     try {
       switch (slots.length) {
@@ -159,13 +159,40 @@ export function makeFuncRef(code: WasmCode, inst: InstanceBase, typeKey: string,
     } catch (e) {
       throw asWasmTrap(e);
     }
-  } as FuncRef;
-  Object.defineProperty(fn, 'name', { value: name });
-  Object.defineProperty(fn, 'length', { value: params.length });
+  };
+  const fn = withNameAndLength(name, params.length, call) as FuncRef;
   fn.wasmCode = code;
   fn.wasmInst = inst;
   fn.wasmType = typeKey;
+  fn.wasmDirect = undefined;
   return fn;
+}
+
+/**
+ * A function named `name`, of `length` n, that passes its arguments to `call`: both set as the
+ * function is made (a computed key names it, the parameter list gives its length). Redefining
+ * either with defineProperty turns a function's properties into a dictionary, and every
+ * call_indirect reads `wasmType`, `wasmCode` and `wasmInst` from it (bench/README.md S20).
+ */
+function withNameAndLength(name: string, n: number, call: (args: ArrayLike<unknown>) => unknown): (...args: unknown[]) => unknown {
+  /* eslint-disable @typescript-eslint/no-unused-vars */
+  switch (n) {
+    case 0: return { [name]: function () { return call(arguments); } }[name]!;
+    case 1: return { [name]: function (a: unknown) { return call(arguments); } }[name]!;
+    case 2: return { [name]: function (a: unknown, b: unknown) { return call(arguments); } }[name]!;
+    case 3: return { [name]: function (a: unknown, b: unknown, c: unknown) { return call(arguments); } }[name]!;
+    case 4: return { [name]: function (a: unknown, b: unknown, c: unknown, d: unknown) { return call(arguments); } }[name]!;
+    case 5: return { [name]: function (a: unknown, b: unknown, c: unknown, d: unknown, e: unknown) { return call(arguments); } }[name]!;
+    case 6: return { [name]: function (a: unknown, b: unknown, c: unknown, d: unknown, e: unknown, f: unknown) { return call(arguments); } }[name]!;
+    case 7: return { [name]: function (a: unknown, b: unknown, c: unknown, d: unknown, e: unknown, f: unknown, g: unknown) { return call(arguments); } }[name]!;
+    case 8: return { [name]: function (a: unknown, b: unknown, c: unknown, d: unknown, e: unknown, f: unknown, g: unknown, h: unknown) { return call(arguments); } }[name]!;
+    default: {
+      // Rare: more parameters than the cases; this one's properties are a dictionary.
+      const fn = { [name]: function (...args: unknown[]) { return call(args); } }[name]!;
+      Object.defineProperty(fn, 'length', { value: n });
+      return fn;
+    }
+  }
 }
 
 /** A funcref for a host (JS) function imported with type `typeKey`. */

@@ -41,3 +41,19 @@ describe('exported functions convert arguments as WebAssembly does', async () =>
     expect((ours.ref as (f: unknown) => number)(ours.i32)).toBe(0);
   });
 });
+
+describe('exported functions have the name and length WebAssembly gives them', async () => {
+  // Arities 0..12 with an i64 among them: the runtime makes fixed-arity functions (for V8's fast
+  // properties: runtime/funcref.ts withNameAndLength) up to 8 parameters and a fallback above.
+  const params = (n: number) => Array.from({ length: n }, (_, i) => (i === 1 ? 'i64' : 'i32')).join(' ');
+  const text = `(module ${Array.from({ length: 13 }, (_, n) => `(func (export "f${n}") ${n ? `(param ${params(n)})` : ''} (result i32) (i32.const ${n}))`).join(' ')})`;
+  const bytes = wat(text);
+  const ours = (await load(bytes)).exports as Record<string, (...a: unknown[]) => unknown>;
+  const native = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as Record<string, (...a: unknown[]) => unknown>;
+  for (let n = 0; n <= 12; n++) {
+    it(`f${n}`, () => {
+      const args = Array.from({ length: n }, (_, i) => (i === 1 ? 2n : i));
+      expect([ours[`f${n}`]!.name, ours[`f${n}`]!.length, ours[`f${n}`]!(...args)]).toEqual([native[`f${n}`]!.name, native[`f${n}`]!.length, native[`f${n}`]!(...args)]);
+    });
+  }
+});

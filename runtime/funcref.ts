@@ -175,7 +175,6 @@ export function makeFuncRef(code: WasmCode, inst: InstanceBase, typeKey: string,
  * call_indirect reads `wasmType`, `wasmCode` and `wasmInst` from it (bench/README.md S20).
  */
 function withNameAndLength(name: string, n: number, call: (args: ArrayLike<unknown>) => unknown): (...args: unknown[]) => unknown {
-  /* eslint-disable @typescript-eslint/no-unused-vars */
   switch (n) {
     case 0: return { [name]: function () { return call(arguments); } }[name]!;
     case 1: return { [name]: function (a: unknown) { return call(arguments); } }[name]!;

@@ -9,7 +9,7 @@
 // elsewhere (the parts' hub, a br_table).
 
 import type * as t from '@babel/types';
-import type { Stmt } from './ast.js';
+import { assign, cont, exprStmt, id, num, type Stmt } from './ast.js';
 import { DISPATCH_LABEL, PC } from './dispatch.js';
 import { countNodes, mayFallThrough } from './split.js';
 
@@ -101,10 +101,7 @@ function movable(s: t.Statement): boolean {
   }
 }
 
-const jumpTo = (k: number): Stmt[] => [
-  { type: 'ExpressionStatement', expression: { type: 'AssignmentExpression', operator: '=', left: { type: 'Identifier', name: PC }, right: { type: 'NumericLiteral', value: k } } } as t.ExpressionStatement,
-  { type: 'ContinueStatement', label: { type: 'Identifier', name: DISPATCH_LABEL } } as t.ContinueStatement,
-];
+const jumpTo = (k: number): Stmt[] => [exprStmt(assign(id(PC), num(k))), cont(DISPATCH_LABEL)];
 
 /** k of a jump `pc = k; continue dispatch;` starting at `x`, else undefined. */
 function jumpTarget(x: Stmt, next: Stmt | undefined): number | undefined {

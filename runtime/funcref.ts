@@ -135,7 +135,9 @@ export function makeFuncRef(code: WasmCode, inst: InstanceBase, typeKey: string,
   // Arguments go straight into the call, never through an array: V8 quietens signalling NaNs
   // stored in double arrays, and wasm passes NaN payloads through calls unchanged. Slots are
   // evaluated left to right, so an i64's `high.bits` is read right after its low half.
-  const call = (args: ArrayLike<unknown>): unknown => {
+  // Named as the function too: it is the frame a debugger shows between JS and the wasm code
+  // (ignore-listed with the runtime), under the fixed-arity function that calls it.
+  const call = { [name]: (args: ArrayLike<unknown>): unknown => {
     refreshShared(inst);
     try {
       switch (slots.length) {
@@ -159,7 +161,7 @@ export function makeFuncRef(code: WasmCode, inst: InstanceBase, typeKey: string,
     } catch (e) {
       throw asWasmTrap(e);
     }
-  };
+  } }[name]!;
   const fn = withNameAndLength(name, params.length, call) as FuncRef;
   fn.wasmCode = code;
   fn.wasmInst = inst;

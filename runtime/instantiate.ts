@@ -39,7 +39,7 @@ export interface ModuleDescriptor {
   elems: { mode: string; table: number; offset: ConstInstr[] | null; type: string; funcs?: number[]; exprs?: ConstInstr[][] }[];
   datas: { mode: string; memory: number; offset: ConstInstr[] | null; bytes: string }[];
   start: number | null;
-  /** Every property of an instance, as a literal the runtime copies (compiler/link/descriptor.ts instanceShape); absent in older outputs. */
+  /** The module's properties of an instance, as a literal the runtime copies (compiler/link/descriptor.ts instanceShape); absent in older outputs. */
   shape?: Record<string, unknown>;
 }
 
@@ -260,8 +260,10 @@ export async function instantiateModule(desc: ModuleDescriptor, imports: Record<
  */
 export function createInstance(desc: ModuleDescriptor, imports: Record<string, unknown> = {}): { exports: Record<string, unknown> } {
   const options = instantiateOptions(imports);
-  // From the module's shape, with every property in place: fast properties (descriptor.ts).
+  // The module's shape (every `$` property in place), then the runtime's own fields by named
+  // stores: V8 keeps such an object's properties fast at any size (compiler/link/descriptor.ts).
   const inst = { ...desc.shape } as unknown as Instance;
+  inst.sharedMemories = null;
   inst.family = {};
   inst.funcrefs = [];
   inst.module = desc;

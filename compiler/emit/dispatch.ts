@@ -10,7 +10,7 @@
 
 import type * as t from '@babel/types';
 import type { Instr } from '../ir/module.js';
-import { assign, cont, exprStmt, forever, id, switchCase, switchStmt, block, type Stmt } from './ast.js';
+import { assign, cont, exprStmt, forever, id, num, switchCase, switchStmt, block, type Expr, type Stmt } from './ast.js';
 
 /** Frames with more levels than this inside them go flat (and so their function has a dispatch loop). */
 export const FLAT_ABOVE = 32;
@@ -79,7 +79,7 @@ export class Dispatch {
 
   /** `pc = <ref>; continue dispatch;` */
   jump(ref: SegmentRef): Stmt[] {
-    return [exprStmt(assign(id(PC), ref)), cont(DISPATCH_LABEL)];
+    return jumpTo(ref);
   }
 
   /** Every SegmentRef gets its number; the segments' bodies, in that order. */
@@ -95,4 +95,24 @@ export class Dispatch {
     const cases = this.numbered().map((body, k) => switchCase({ type: 'NumericLiteral', value: k } as SegmentRef, body));
     return { type: 'LabeledStatement', label: id(DISPATCH_LABEL), body: forever(block([switchStmt(id(PC), cases)])) } as t.LabeledStatement;
   }
+}
+
+/** `pc = k; continue dispatch;`: a jump to segment k (a number, or a ref numbered later). */
+export function jumpTo(k: number | SegmentRef): Stmt[] {
+  return [exprStmt(assign(id(PC), typeof k === 'number' ? num(k) : (k as Expr))), cont(DISPATCH_LABEL)];
+}
+
+/**
+ * k of the jump `pc = k; continue dispatch;` starting at xs[i], else undefined. Every jump is made
+ * by `jumpTo`, so a `pc = k` without its continue is an internal compiler error (the passes over
+ * jumps, emit/split.ts, written.ts, segment-inline.ts, would miss it).
+ */
+export function jumpAt(xs: Stmt[], i: number): number | undefined {
+  const x = xs[i]!;
+  if (x.type !== 'ExpressionStatement' || x.expression.type !== 'AssignmentExpression' || x.expression.operator !== '=') return undefined;
+  const { left, right } = x.expression;
+  if (left.type !== 'Identifier' || left.name !== PC || right.type !== 'NumericLiteral') return undefined;
+  const next = xs[i + 1];
+  if (next?.type !== 'ContinueStatement' || next.label?.name !== DISPATCH_LABEL) throw new Error('internal compiler error: dispatch: a jump without its continue');
+  return right.value;
 }

@@ -9,8 +9,8 @@
 // elsewhere (the parts' hub, a br_table).
 
 import type * as t from '@babel/types';
-import { assign, cont, exprStmt, id, num, type Stmt } from './ast.js';
-import { DISPATCH_LABEL, PC } from './dispatch.js';
+import type { Stmt } from './ast.js';
+import { DISPATCH_LABEL, jumpAt, jumpTo } from './dispatch.js';
 import { countNodes, mayFallThrough } from './split.js';
 
 /** Segments of at most this many nodes are copied over the jumps to them. */
@@ -43,7 +43,7 @@ export function inlineTinySegments(segments: Stmt[][]): void {
   const originals = tiny.map((body) => body && structuredClone(body));
   const rewrite = (list: Stmt[], depth: number): void => {
     for (let i = 0; i < list.length; i++) {
-      const k = jumpTarget(list[i]!, list[i + 1]);
+      const k = jumpAt(list, i);
       const body = k === undefined ? undefined : originals[k];
       if (k === undefined || !body || depth >= INLINE_DEPTH || budget < sizes[k]!) {
         nested(list[i]!, depth);
@@ -99,14 +99,4 @@ function movable(s: t.Statement): boolean {
     default:
       return false; // labels, breaks, loops, switches, declarations
   }
-}
-
-const jumpTo = (k: number): Stmt[] => [exprStmt(assign(id(PC), num(k))), cont(DISPATCH_LABEL)];
-
-/** k of a jump `pc = k; continue dispatch;` starting at `x`, else undefined. */
-function jumpTarget(x: Stmt, next: Stmt | undefined): number | undefined {
-  if (x.type !== 'ExpressionStatement' || x.expression.type !== 'AssignmentExpression' || x.expression.operator !== '=') return undefined;
-  const { left, right } = x.expression;
-  if (left.type !== 'Identifier' || left.name !== PC || right.type !== 'NumericLiteral') return undefined;
-  return next?.type === 'ContinueStatement' && next.label?.name === DISPATCH_LABEL ? right.value : undefined;
 }

@@ -28,7 +28,7 @@
 import type * as t from '@babel/types';
 import type { ValType } from '../ir/module.js';
 import { assign, bin, block, call, cond, cont, exprStmt, forever, id, index, letDecl, num, ret, switchCase, switchStmt, type Expr, type Stmt } from './ast.js';
-import { DISPATCH_LABEL, PC } from './dispatch.js';
+import { DISPATCH_LABEL, jumpTo, PC } from './dispatch.js';
 import { hiName } from './i64.js';
 import { eachJump } from './written.js';
 
@@ -148,7 +148,6 @@ export function countNodes(node: unknown): number {
 /** What one segment reads, writes, where it may jump, and which reads come before its definite writes. */
 interface SegmentFacts {
   refs: Set<string>;
-  writes: Set<string>;
   exposed: Set<string>;
   defs: Set<string>;
   targets: Set<number>;
@@ -157,7 +156,7 @@ interface SegmentFacts {
 }
 
 function segmentFacts(body: Stmt[], vars: Map<string, Slot>): SegmentFacts {
-  const f: SegmentFacts = { refs: new Set(), writes: new Set(), exposed: new Set(), defs: new Set(), targets: new Set(), usesMem: false };
+  const f: SegmentFacts = { refs: new Set(), exposed: new Set(), defs: new Set(), targets: new Set(), usesMem: false };
   // Variables written on every path from the segment's start to here: a read of one is not
   // exposed. Nested statements (branches, loops, labelled blocks a `break` may leave) see a copy.
   let scope = new Set<string>();
@@ -174,7 +173,6 @@ function segmentFacts(body: Stmt[], vars: Map<string, Slot>): SegmentFacts {
   const write = (name: string, definite: boolean): void => {
     if (!vars.has(name)) return;
     f.refs.add(name);
-    f.writes.add(name);
     if (!definite) return;
     scope.add(name);
     if (depth === 0 && must) f.defs.add(name);
@@ -345,7 +343,7 @@ export function splitFunction(input: SplitInput): SplitOutput | undefined {
   const facts = segments.map((s) => segmentFacts(s, vars));
   const falls = segments.map(mayFallThrough);
   // The last segment of a part may fall through into the next part: make that a jump.
-  for (const start of starts.slice(1)) if (falls[start - 1]) segments[start - 1]!.push(exprStmt(assign(id(PC), num(start))), cont(DISPATCH_LABEL));
+  for (const start of starts.slice(1)) if (falls[start - 1]) segments[start - 1]!.push(...jumpTo(start));
   // Where each segment may go next: its jumps, and the next segment unless it ends in a jump.
   const succ = facts.map((f, s) => {
     const out = [...f.targets].filter((k) => k >= 0 && k < n);

@@ -9,7 +9,7 @@
 
 import type * as t from '@babel/types';
 import type { Stmt } from './ast.js';
-import { DISPATCH_LABEL, PC } from './dispatch.js';
+import { jumpAt } from './dispatch.js';
 
 /** What may have been written so far; undefined where no way reaches. */
 type Written = Set<string> | undefined;
@@ -112,17 +112,6 @@ export function eachJump(
     }
   };
   return list(body, entry);
-}
-
-/** k of a jump `pc = k; continue dispatch;` at xs[i], else undefined. */
-function jumpAt(xs: Stmt[], i: number): number | undefined {
-  const x = xs[i]!;
-  if (x.type !== 'ExpressionStatement' || x.expression.type !== 'AssignmentExpression') return undefined;
-  const { left, right } = x.expression;
-  if (left.type !== 'Identifier' || left.name !== PC || right.type !== 'NumericLiteral') return undefined;
-  const next = xs[i + 1];
-  if (next?.type !== 'ContinueStatement' || next.label?.name !== DISPATCH_LABEL) throw new Error('internal compiler error: written: a jump without its continue');
-  return right.value;
 }
 
 /** Calls `into` with each name assigned in `node`. */

@@ -82,29 +82,27 @@ export function buildDescriptor(m: Module, names: ModuleNames, filename: string)
     }),
     datas: m.datas.map((d) => ({ mode: d.mode, memory: d.memory, offset: d.offset ? constExpr(d.offset) : null, bytes: toBase64(d.bytes) })),
     start: m.start ?? null,
-    shape: instanceShape(m, names, imports.map((i) => (i as { prop: string }).prop)),
+    shape: instanceShape(m, names),
   };
 }
 
 /**
- * Every property the runtime gives an instance, with a value of its kind: the runtime copies
- * this literal (`{ ...desc.shape }`) and fills it in, so the instance keeps V8's fast properties.
- * Added one by one with keyed stores, past a dozen properties an object goes to dictionary mode,
- * and every `inst.$memory0` and `inst.$global0` in generated code was a hash lookup (quickjs's
- * instance, 28 properties: bench/README.md S20). i32 halves start as 0 and floats as 0.5, so that
- * their fields are not generalised when the real values arrive.
+ * The module's properties of an instance (imports, memories, tables, globals), each with a value
+ * of its kind: the runtime copies this literal (`{ ...desc.shape }`), adds its own fields and
+ * fills everything in, so the instance keeps V8's fast properties. Added one by one with keyed
+ * stores, past a dozen properties an object goes to dictionary mode, and every `inst.$memory0`
+ * and `inst.$global0` in generated code was a hash lookup (quickjs's instance, 28 properties:
+ * bench/README.md S20). i32 halves start as 0 and floats as 0.5, so that their fields are not
+ * generalised when the real values arrive.
  */
-function instanceShape(m: Module, names: ModuleNames, importProps: string[]): { [key: string]: DescValue } {
-  const shape: { [key: string]: DescValue } = { family: null, funcrefs: null, module: null, elems: null, datas: null, funcref: null, sharedMemories: null };
-  for (const prop of importProps) shape[prop] = null;
-  for (const prop of names.memories) shape[prop] = null;
-  for (const prop of names.tables) shape[prop] = null;
-  m.definedGlobals.forEach((g, i) => {
-    const index = m.importedGlobals + i;
-    const prop = names.globals[index]!;
-    const hi = names.globalHi[index];
-    const t = g.type.type;
-    shape[prop] = names.globalIsCell[index] ? null : hi || t === 'i32' ? 0 : t === 'f32' || t === 'f64' ? 0.5 : null;
+function instanceShape(m: Module, names: ModuleNames): { [key: string]: DescValue } {
+  const shape: { [key: string]: DescValue } = {};
+  for (const prop of names.funcs.slice(0, m.importedFuncs)) shape[prop] = null;
+  for (const prop of [...names.memories, ...names.tables]) shape[prop] = null;
+  m.globals.forEach((g, i) => {
+    const hi = names.globalHi[i];
+    const t = g.type;
+    shape[names.globals[i]!] = i < m.importedGlobals || names.globalIsCell[i] ? null : hi || t === 'i32' ? 0 : t === 'f32' || t === 'f64' ? 0.5 : null;
     if (hi) shape[hi] = 0;
   });
   return shape;

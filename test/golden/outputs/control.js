@@ -129,13 +129,6 @@ const module = {
   datas: [],
   start: null,
   shape: {
-    family: null,
-    funcrefs: null,
-    module: null,
-    elems: null,
-    datas: null,
-    funcref: null,
-    sharedMemories: null,
     $memory0: null,
     $table0: null,
     $counter: 0

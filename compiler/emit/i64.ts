@@ -6,7 +6,7 @@
 // Why pairs and not BigInt: see bench/README.md (BigInt allocates per operation).
 
 import type { Instr, ValType } from '../ir/module.js';
-import { assign, bin, call, cond, exprStmt, id, member, num, tsAs, type Expr, type Stmt } from './ast.js';
+import { assign, bin, call, cond, exprStmt, id, member, num, tsAs, unary, type Expr, type Stmt } from './ast.js';
 import { eqzTest, literalValue } from './numeric.js';
 import { dataViewCall, fastPathTest, orderedDataViewCall, INLINE_ACCESS, guardable, inlineLoad, inlineStore, isInline } from './memory.js';
 
@@ -122,10 +122,51 @@ function shiftByVariable(op: Shift, a: PairEntry, n: Expr, hooks: PairHooks): vo
   pairInTemps(hooks, halves[0], halves[1]);
 }
 
-/** Helpers that take halves and return an i64 the `high.bits` way (mul and shifts are inline). */
-const PAIR_HELPERS = new Set([
-  'i64.div_s', 'i64.div_u', 'i64.rem_s', 'i64.rem_u', 'i64.rotl', 'i64.rotr', 'i64.clz', 'i64.ctz', 'i64.popcnt',
-]);
+/**
+ * A rotate, inline (bench/README.md S21): by a constant, shifts of each half; by a variable,
+ * k = n & 63 (or −n & 63 to the right) in a temporary and the halves swapped when k & 32, in two
+ * more, then the same shifts by k (JS masks a count by 31; `x >>> 1 >>> 31 - k` is what crosses
+ * over for every k, 0 included). Operands are simple (each half is read twice).
+ */
+function rotate(op: 'i64.rotl' | 'i64.rotr', a: PairEntry, n: Expr, hooks: PairHooks): void {
+  const count = literal(n);
+  if (count !== undefined) {
+    const k = (op === 'i64.rotl' ? count : -count) & 63;
+    const [x, y] = k & 32 ? [a.hi!, a.e] : [a.e, a.hi!];
+    const m = k & 31;
+    if (m === 0) return hooks.push({ e: x, hi: y, type: 'i64', kind: a.kind });
+    return hooks.push({ e: bin('|', bin('<<', x, num(m)), bin('>>>', y, num(32 - m))), hi: bin('|', bin('<<', y, num(m)), bin('>>>', x, num(32 - m))), type: 'i64', kind: a.kind });
+  }
+  const k = hooks.newVar('i32');
+  hooks.statement(exprStmt(assign(id(k), bin('&', op === 'i64.rotl' ? n : bin('-', num(0), n), num(63)))));
+  const [x, y] = [hooks.newVar('i32'), hooks.newVar('i32')];
+  const wide = bin('&', id(k), num(32));
+  hooks.statement(exprStmt(assign(id(x), cond(wide, a.hi!, a.e))));
+  hooks.statement(exprStmt(assign(id(y), cond(wide, a.e, a.hi!))));
+  const back = bin('-', num(31), id(k));
+  const half = (p: string, q: string): Expr => bin('|', bin('<<', id(p), id(k)), bin('>>>', bin('>>>', id(q), num(1)), back));
+  pairInTemps(hooks, half(x, y), half(y, x));
+}
+
+/**
+ * clz, ctz and popcnt, whose results are below 65: the low half, and a high half of literal 0
+ * (no helper's `high.bits` round trip; later adds see the 0). clz and ctz inline (ctz of x is
+ * 32 − clz(~x & x − 1), 32 for 0); popcnt as the i32 helper's on each half.
+ */
+function bitCount(op: 'i64.clz' | 'i64.ctz' | 'i64.popcnt', a: PairEntry, hooks: PairHooks): void {
+  const clz = (x: Expr): Expr => call(member(id('Math'), 'clz32'), [x]);
+  const ctz = (x: Expr, base: number): Expr => bin('-', num(base), clz(bin('&', unary('~', x), bin('-', x, num(1)))));
+  const zero = (x: Expr): Expr => bin('===', x, num(0));
+  const e = op === 'i64.clz'
+    ? cond(zero(a.hi!), bin('+', num(32), clz(a.e)), clz(a.hi!))
+    : op === 'i64.ctz'
+      ? cond(zero(a.e), ctz(a.hi!, 64), ctz(a.e, 32))
+      : bin('+', call(hooks.helper('i32_popcnt'), [a.e]), call(hooks.helper('i32_popcnt'), [a.hi!]));
+  hooks.push({ e, hi: num(0), type: 'i64', kind: a.kind });
+}
+
+/** Helpers that take halves and return an i64 the `high.bits` way (the rest are inline). */
+const PAIR_HELPERS = new Set(['i64.div_s', 'i64.div_u', 'i64.rem_s', 'i64.rem_u']);
 
 /**
  * Emit a numeric instruction that has an i64 operand or result. Returns false if `op` is not
@@ -146,11 +187,17 @@ export function emitI64Numeric(op: string, args: PairEntry[], hooks: PairHooks):
     else pair(...shiftByConstant(op, a, count & 63), a.kind);
     return true;
   }
+  if (op === 'i64.rotl' || op === 'i64.rotr') {
+    const a = hooks.simple(args[0]!);
+    rotate(op, a, literal(args[1]!.e) === undefined ? hooks.simple(args[1]!).e : args[1]!.e, hooks);
+    return true;
+  }
+  if (op === 'i64.clz' || op === 'i64.ctz' || op === 'i64.popcnt') {
+    bitCount(op, hooks.simple(args[0]!), hooks);
+    return true;
+  }
   if (PAIR_HELPERS.has(op)) {
-    const flat = op.endsWith('clz') || op.endsWith('ctz') || op.endsWith('popcnt')
-      ? [args[0]!.e, args[0]!.hi!]
-      : op.includes('rot') ? [args[0]!.e, args[0]!.hi!, args[1]!.e] : args.flatMap((a) => [a.e, a.hi!]);
-    helperPair(hooks, op.replace('.', '_'), flat);
+    helperPair(hooks, op.replace('.', '_'), args.flatMap((a) => [a.e, a.hi!]));
     return true;
   }
   switch (op) {

@@ -59,56 +59,72 @@ function fromDouble(v: number): number {
   return v >>> 0 | 0;
 }
 
-// Unsigned division without BigInt (bench/README.md D4, S8). Results in divQuotientLo/Hi and
-// divRemainderLo/Hi; nothing is allocated.
-let divQuotientLo = 0;
-let divQuotientHi = 0;
-let divRemainderLo = 0;
-let divRemainderHi = 0;
+// Division without BigInt (bench/README.md D4, S8, S12, S21). A divisor below 2^32 (the common
+// case) goes through remU32/divU32: straight-line doubles, no state, small enough for TurboFan to
+// inline into the helper and the helper into its caller. Only a divisor of 2^32 or more takes
+// divU64, whose results are in the module's divQuotientLo and divRemainderLo/Hi.
+const TWO21 = 0x200000;
 
 /**
- * (alo, ahi) ÷ b for 0 < b < 2^32. Fewer steps when fewer do (bench S12, S17): a dividend below
- * 2^53 in one exact double division (the floor of a quotient of integers below 2^53 is exact); else
- * the high word first, exactly, leaving t = (h mod b)·2^32 + lo < b·2^32 whose quotient is below
- * 2^32. For b < 2^21, t is below 2^53 and its division is exact too. For larger b, t/b in doubles
- * is within 2^-10 of the true quotient (t rounded by at most 2^10, divided by b ≥ 2^21), so its
- * floor q is off by at most one; the remainder t − q·b in doubles is within 2^11 of the true one
- * (each operand rounded by at most 2^10, the difference of integers below 2^53 exact), and its
- * low word is exact in int32 arithmetic (lo − q·b mod 2^32): the two together give the exact
- * remainder, whose sign or size says which way q is off.
+ * The remainder of the unsigned l + h·2^32 over b, for 0 < b < 2^32 (l, h, b unsigned numbers): an
+ * exact double below b. A dividend below 2^53 divides exactly in doubles (the floor of a quotient
+ * of integers below 2^53 is exact; `%` on doubles would be a C call, 1.5× slower). A divisor below
+ * 2^21 takes the high word first, leaving (h mod b)·2^32 + l < 2^53. A larger one takes one
+ * division (see quotientNear) and a correction by one.
  */
-function divU32(alo: number, ahi: number, b: number): void {
-  const h = ahi >>> 0;
-  const l = alo >>> 0;
-  if (h < 0x200000) {
+function remU32(l: number, h: number, b: number): number {
+  if (h < TWO21) {
     const a = h * TWO32 + l;
-    const q = Math.floor(a / b);
-    const qhi = Math.floor(q / TWO32);
-    divQuotientHi = qhi | 0;
-    divQuotientLo = (q - qhi * TWO32) | 0;
-    divRemainderLo = (a - q * b) | 0;
-    divRemainderHi = 0;
-    return;
+    return a - Math.floor(a / b) * b;
   }
-  const qhi = Math.floor(h / b);
-  const t = (h - qhi * b) * TWO32 + l;
-  let q = Math.floor(t / b);
-  let r = t - q * b;
-  if (b >= 0x200000) {
-    r += (l - Math.imul(q, b) - r) | 0; // the exact remainder: the approximate one off by under 2^31
-    if (r < 0) {
-      q -= 1;
-      r += b;
-    } else if (r >= b) {
-      q += 1;
-      r -= b;
-    }
+  if (b < TWO21) {
+    const t = (h - Math.floor(h / b) * b) * TWO32 + l;
+    return t - Math.floor(t / b) * b;
   }
-  divQuotientHi = qhi | 0;
-  divQuotientLo = q | 0;
-  divRemainderLo = r | 0;
-  divRemainderHi = 0;
+  const a = h * TWO32 + l;
+  const q = Math.floor(a / b);
+  const r = remainderNear(a, l, q, b);
+  return r < 0 ? r + b : r >= b ? r - b : r;
 }
+
+/** The quotient of the same division: its low half returned, its high half in high.bits. */
+function divU32(l: number, h: number, b: number): number {
+  if (h < TWO21) {
+    const q = Math.floor((h * TWO32 + l) / b);
+    high.bits = (q / TWO32) | 0;
+    return q | 0;
+  }
+  if (b < TWO21) {
+    const qh = Math.floor(h / b);
+    high.bits = qh | 0;
+    return Math.floor(((h - qh * b) * TWO32 + l) / b) | 0;
+  }
+  const a = h * TWO32 + l;
+  let q = Math.floor(a / b);
+  const r = remainderNear(a, l, q, b);
+  if (r < 0) q -= 1;
+  else if (r >= b) q += 1;
+  high.bits = (q / TWO32) | 0;
+  return q | 0;
+}
+
+/**
+ * a − q·b exactly, for a dividend a ≥ 2^53 given as its double `a` (rounded by at most 2^10) and
+ * its exact low word l, a divisor 2^21 ≤ b < 2^32, and q = ⌊a/b⌋ in doubles. The quotient is below
+ * 2^43, so that floor is within one of the true one and a − q·b within [−b, 2b). In doubles it is
+ * off by under 2^12 (a and q·b each rounded by at most 2^11; their difference, of two numbers
+ * within 2× of each other, exact); its low word is exact in int32 arithmetic (l − q·b mod 2^32):
+ * the two together give the exact value.
+ */
+function remainderNear(a: number, l: number, q: number, b: number): number {
+  const r = a - q * b;
+  return r + ((l - Math.imul(q, b) - r) | 0);
+}
+
+// divU64's results (nothing allocated).
+let divQuotientLo = 0;
+let divRemainderLo = 0;
+let divRemainderHi = 0;
 
 /**
  * (alo, ahi) ÷ (blo, bhi) for b ≥ 2^32 (bhi ≠ 0), unsigned: the quotient is below 2^32.
@@ -119,7 +135,6 @@ function divU32(alo: number, ahi: number, b: number): void {
  * the quotient is 0 or 1.
  */
 function divU64(alo: number, ahi: number, blo: number, bhi: number): void {
-  divQuotientHi = 0;
   if (bhi < 0) {
     const atLeast = ahi >>> 0 > bhi >>> 0 || (ahi === bhi && alo >>> 0 >= blo >>> 0);
     divQuotientLo = atLeast ? 1 : 0;
@@ -160,64 +175,95 @@ function addPair(alo: number, ahi: number, blo: number, bhi: number): void {
   divRemainderHi = (ahi + bhi + (lo > 0xffffffff ? 1 : 0)) | 0;
 }
 
-/** Unsigned (alo, ahi) ÷ (blo, bhi), b ≠ 0, whichever way its size needs. */
-function divUnsigned(alo: number, ahi: number, blo: number, bhi: number): void {
-  if (bhi === 0) divU32(alo, ahi, blo >>> 0);
-  else divU64(alo, ahi, blo, bhi);
-}
-
-/** |a| of a negative (alo, ahi), as halves into the unsigned division. */
+/** −(lo, hi) mod 2^64, the halves apart. */
 const negLo = (lo: number): number => -lo | 0;
 const negHi = (lo: number, hi: number): number => (~hi + (lo === 0 ? 1 : 0)) | 0;
 
-/** Signed (alo, ahi) ÷ (blo, bhi) on magnitudes; true if the dividend was negative. */
-function divSigned(alo: number, ahi: number, blo: number, bhi: number): boolean {
-  const negative = ahi < 0;
-  const mlo = negative ? negLo(alo) : alo;
-  const mhi = negative ? negHi(alo, ahi) : ahi;
-  if (bhi < 0) divUnsigned(mlo, mhi, negLo(blo), negHi(blo, bhi));
-  else divUnsigned(mlo, mhi, blo, bhi);
-  return negative;
+/** The pair of a double holding an exact integer in (−2^53, 2^53), high half in high.bits. */
+function fromSafe(v: number): number {
+  high.bits = Math.floor(v / TWO32) | 0;
+  return v | 0;
 }
 
 export function i64_div_s(alo: number, ahi: number, blo: number, bhi: number): number {
   if ((blo | bhi) === 0) trap(TRAP_DIV_ZERO);
-  if (fitsDouble(alo, ahi) && fitsDouble(blo, bhi)) return fromDouble(Math.trunc(toDouble(alo, ahi) / toDouble(blo, bhi)) + 0);
+  if (fitsDouble(alo, ahi) && fitsDouble(blo, bhi)) return fromSafe(Math.trunc(toDouble(alo, ahi) / toDouble(blo, bhi)));
   if (ahi === -0x80000000 && alo === 0 && blo === -1 && bhi === -1) trap(TRAP_INT_OVERFLOW);
-  const negative = divSigned(alo, ahi, blo, bhi);
-  if (negative !== bhi < 0) {
-    high.bits = negHi(divQuotientLo, divQuotientHi);
-    return negLo(divQuotientLo);
+  // On magnitudes, the quotient negated when the signs differ.
+  const negative = ahi < 0;
+  const mlo = negative ? negLo(alo) : alo;
+  const mhi = negative ? negHi(alo, ahi) : ahi;
+  let qlo: number;
+  let qhi: number;
+  if (bhi === 0 || (bhi === -1 && blo !== 0)) {
+    qlo = divU32(mlo >>> 0, mhi >>> 0, bhi === 0 ? blo >>> 0 : -blo >>> 0);
+    qhi = high.bits;
+  } else {
+    divU64(mlo, mhi, bhi < 0 ? negLo(blo) : blo, bhi < 0 ? negHi(blo, bhi) : bhi);
+    qlo = divQuotientLo;
+    qhi = 0;
   }
-  high.bits = divQuotientHi;
-  return divQuotientLo;
+  if (negative !== bhi < 0) {
+    high.bits = negHi(qlo, qhi);
+    return negLo(qlo);
+  }
+  high.bits = qhi;
+  return qlo;
 }
 
 export function i64_div_u(alo: number, ahi: number, blo: number, bhi: number): number {
-  if ((blo | bhi) === 0) trap(TRAP_DIV_ZERO);
-  if (ahi >>> 0 < 0x200000 && bhi >>> 0 < 0x200000) return fromDouble(Math.floor(toDouble(alo, ahi) / toDouble(blo, bhi)));
-  divUnsigned(alo, ahi, blo, bhi);
-  high.bits = divQuotientHi;
+  if (bhi === 0) {
+    if (blo === 0) trap(TRAP_DIV_ZERO);
+    return divU32(alo >>> 0, ahi >>> 0, blo >>> 0);
+  }
+  if (ahi >>> 0 < TWO21 && bhi >>> 0 < TWO21) return fromSafe(Math.floor(toDouble(alo, ahi) / toDouble(blo, bhi)));
+  divU64(alo, ahi, blo, bhi);
+  high.bits = 0;
   return divQuotientLo;
 }
 
 export function i64_rem_s(alo: number, ahi: number, blo: number, bhi: number): number {
   if ((blo | bhi) === 0) trap(TRAP_DIV_ZERO);
-  // % on exact doubles is exact; + 0 turns -0 into 0.
-  if (fitsDouble(alo, ahi) && fitsDouble(blo, bhi)) return fromDouble((toDouble(alo, ahi) % toDouble(blo, bhi)) + 0);
-  // The remainder takes the dividend's sign (INT64_MIN % -1 is 0: no overflow here).
-  if (divSigned(alo, ahi, blo, bhi)) {
-    high.bits = negHi(divRemainderLo, divRemainderHi);
-    return negLo(divRemainderLo);
+  if (fitsDouble(alo, ahi) && fitsDouble(blo, bhi)) {
+    // a − trunc(a/b)·b is exact here, as `%` would be (a C call); + 0 turns −0 into 0.
+    const a = toDouble(alo, ahi);
+    const b = toDouble(blo, bhi);
+    return fromSafe(a - Math.trunc(a / b) * b + 0);
   }
-  high.bits = divRemainderHi;
-  return divRemainderLo;
+  // The remainder takes the dividend's sign (INT64_MIN % -1 is 0: no overflow here).
+  const negative = ahi < 0;
+  const mlo = negative ? negLo(alo) : alo;
+  const mhi = negative ? negHi(alo, ahi) : ahi;
+  let rlo: number;
+  let rhi: number;
+  if (bhi === 0 || (bhi === -1 && blo !== 0)) {
+    rlo = remU32(mlo >>> 0, mhi >>> 0, bhi === 0 ? blo >>> 0 : -blo >>> 0) | 0;
+    rhi = 0;
+  } else {
+    divU64(mlo, mhi, bhi < 0 ? negLo(blo) : blo, bhi < 0 ? negHi(blo, bhi) : bhi);
+    rlo = divRemainderLo;
+    rhi = divRemainderHi;
+  }
+  if (negative) {
+    high.bits = negHi(rlo, rhi);
+    return negLo(rlo);
+  }
+  high.bits = rhi;
+  return rlo;
 }
 
 export function i64_rem_u(alo: number, ahi: number, blo: number, bhi: number): number {
-  if ((blo | bhi) === 0) trap(TRAP_DIV_ZERO);
-  if (ahi >>> 0 < 0x200000 && bhi >>> 0 < 0x200000) return fromDouble(toDouble(alo, ahi) % toDouble(blo, bhi));
-  divUnsigned(alo, ahi, blo, bhi);
+  if (bhi === 0) {
+    if (blo === 0) trap(TRAP_DIV_ZERO);
+    high.bits = 0;
+    return remU32(alo >>> 0, ahi >>> 0, blo >>> 0) | 0;
+  }
+  if (ahi >>> 0 < TWO21 && bhi >>> 0 < TWO21) {
+    const a = toDouble(alo, ahi);
+    const b = toDouble(blo, bhi);
+    return fromSafe(a - Math.floor(a / b) * b);
+  }
+  divU64(alo, ahi, blo, bhi);
   high.bits = divRemainderHi;
   return divRemainderLo;
 }
@@ -262,51 +308,6 @@ export function i64_shr_u(lo: number, hi: number, n: number): number {
   }
   high.bits = 0;
   return hi >>> (n - 32) | 0;
-}
-
-export function i64_rotl(lo: number, hi: number, n: number): number {
-  n &= 63;
-  if (n >= 32) {
-    const t = lo;
-    lo = hi;
-    hi = t;
-    n -= 32;
-  }
-  if (n === 0) {
-    high.bits = hi;
-    return lo;
-  }
-  high.bits = (hi << n) | (lo >>> (32 - n));
-  return (lo << n) | (hi >>> (32 - n));
-}
-
-export function i64_rotr(lo: number, hi: number, n: number): number {
-  return i64_rotl(lo, hi, (64 - (n & 63)) & 63);
-}
-
-export function i64_clz(lo: number, hi: number): number {
-  high.bits = 0;
-  return hi !== 0 ? Math.clz32(hi) : 32 + Math.clz32(lo);
-}
-
-function ctz32(x: number): number {
-  return x === 0 ? 32 : 31 - Math.clz32(x & -x);
-}
-
-export function i64_ctz(lo: number, hi: number): number {
-  high.bits = 0;
-  return lo !== 0 ? ctz32(lo) : 32 + ctz32(hi);
-}
-
-function popcnt32(x: number): number {
-  x -= (x >>> 1) & 0x55555555;
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
-}
-
-export function i64_popcnt(lo: number, hi: number): number {
-  high.bits = 0;
-  return popcnt32(lo) + popcnt32(hi);
 }
 
 // ---- conversions ----

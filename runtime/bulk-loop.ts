@@ -6,34 +6,61 @@
 
 import type { Memory } from './memory.js';
 
-/** The bytes `count` elements of `size` touch from `first` + `offset`, moving `step`: [low, high), or undefined when they wrap below 0. */
-function span(first: number, offset: number, count: number, step: number, size: number): [number, number] | undefined {
-  if (step > 0) return [first + offset, first + offset + count * size];
-  const low = first - (count - 1) * size;
-  return low < 0 ? undefined : [low + offset, first + offset + size];
+/**
+ * The lowest byte `count` elements of `size` touch from `first` + `offset`, moving `step`; −1 when
+ * they wrap below 0. (A number, not a pair: the copies are mostly of 16 or 32 bytes, and
+ * allocating the pair was a tenth of their cost, bench S21.)
+ */
+function lowest(first: number, offset: number, count: number, step: number, size: number): number {
+  if (step > 0) return first + offset;
+  const back = (count - 1) * size;
+  return first < back ? -1 : first - back + offset;
 }
+
+/**
+ * Up to this many bytes, aligned, a loop over words beats the call of copyWithin or fill: 16 ns
+ * against 36 for 16 bytes, 25 against 32 for 32 (a loop over bytes never does: 2.3 ns a byte).
+ */
+const SMALL = 32;
+const aligned = (x: number): boolean => (x & 3) === 0;
 
 /** store(d, load(s)) per element. Not taken when an element read was written by an earlier iteration (memmove differs there). */
 export function bulk_loop_copy(mem: Memory, dst: number, dstOffset: number, src: number, srcOffset: number, count: number, step: number): boolean {
-  const size = step < 0 ? -step : step;
   if (count === 0) return false;
-  const d = span(dst, dstOffset, count, step, size);
-  const s = span(src, srcOffset, count, step, size);
-  if (!d || !s || d[1] > mem.length || s[1] > mem.length) return false;
+  const size = step < 0 ? -step : step;
+  const bytes = count * size;
+  const d = lowest(dst, dstOffset, count, step, size);
+  const s = lowest(src, srcOffset, count, step, size);
+  if (d < 0 || s < 0 || d + bytes > mem.length || s + bytes > mem.length) return false;
   // Counting up, a later read meets an earlier write when the destination starts above the source
   // and within the bytes copied; counting down, when the source starts above the destination.
-  const ahead = step > 0 ? d[0] - s[0] : s[0] - d[0];
-  if (ahead > 0 && ahead < count * size) return false;
-  mem.u8.copyWithin(d[0], s[0], s[1]);
+  const ahead = step > 0 ? d - s : s - d;
+  if (ahead > 0 && ahead < bytes) return false;
+  // Otherwise the loop's effect is memmove's: what copyWithin does, and the loops below.
+  if (bytes > SMALL || !aligned(d | s | bytes)) mem.u8.copyWithin(d, s, s + bytes);
+  else {
+    const i32 = mem.i32;
+    const w = d >>> 2;
+    const ws = s >>> 2;
+    const n = bytes >>> 2;
+    if (w <= ws) for (let i = 0; i < n; i++) i32[w + i] = i32[ws + i]!;
+    else for (let i = n - 1; i >= 0; i--) i32[w + i] = i32[ws + i]!;
+  }
   return true;
 }
 
 /** store8(d, value), or a zero word, per element. */
 export function bulk_loop_fill(mem: Memory, dst: number, dstOffset: number, value: number, count: number, step: number, size: number): boolean {
   if (count === 0) return false;
-  const d = span(dst, dstOffset, count, step, size);
-  if (!d || d[1] > mem.length) return false;
-  mem.u8.fill(value & 0xff, d[0], d[1]);
+  const bytes = count * size;
+  const d = lowest(dst, dstOffset, count, step, size);
+  if (d < 0 || d + bytes > mem.length) return false;
+  if (bytes > SMALL || !aligned(d | bytes)) mem.u8.fill(value & 0xff, d, d + bytes);
+  else {
+    const i32 = mem.i32;
+    const word = Math.imul(value & 0xff, 0x01010101);
+    for (let i = d >>> 2, end = (d + bytes) >>> 2; i < end; i++) i32[i] = word;
+  }
   return true;
 }
 

@@ -124,6 +124,11 @@ const CASES: [string, number[]][] = [
   ['unrolled_down', [2000, 3000, 16 * 10 + 4]], ['unrolled_down', [160, 3000, 16 * 10]], ['unrolled_down', [100, 3000, 16 * 10]],
   ['unrolled_down', [PAGE, 4096, 64]], ['unrolled_down', [PAGE + 16, 4096, 64]], ['unrolled_down', [2000, 3000, 15]],
   ['gappy', [1000, 3000, 64]],
+  // 32 bytes or fewer, aligned: the runtime's loop over words instead of copyWithin and fill, both ways.
+  ['memcpy', [1000, 2000, 16]], ['memcpy', [1000, 1004, 32]], ['memcpy', [1004, 1000, 32]], ['memcpy', [1001, 2000, 16]], ['memcpy', [1000, 2000, 12]],
+  ['memmove_down', [1004, 1000, 32]], ['memmove_down', [1000, 1004, 32]], ['memmove_down', [1000, 2000, 8]],
+  ['memset', [100, 0x1ab, 16]], ['memset', [101, 0x1ab, 16]], ['memset', [PAGE - 32, -2, 32]], ['zero32', [400, 8]], ['zero32', [PAGE - 32, 8]],
+  ['copy64', [1000, 1008, 4]], ['copy64', [1008, 1000, 4]], ['copy64', [1000, 1024, 2]],
 ];
 
 describe('bulk loops', () => {

@@ -51,9 +51,8 @@ Usage:
       -q, --quiet          no progress output
 
   w2js cache <in.wasm>... -o <dir> [--threads <n>]
-      Compile each module ahead for the polyfill (w2js/polyfill) into <dir>/<sha-256>.js (a hash of
-      the module and of the runtime's export names): an app run with W2JS_CACHE=<dir> then
-      compiles nothing when it loads them.
+      Compile each module ahead for the polyfill (w2js/polyfill) into <dir>/<sha-256>.js: an app
+      run with W2JS_CACHE=<dir> then compiles nothing when it loads them.
 
   w2js run <in.wasm | dir> --invoke <export> [args...]
       Compile (into a temporary directory) or load a compiled <dir>, instantiate it with no

@@ -1,21 +1,15 @@
-// polyfill/: compiled modules kept on disk by a content hash (SHA-256) of their bytes and of the
-// runtime's export names: `<dir>/<hex>.js`, the classic-script form the namespace evaluates. Written by the Node entry
+// polyfill/: compiled modules kept on disk by the content hash of their bytes (SHA-256):
+// `<dir>/<hex>.js`, the classic-script form the namespace evaluates. Written by the Node entry
 // as it compiles, or ahead of time by `w2js cache <in.wasm> -o <dir>`.
 
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import * as runtime from '../runtime/index.js';
 import type { PolyfillBackend } from './namespace.js';
-
-// A cached script calls runtime helpers by name. One compiled by another w2js may call a helper
-// this runtime no longer has (the i64 pair helpers that went inline): with the names in the key,
-// that file is a miss, compiled again, not a TypeError in the middle of a program.
-const RUNTIME_NAMES = Object.keys(runtime).sort().join(',');
 
 /** The cache file of `bytes` in `dir`. */
 export function cachePath(dir: string, bytes: Uint8Array): string {
-  return path.join(dir, `${createHash('sha256').update(RUNTIME_NAMES).update('\0').update(bytes).digest('hex')}.js`);
+  return path.join(dir, `${createHash('sha256').update(bytes).digest('hex')}.js`);
 }
 
 /** The file beside it that keeps why `bytes` did not compile. */

@@ -1,8 +1,8 @@
 // polyfill/: the Node entry, `node --import w2js/polyfill app.js`. Installs `WebAssembly` where
 // Node has none (`--jitless`), or always with W2JS_POLYFILL=force. With W2JS_CACHE=<dir>, compiled
-// modules are kept in <dir>/<sha-256>.js (of the bytes and the runtime's export names) and found
-// there by content hash, so an app whose modules were compiled ahead (`w2js cache <in.wasm> -o
-// <dir>`, or one earlier run) compiles nothing at load time.
+// modules are kept in <dir>/<sha-256 of the bytes>.js and found there by content hash, so an app
+// whose modules were compiled ahead (`w2js cache <in.wasm> -o <dir>`, or one earlier run) compiles
+// nothing at load time.
 
 import path from 'node:path';
 import { diskCache } from './disk-cache.js';

@@ -469,10 +469,10 @@ describe('i64 pairs (what generated code calls)', () => {
   for (const b of edges) for (const a of edges) estimateEdges.push([a, b]);
   // Quotients one below and one above a multiple: a = q·b ± 1 for large b.
   for (const b of [0x100000001n, 0x123456789abn, 0x7fffffff00000001n]) for (const q of [1n, 2n, 0xfffffffen, 0xffffffffn]) for (const d of [-1n, 0n, 1n]) estimateEdges.push([BigInt.asIntN(64, q * b + d), b]);
-  // Divisors of 2^21 to 2^32 under dividends of 2^53 and up (the high word exactly, then an estimated
-  // division corrected by the exact low word, bench S17): remainders 0, 1, b - 2, b - 1 and b/2, and
-  // one below a multiple, up to the largest quotient.
-  for (const b of [0x200000n, 0x200001n, 0x87654321n, 0xfffffffbn, 0xffffffffn]) {
+  // Divisors under dividends of 2^53 and up: from 2^21, one estimated division corrected by the
+  // exact low word (bench S21); below, the high word first (quotients past 2^53). Remainders 0, 1,
+  // b - 2, b - 1 and b/2, and one below a multiple, up to the largest quotient.
+  for (const b of [0x7ffn, 0x800n, 0x801n, 0xfffn, 0x1fffffn, 0x200000n, 0x200001n, 0x87654321n, 0xfffffffbn, 0xffffffffn]) {
     for (const q of [(1n << 53n) / b + 1n, (1n << 40n) + 12345n, (1n << 63n) / b, ((1n << 64n) - 1n) / b]) {
       for (const d of [0n, 1n, b - 2n, b - 1n, b / 2n, -1n]) if (q * b + d < 1n << 64n) estimateEdges.push([BigInt.asIntN(64, q * b + d), b]);
     }

@@ -17,7 +17,7 @@ export * from './numeric/index.js';
 // i64 travels as two i32 halves in generated code: these pair helpers replace the BigInt ones.
 export {
   high, i64_join, i64_split, i64_mul, mul_high_u32, i64_div_s, i64_div_u, i64_rem_s, i64_rem_u, i64_shl, i64_shr_s, i64_shr_u,
-  i64_trunc_f32_s, i64_trunc_f32_u, i64_trunc_f64_s, i64_trunc_f64_u,
+  i64_rotl, i64_rotr, i64_clz, i64_ctz, i64_popcnt, i64_trunc_f32_s, i64_trunc_f32_u, i64_trunc_f64_s, i64_trunc_f64_u,
   i64_trunc_sat_f32_s, i64_trunc_sat_f32_u, i64_trunc_sat_f64_s, i64_trunc_sat_f64_u, f32_convert_i64_s, f32_convert_i64_u,
   i64_reinterpret_f64, f64_reinterpret_i64, i64_load, i64_store,
 } from './numeric/i64-pair.js';

@@ -310,6 +310,55 @@ export function i64_shr_u(lo: number, hi: number, n: number): number {
   return hi >>> (n - 32) | 0;
 }
 
+// Rotates and bit counts are emitted inline (compiler/emit/i64.ts, bench S21). These helpers stay
+// for scripts compiled before, which a polyfill cache may hold: without them the runtime's BigInt
+// helpers of the same names (numeric/index.ts) would answer those calls, wrongly and silently.
+
+export function i64_rotl(lo: number, hi: number, n: number): number {
+  n &= 63;
+  if (n >= 32) {
+    const t = lo;
+    lo = hi;
+    hi = t;
+    n -= 32;
+  }
+  if (n === 0) {
+    high.bits = hi;
+    return lo;
+  }
+  high.bits = (hi << n) | (lo >>> (32 - n));
+  return (lo << n) | (hi >>> (32 - n));
+}
+
+export function i64_rotr(lo: number, hi: number, n: number): number {
+  return i64_rotl(lo, hi, (64 - (n & 63)) & 63);
+}
+
+export function i64_clz(lo: number, hi: number): number {
+  high.bits = 0;
+  return hi !== 0 ? Math.clz32(hi) : 32 + Math.clz32(lo);
+}
+
+function ctz32(x: number): number {
+  return x === 0 ? 32 : 31 - Math.clz32(x & -x);
+}
+
+export function i64_ctz(lo: number, hi: number): number {
+  high.bits = 0;
+  return lo !== 0 ? ctz32(lo) : 32 + ctz32(hi);
+}
+
+function popcnt32(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
+}
+
+export function i64_popcnt(lo: number, hi: number): number {
+  high.bits = 0;
+  return popcnt32(lo) + popcnt32(hi);
+}
+
 // ---- conversions ----
 
 const TWO63 = 9223372036854775808;

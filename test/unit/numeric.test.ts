@@ -11,6 +11,7 @@ import { describe, expect, it, vi } from 'vitest';
 import wabtInit from 'wabt';
 import * as N from '../../runtime/numeric/index.js';
 import * as P from '../../runtime/numeric/i64-pair.js';
+import * as runtime from '../../runtime/index.js';
 import { NAN_BITS_KEPT } from '../../runtime/numeric/bits.js';
 import {
   RuntimeError,
@@ -460,6 +461,15 @@ function viaPairs(f: (alo: number, ahi: number, blo: number, bhi: number) => num
 }
 
 describe('i64 pairs (what generated code calls)', () => {
+  // Generated code takes helpers from the runtime by name, and the BigInt helpers have the same
+  // names: every pair helper, including those no longer emitted (scripts compiled before may be in
+  // a cache), must be the one the runtime's index exports.
+  it('are what the runtime exports under their names', () => {
+    const pairs = Object.entries(P).filter(([name, value]) => typeof value === 'function' && name in N);
+    expect(pairs.map(([name]) => name)).toEqual(expect.arrayContaining(['i64_clz', 'i64_ctz', 'i64_popcnt', 'i64_rotl', 'i64_rotr', 'i64_div_s', 'i64_rem_u']));
+    for (const [name, value] of pairs) expect(runtime[name as keyof typeof runtime], name).toBe(value);
+  });
+
   // Divisors at the edges of each path: below 2^32 (three exact steps), 2^32 to 2^63 (a double
   // estimate and one correction), 2^63 and up (quotient 0 or 1); dividends of every size.
   // Also 2^21 and 2^53: the one-step (dividend below 2^53) and two-step (divisor below 2^21) paths.

@@ -179,6 +179,15 @@ function addPair(alo: number, ahi: number, blo: number, bhi: number): void {
 const negLo = (lo: number): number => -lo | 0;
 const negHi = (lo: number, hi: number): number => (~hi + (lo === 0 ? 1 : 0)) | 0;
 
+/** |b| of a signed divisor whose magnitude is below 2^32, as an unsigned number; else −1. */
+const smallMagnitude = (blo: number, bhi: number): number => (bhi === 0 ? blo >>> 0 : bhi === -1 && blo !== 0 ? -blo >>> 0 : -1);
+
+/** The magnitude m over |b| for a signed divisor b of magnitude 2^32 and up, into divU64's results. */
+function divU64ByMagnitude(mlo: number, mhi: number, blo: number, bhi: number): void {
+  if (bhi < 0) divU64(mlo, mhi, negLo(blo), negHi(blo, bhi));
+  else divU64(mlo, mhi, blo, bhi);
+}
+
 /** The pair of a double holding an exact integer in (−2^53, 2^53), high half in high.bits. */
 function fromSafe(v: number): number {
   high.bits = Math.floor(v / TWO32) | 0;
@@ -193,15 +202,15 @@ export function i64_div_s(alo: number, ahi: number, blo: number, bhi: number): n
   const negative = ahi < 0;
   const mlo = negative ? negLo(alo) : alo;
   const mhi = negative ? negHi(alo, ahi) : ahi;
+  const b = smallMagnitude(blo, bhi);
   let qlo: number;
-  let qhi: number;
-  if (bhi === 0 || (bhi === -1 && blo !== 0)) {
-    qlo = divU32(mlo >>> 0, mhi >>> 0, bhi === 0 ? blo >>> 0 : -blo >>> 0);
+  let qhi = 0;
+  if (b >= 0) {
+    qlo = divU32(mlo >>> 0, mhi >>> 0, b);
     qhi = high.bits;
   } else {
-    divU64(mlo, mhi, bhi < 0 ? negLo(blo) : blo, bhi < 0 ? negHi(blo, bhi) : bhi);
+    divU64ByMagnitude(mlo, mhi, blo, bhi);
     qlo = divQuotientLo;
-    qhi = 0;
   }
   if (negative !== bhi < 0) {
     high.bits = negHi(qlo, qhi);
@@ -234,13 +243,12 @@ export function i64_rem_s(alo: number, ahi: number, blo: number, bhi: number): n
   const negative = ahi < 0;
   const mlo = negative ? negLo(alo) : alo;
   const mhi = negative ? negHi(alo, ahi) : ahi;
+  const b = smallMagnitude(blo, bhi);
   let rlo: number;
-  let rhi: number;
-  if (bhi === 0 || (bhi === -1 && blo !== 0)) {
-    rlo = remU32(mlo >>> 0, mhi >>> 0, bhi === 0 ? blo >>> 0 : -blo >>> 0) | 0;
-    rhi = 0;
-  } else {
-    divU64(mlo, mhi, bhi < 0 ? negLo(blo) : blo, bhi < 0 ? negHi(blo, bhi) : bhi);
+  let rhi = 0;
+  if (b >= 0) rlo = remU32(mlo >>> 0, mhi >>> 0, b) | 0;
+  else {
+    divU64ByMagnitude(mlo, mhi, blo, bhi);
     rlo = divRemainderLo;
     rhi = divRemainderHi;
   }

@@ -15,7 +15,7 @@ import {
 } from './ast.js';
 import { typeKey, zeroValueKind, type EmitContext } from './context.js';
 import { functionTypeText, hasNullTail, INSTANCE_TYPE, resultTypeText, valueTypeText } from './ts-types.js';
-import { dataViewAccess, effectiveAddress, emitMemoryOp } from './memory.js';
+import { cannotGrow, dataViewAccess, effectiveAddress, emitMemoryOp, hoistDataView } from './memory.js';
 import { emitConst, emitNumeric, literalValue, rotateByConstant } from './numeric.js';
 import { OPS_BY_NAME } from './op-signatures.js';
 import { constPair, emitI64Memory, emitI64Numeric, hiName, type PairHooks } from './i64.js';
@@ -56,6 +56,8 @@ class FunctionEmitter {
   /** The instruction being emitted. */
   private current: Instr = { op: 'nop', at: 0 };
   private usesMemory = false;
+  /** `mem.dv` read once at entry as `dv` (memory.ts hoistDataView). */
+  private dataViewLocal = false;
   /** Levels of frames under each frame-opening instruction (emit/dispatch.ts). */
   private depths: Int32Array = new Int32Array(0);
   /** Index of the instruction being emitted. */
@@ -129,13 +131,16 @@ class FunctionEmitter {
     for (let i = type.params.length; i < this.localTypes.length; i++) declare(this.locals[i]!, this.localTypes[i]!);
     for (const [name, vt] of this.pool.vars) declare(name, vt);
     if (this.dispatch) decls.push([PC, num(0)]);
-    if (this.usesMemory) stmts.push(letDecl([['mem', member(id('inst'), this.ctx.names.memories[0]!)]], 'const'));
-    if (decls.length) stmts.push(letDecl(decls));
+    let code = top.body;
     if (this.dispatch) {
       inlineTinySegments(this.dispatch.numbered());
-      stmts.push(this.dispatch.finish());
+      code = [this.dispatch.finish()];
     }
-    else stmts.push(...top.body);
+    // No call and no grow: the memory's DataView cannot change while this function runs.
+    this.dataViewLocal = this.usesMemory && dataViewAccess(this.ctx, 0) && cannotGrow(body) && hoistDataView(code);
+    if (this.usesMemory) stmts.push(letDecl([['mem', member(id('inst'), this.ctx.names.memories[0]!)], ...(this.dataViewLocal ? [['dv', member(id('mem'), 'dv')] as [string, Expr]] : [])], 'const'));
+    if (decls.length) stmts.push(letDecl(decls));
+    stmts.push(...code);
     const node = {
       type: 'FunctionDeclaration',
       id: id(ctx.names.funcs[this.funcIndex]!),
@@ -164,6 +169,7 @@ class FunctionEmitter {
       vars: splitVariables([...this.localTypes.map((vt, i): [string, ValType] => [this.locals[i]!, vt]), ...this.pool.vars]),
       params: params.flatMap((vt, i) => (vt === 'i64' ? [this.locals[i]!, hiName(this.locals[i]!)] : [this.locals[i]!])),
       memory: this.usesMemory ? ctx.names.memories[0] : undefined,
+      dataViewLocal: this.dataViewLocal,
       voidResult,
       partNodes: ctx.layout?.partNodes ?? PART_NODES,
     });

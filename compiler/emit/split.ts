@@ -117,6 +117,8 @@ export interface SplitInput {
   params: string[];
   /** The memory's instance property, when segments use `mem`. */
   memory: string | undefined;
+  /** The function reads `mem.dv` once, as `dv` (memory.ts hoistDataView): each part does too. */
+  dataViewLocal?: boolean;
   voidResult: boolean;
   partNodes: number;
 }
@@ -165,7 +167,7 @@ function segmentFacts(body: Stmt[], vars: Map<string, Slot>): SegmentFacts {
   // variable's liveness from the segment's successors.
   let must = true;
   const read = (name: string): void => {
-    if (name === 'mem') f.usesMem = true;
+    if (name === 'mem' || name === 'dv') f.usesMem = true;
     if (!vars.has(name)) return;
     f.refs.add(name);
     if (!scope.has(name)) f.exposed.add(name);
@@ -372,7 +374,12 @@ export function splitFunction(input: SplitInput): SplitOutput | undefined {
     slots.set(v, index(id(frameOf[kind]), num(counts[kind]++)));
   }
   const frameArgs = (): Expr[] => [id('inst'), id(FRAME_I32), id(FRAME_F64), id(FRAME_REF), id(PC)];
-  const memDecl = (): Stmt[] => (input.memory ? [letDecl([['mem', { type: 'MemberExpression', object: id('inst'), property: id(input.memory), computed: false } as Expr]], 'const')] : []);
+  const memDecl = (): Stmt[] => {
+    if (!input.memory) return [];
+    const mem: [string, Expr] = ['mem', { type: 'MemberExpression', object: id('inst'), property: id(input.memory), computed: false } as Expr];
+    const dv: [string, Expr][] = input.dataViewLocal ? [['dv', { type: 'MemberExpression', object: id('mem'), property: id('dv'), computed: false } as Expr]] : [];
+    return [letDecl([mem, ...dv], 'const')];
+  };
   const zeroOf = (v: string): Expr => (vars.get(v) === 'ref' ? ({ type: 'NullLiteral' } as Expr) : num(0));
 
   // Each part: its cases, with exits storing what the target reads; entries loading it.

@@ -14,7 +14,7 @@ import { soleLocalNames, type DebugInfo } from '../read/dwarf-info.js';
 const RESERVED = new Set(`break case catch class const continue debugger default delete do else enum export extends false
   finally for function if import in instanceof new null return super switch this throw true try typeof var void while with
   yield let static implements interface package private protected public await arguments eval undefined NaN Infinity
-  globalThis Math Number Object BigInt Array Symbol Reflect Error inst mem pc module imports instantiate instantiateModule
+  globalThis Math Number Object BigInt Array Symbol Reflect Error inst mem dv pc module imports instantiate instantiateModule
   dispatch Int32Array Float64Array Global LinkError Memory RuntimeError Table`.split(/\s+/));
 
 /**

@@ -42,24 +42,38 @@ describe('emit', () => {
   });
 
   it('accesses a non-shared memory through its DataView, at an exact effective address', () => {
+    // A function that neither calls nor grows reads the DataView once (memory.ts hoistDataView).
     expect(emitted('(i32.load offset=8 (local.get 0))', '(param i32) (result i32)')).toBe(
-      'function $f(inst, p0) {\n  const mem = inst.$memory0;\n  return mem.dv.getInt32((p0 >>> 0) + 8, true);\n}');
+      'function $f(inst, p0) {\n  const mem = inst.$memory0, dv = mem.dv;\n  return dv.getInt32((p0 >>> 0) + 8, true);\n}');
     // An i64 is two words, the high one read (or written) first: it is the one that can trap.
     expect(emitted('(i64.load (local.get 0))', '(param i32) (result i64)')).toMatch(
-      /(\w+) = p0 >>> 0, (\w+)_hi = mem\.dv\.getInt32\(\1 \+ 4, true\), \2 = mem\.dv\.getInt32\(\1, true\)/);
+      /(\w+) = p0 >>> 0, (\w+)_hi = dv\.getInt32\(\1 \+ 4, true\), \2 = dv\.getInt32\(\1, true\)/);
     expect(emitted('(i64.store (local.get 0) (i64.const 0x500000007))', '(param i32)')).toMatch(
-      /(\w+) = p0 >>> 0, mem\.dv\.setInt32\(\1 \+ 4, 5, true\), mem\.dv\.setInt32\(\1, 7, true\)/);
+      /(\w+) = p0 >>> 0, dv\.setInt32\(\1 \+ 4, 5, true\), dv\.setInt32\(\1, 7, true\)/);
     // Narrow ones take their own method; bytes take no endianness flag.
-    expect(emitted('(i64.load8_s (local.get 0))', '(param i32) (result i64)')).toContain('mem.dv.getInt8(p0 >>> 0)');
-    expect(emitted('(i32.store16 (local.get 0) (local.get 1))', '(param i32 i32)')).toContain('mem.dv.setInt16(p0 >>> 0, p1, true);');
-    expect(emitted('(f64.load (local.get 0))', '(param i32) (result f64)')).toContain('return mem.dv.getFloat64(p0 >>> 0, true);');
-    // JS reads `mem.dv` before the arguments: an address that may grow the memory is evaluated first.
+    expect(emitted('(i64.load8_s (local.get 0))', '(param i32) (result i64)')).toContain('dv.getInt8(p0 >>> 0)');
+    expect(emitted('(i32.store16 (local.get 0) (local.get 1))', '(param i32 i32)')).toContain('dv.setInt16(p0 >>> 0, p1, true);');
+    expect(emitted('(f64.load (local.get 0))', '(param i32) (result f64)')).toContain('return dv.getFloat64(p0 >>> 0, true);');
+    // JS reads `mem.dv` before the arguments: an address that may grow the memory is evaluated
+    // first; and a function that may grow (or call, or refresh a shared memory's views) reads
+    // `mem.dv` at every access.
     expect(emitted('(i32.load (memory.grow (i32.const 0)))', '(result i32)')).toMatch(/return (\w+) = memory_grow\(mem, 0\) >>> 0, mem\.dv\.getInt32\(\1, true\);/);
+    for (const [body, extra] of [
+      ['(drop (call $g)) (i32.load (local.get 0))', '(func $g (result i32) (i32.const 1))'],
+      ['(memory.fill (local.get 0) (i32.const 0) (i32.const 4)) (i32.load (local.get 0))', ''],
+    ]) {
+      const text = emitted(body!, '(param i32) (result i32)', extra);
+      expect(text).toContain('mem.dv.getInt32(p0 >>> 0, true)');
+      expect(text).not.toMatch(/\bdv = /);
+    }
+    const atomic = emitted('(drop (i32.atomic.load (local.get 0))) (i32.load (local.get 0))', '(param i32) (result i32)', '', '(memory 2 4 shared)');
+    expect(atomic).toContain('mem.dv.getInt32(p0 >>> 0, true)');
+    expect(atomic).not.toMatch(/\bdv = /);
     // A constant, aligned address inside the declared minimum needs no check.
     expect(emitted('(i32.load (i32.const 64))', '(result i32)')).toContain('return mem.i32[16];');
     expect(emitted('(f64.load (i32.const 64))', '(result f64)')).toContain('return mem.f64[8];');
     // A shared memory too (the runtime refreshes a thread's views where it may learn of a grow).
-    expect(emitted('(i32.load (local.get 0))', '(param i32) (result i32)', '', '(memory 2 4 shared)')).toContain('return mem.dv.getInt32(p0 >>> 0, true);');
+    expect(emitted('(i32.load (local.get 0))', '(param i32) (result i32)', '', '(memory 2 4 shared)')).toContain('return dv.getInt32(p0 >>> 0, true);');
   });
 
   it('in the checked form (layout.dataView: false), accesses memory inline through typed views, falling back to the helper', () => {

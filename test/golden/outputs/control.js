@@ -24,14 +24,14 @@ function $apply(inst, which_0, x_1) {
 }
 /** func[3] sum (param i32 i32) (result i64) */
 function $sum(inst, ptr_0, len_1) {
-  const mem = inst.$memory0;
+  const mem = inst.$memory0, dv = mem.dv;
   let acc_2 = 0, acc_2_hi = 0, t0 = 0;
   L0: {
     L1: for (;;) {
       if (len_1 === 0) {
         break L0;
       }
-      t0 = mem.dv.getInt32(ptr_0 >>> 0, true);
+      t0 = dv.getInt32(ptr_0 >>> 0, true);
       acc_2_hi = acc_2_hi + 0 + ((acc_2 >>> 0) + (t0 >>> 0) > 4294967295 ? 1 : 0) | 0;
       acc_2 = acc_2 + t0 | 0;
       ptr_0 = ptr_0 + 4 | 0;

@@ -15,7 +15,7 @@ import {
 } from './ast.js';
 import { typeKey, zeroValueKind, type EmitContext } from './context.js';
 import { functionTypeText, hasNullTail, INSTANCE_TYPE, resultTypeText, valueTypeText } from './ts-types.js';
-import { cannotGrow, dataViewAccess, effectiveAddress, emitMemoryOp, hoistDataView } from './memory.js';
+import { dataViewAccess, effectiveAddress, emitMemoryOp, memoryDecl, viewCannotChange } from './memory.js';
 import { emitConst, emitNumeric, literalValue, rotateByConstant } from './numeric.js';
 import { OPS_BY_NAME } from './op-signatures.js';
 import { constPair, emitI64Memory, emitI64Numeric, hiName, type PairHooks } from './i64.js';
@@ -56,8 +56,9 @@ class FunctionEmitter {
   /** The instruction being emitted. */
   private current: Instr = { op: 'nop', at: 0 };
   private usesMemory = false;
-  /** `mem.dv` read once at entry as `dv` (memory.ts hoistDataView). */
-  private dataViewLocal = false;
+  /** Memory 0's DataView read once at entry, as `dv` (memory.ts viewCannotChange); `usesView`: some access took it. */
+  private readonly viewOnce: boolean;
+  private usesView = false;
   /** Levels of frames under each frame-opening instruction (emit/dispatch.ts). */
   private depths: Int32Array = new Int32Array(0);
   /** Index of the instruction being emitted. */
@@ -90,6 +91,7 @@ class FunctionEmitter {
     this.usesGuards = ctx.layout?.loopGuards !== false && ctx.module.memories.length > 0;
     this.dataView = dataViewAccess(ctx, 0);
     ({ body: this.body, backward: this.backward } = threadJumps(func.body));
+    this.viewOnce = this.dataView && viewCannotChange(this.body);
   }
 
   run(): EmittedFunction {
@@ -131,16 +133,13 @@ class FunctionEmitter {
     for (let i = type.params.length; i < this.localTypes.length; i++) declare(this.locals[i]!, this.localTypes[i]!);
     for (const [name, vt] of this.pool.vars) declare(name, vt);
     if (this.dispatch) decls.push([PC, num(0)]);
-    let code = top.body;
+    if (this.usesMemory) stmts.push(memoryDecl(this.ctx.names.memories[0]!, this.usesView));
+    if (decls.length) stmts.push(letDecl(decls));
     if (this.dispatch) {
       inlineTinySegments(this.dispatch.numbered());
-      code = [this.dispatch.finish()];
+      stmts.push(this.dispatch.finish());
     }
-    // No call and no grow: the memory's DataView cannot change while this function runs.
-    this.dataViewLocal = this.usesMemory && dataViewAccess(this.ctx, 0) && cannotGrow(body) && hoistDataView(code);
-    if (this.usesMemory) stmts.push(letDecl([['mem', member(id('inst'), this.ctx.names.memories[0]!)], ...(this.dataViewLocal ? [['dv', member(id('mem'), 'dv')] as [string, Expr]] : [])], 'const'));
-    if (decls.length) stmts.push(letDecl(decls));
-    stmts.push(...code);
+    else stmts.push(...top.body);
     const node = {
       type: 'FunctionDeclaration',
       id: id(ctx.names.funcs[this.funcIndex]!),
@@ -169,7 +168,7 @@ class FunctionEmitter {
       vars: splitVariables([...this.localTypes.map((vt, i): [string, ValType] => [this.locals[i]!, vt]), ...this.pool.vars]),
       params: params.flatMap((vt, i) => (vt === 'i64' ? [this.locals[i]!, hiName(this.locals[i]!)] : [this.locals[i]!])),
       memory: this.usesMemory ? ctx.names.memories[0] : undefined,
-      dataViewLocal: this.dataViewLocal,
+      usesView: this.usesView,
       voidResult,
       partNodes: ctx.layout?.partNodes ?? PART_NODES,
     });
@@ -700,6 +699,7 @@ class FunctionEmitter {
       table: (i) => member(id('inst'), ctx.names.tables[i]!),
       guarded: this.guarded(),
       memory: (i) => this.memoryRef(i),
+      view: (i) => this.viewRef(i),
     });
     if (memory) return;
     throw unsupported(`instruction ${op} is not supported`, instr.at);
@@ -729,6 +729,7 @@ class FunctionEmitter {
       guarded: this.guarded(),
       dataView: instr.memarg !== undefined && dataViewAccess(this.ctx, instr.memarg.memory),
       memory: (i) => this.memoryRef(i),
+      view: (i) => this.viewRef(i),
     };
   }
 
@@ -736,6 +737,13 @@ class FunctionEmitter {
     if (i !== 0) return member(id('inst'), this.ctx.names.memories[i]!);
     this.usesMemory = true;
     return id('mem');
+  }
+
+  private viewRef(i: number): Expr {
+    if (i !== 0 || !this.viewOnce) return member(this.memoryRef(i), 'dv');
+    this.usesMemory = true;
+    this.usesView = true;
+    return id('dv');
   }
 
   private emitAll(stmts: Stmt[], instr: Instr): void {

@@ -29,6 +29,8 @@ export interface PairHooks {
   statement(stmt: Stmt): void;
   push(entry: PairEntry): void;
   memory(index: number): Expr;
+  /** The memory's DataView (memory.ts MemoryEmitHooks.view). */
+  view(index: number): Expr;
   /** TypeScript output (emit/ts-types.ts). */
   ts?: boolean;
   /** The access is covered by its loop's guard (emit/loop-guard.ts). */
@@ -188,8 +190,8 @@ export function emitI64Numeric(op: string, args: PairEntry[], hooks: PairHooks):
     return true;
   }
   if (op === 'i64.rotl' || op === 'i64.rotr') {
-    const a = hooks.simple(args[0]!);
-    rotate(op, a, literal(args[1]!.e) === undefined ? hooks.simple(args[1]!).e : args[1]!.e, hooks);
+    // The count (its low half, pure) is read once, into k.
+    rotate(op, hooks.simple(args[0]!), args[1]!.e, hooks);
     return true;
   }
   if (op === 'i64.clz' || op === 'i64.ctz' || op === 'i64.popcnt') {
@@ -327,13 +329,14 @@ function pairInTemps(hooks: PairHooks, lo: Expr, hi: Expr): void {
 export function emitI64Memory(instr: Instr, addr: Expr, value: PairEntry | undefined, hooks: PairHooks): boolean {
   const op = instr.op;
   const mem = hooks.memory(instr.memarg!.memory);
+  const view = (): Expr => hooks.view(instr.memarg!.memory);
   switch (op) {
     case 'i64.load': {
       if (hooks.dataView) {
         // Both halves through the DataView, the high one first: `a + 4` is the one that can trap.
         const a = hooks.newVar('i32');
         const t = hooks.newVar('i64');
-        const getWord = (k: number) => dataViewCall(mem, 'i32.load', k === 0 ? id(a) : bin('+', id(a), num(k)));
+        const getWord = (k: number) => dataViewCall(view(), 'i32.load', k === 0 ? id(a) : bin('+', id(a), num(k)));
         hooks.statement(exprStmt({ type: 'SequenceExpression', expressions: [assign(id(a), addr), assign(id(hiName(t)), getWord(4)), assign(id(t), getWord(0))] } as Expr));
         hooks.push({ e: id(t), hi: id(hiName(t)), type: 'i64', kind: 0 });
         return true;
@@ -366,7 +369,7 @@ export function emitI64Memory(instr: Instr, addr: Expr, value: PairEntry | undef
       const helper = hooks.helper(INLINE_ACCESS[op]!.helper);
       const t = hooks.newVar('i32');
       let e: Expr;
-      if (hooks.dataView) e = orderedDataViewCall(mem, op, addr, undefined, () => hooks.newVar('i32'));
+      if (hooks.dataView) e = orderedDataViewCall(view(), op, addr, undefined, () => hooks.newVar('i32'));
       else if (isInline(op, instr.memarg!.memory)) {
         const a = hooks.newVar('i32');
         e = { type: 'SequenceExpression', expressions: [assign(id(a), addr), inlineLoad(mem, a, op, helper, hooks.guarded)] } as Expr;
@@ -382,7 +385,7 @@ export function emitI64Memory(instr: Instr, addr: Expr, value: PairEntry | undef
         // The high word first: if it is out of bounds nothing is written, as wasm requires (a
         // trapping store changes no byte); if it is in bounds, so is the low word.
         hooks.statement(exprStmt({ type: 'SequenceExpression', expressions: [assign(id(a), addr),
-          dataViewCall(mem, 'i32.store', bin('+', id(a), num(4)), v.hi!), dataViewCall(mem, 'i32.store', id(a), v.e)] } as Expr));
+          dataViewCall(view(), 'i32.store', bin('+', id(a), num(4)), v.hi!), dataViewCall(view(), 'i32.store', id(a), v.e)] } as Expr));
         return true;
       }
       const fast = { type: 'SequenceExpression', expressions: [assign(i32Slot(mem, a, 0) as never, v.e), assign(i32Slot(mem, a, 1) as never, v.hi!)] } as Expr;
@@ -392,7 +395,7 @@ export function emitI64Memory(instr: Instr, addr: Expr, value: PairEntry | undef
     }
     case 'i64.store8': case 'i64.store16': case 'i64.store32': {
       if (hooks.dataView) {
-        hooks.statement(exprStmt(orderedDataViewCall(mem, op, addr, value!.e, () => hooks.newVar('i32'))));
+        hooks.statement(exprStmt(orderedDataViewCall(view(), op, addr, value!.e, () => hooks.newVar('i32'))));
         return true;
       }
       const helper = hooks.helper(INLINE_ACCESS[op]!.helper);

@@ -5,8 +5,7 @@
 // instruction (`i32.atomic.load` → `i32_atomic_load(mem, addr)`), which bounds-check and trap.
 
 import type { Instr, ValType } from '../ir/module.js';
-import type * as t from '@babel/types';
-import { assign, bin, bool, call, cond, id, member, num, type Expr, type Stmt } from './ast.js';
+import { assign, bin, bool, call, cond, id, letDecl, member, num, type Expr, type Stmt } from './ast.js';
 import type { EmitContext } from './context.js';
 import { OPS_BY_NAME } from './op-signatures.js';
 import { literalValue } from './numeric.js';
@@ -20,6 +19,8 @@ export interface MemoryEmitHooks {
   push(e: Expr, type: ValType): void;
   statement(e: Expr): void;
   memory(index: number): Expr;
+  /** The memory's DataView: `mem.dv`, or `dv` where the function reads it once (viewCannotChange). */
+  view(index: number): Expr;
   table(index: number): Expr;
   /** The access is covered by its loop's guard (emit/loop-guard.ts): mark its check. */
   guarded?: boolean;
@@ -123,12 +124,12 @@ for (const [op, access] of Object.entries(INLINE_ACCESS)) {
   DATA_VIEW_METHOD[op] = op.includes('store') ? `set${type.replace('Uint', 'Int')}` : `get${type}`;
 }
 
-/** `mem.dv.<method>(address[, value], true)` for a plain access (the byte ones take no endianness). */
-export function dataViewCall(mem: Expr, op: string, address: Expr, value?: Expr): Expr {
+/** `<view>.<method>(address[, value], true)` for a plain access (the byte ones take no endianness); `view` is `mem.dv` or `dv`. */
+export function dataViewCall(view: Expr, op: string, address: Expr, value?: Expr): Expr {
   const method = DATA_VIEW_METHOD[op]!;
   const args = value === undefined ? [address] : [address, value];
   if (!method.endsWith('8')) args.push(bool(true));
-  return call(member(member(mem, 'dv'), method), args);
+  return call(member(view, method), args);
 }
 
 /**
@@ -141,47 +142,24 @@ const MAY_GROW = new Set([
   'memory.copy', 'memory.fill', 'memory.init',
 ]);
 
-/** Whether a function's instructions can neither grow the memory nor call or refresh anything that may. */
-export const cannotGrow = (body: readonly Instr[]): boolean => !body.some((instr) => MAY_GROW.has(instr.op) || instr.op.includes('atomic'));
-
 /**
- * In a function that cannot grow the memory (cannotGrow), `mem.dv` read once at entry as `dv`:
- * every `mem.dv` in `stmts` becomes `dv`, in place (a split's segments are the same nodes).
- * Two bytecodes fewer an access (a property load and a register store): hash 0.96× with V8's
- * JIT, 0.94× without (bench/README.md S22). Returns whether there was one.
+ * Whether `mem.dv` stays the same DataView while a function of these instructions runs: then the
+ * function reads it once at entry, as `dv`, two bytecodes fewer an access (a property load and a
+ * register store): hash 0.954× with V8's JIT, nbody 0.785× and 0.873× without (bench/README.md S22).
  */
-export function hoistDataView(stmts: Stmt[]): boolean {
-  let found = false;
-  const isMemDv = (n: unknown): boolean => {
-    const e = n as t.Node;
-    return e?.type === 'MemberExpression' && !e.computed && e.object.type === 'Identifier' && e.object.name === 'mem' && e.property.type === 'Identifier' && e.property.name === 'dv';
-  };
-  const visit = (node: t.Node): void => {
-    for (const key of Object.keys(node)) {
-      if (key === 'loc' || key.endsWith('Comments')) continue;
-      const child = (node as unknown as Record<string, unknown>)[key];
-      if (Array.isArray(child)) {
-        for (let i = 0; i < child.length; i++) {
-          if (isMemDv(child[i])) (found = true), (child[i] = id('dv'));
-          else if (child[i] && typeof (child[i] as t.Node).type === 'string') visit(child[i] as t.Node);
-        }
-      } else if (child && typeof child === 'object' && typeof (child as t.Node).type === 'string') {
-        if (isMemDv(child)) (found = true), ((node as unknown as Record<string, unknown>)[key] = id('dv'));
-        else visit(child as t.Node);
-      }
-    }
-  };
-  for (const s of stmts) visit(s);
-  return found;
-}
+export const viewCannotChange = (body: readonly Instr[]): boolean => !body.some((instr) => MAY_GROW.has(instr.op) || instr.op.includes('atomic'));
+
+/** `const mem = inst.<prop>[, dv = mem.dv];`: a function's (or a split part's) memory, and its DataView where read once. */
+export const memoryDecl = (prop: string, view: boolean): Stmt =>
+  letDecl([['mem', member(id('inst'), prop)], ...(view ? [['dv', member(id('mem'), 'dv')] as [string, Expr]] : [])], 'const');
 
 /**
  * The access `dataViewCall` makes, with its operands evaluated first where they may call out:
  * JS reads `mem.dv` before the arguments, and a call in them (memory.grow, any function, a
  * `yield*`) may grow the memory and detach that DataView. `temp` gives a fresh i32 variable.
  */
-export function orderedDataViewCall(mem: Expr, op: string, address: Expr, value: Expr | undefined, temp: () => string): Expr {
-  if (!mayCall(address) && (value === undefined || !mayCall(value))) return dataViewCall(mem, op, address, value);
+export function orderedDataViewCall(view: Expr, op: string, address: Expr, value: Expr | undefined, temp: () => string): Expr {
+  if (!mayCall(address) && (value === undefined || !mayCall(value))) return dataViewCall(view, op, address, value);
   const a = temp();
   const parts = [assign(id(a), address)];
   let v = value;
@@ -189,7 +167,7 @@ export function orderedDataViewCall(mem: Expr, op: string, address: Expr, value:
     v = id(temp());
     parts.push(assign(v as never, value));
   }
-  parts.push(dataViewCall(mem, op, id(a), v));
+  parts.push(dataViewCall(view, op, id(a), v));
   return { type: 'SequenceExpression', expressions: parts } as Expr;
 }
 
@@ -204,7 +182,8 @@ function mayCall(e: Expr): boolean {
   switch (e.type) {
     case 'CallExpression': {
       const callee = e.callee;
-      const viaDataView = callee.type === 'MemberExpression' && callee.object.type === 'MemberExpression' && callee.object.property.type === 'Identifier' && callee.object.property.name === 'dv';
+      const view = callee.type === 'MemberExpression' ? callee.object : undefined;
+      const viaDataView = view !== undefined && ((view.type === 'Identifier' && view.name === 'dv') || (view.type === 'MemberExpression' && view.property.type === 'Identifier' && view.property.name === 'dv'));
       result = !viaDataView || e.arguments.some((arg) => mayCall(arg as Expr));
       break;
     }
@@ -248,7 +227,7 @@ function emitInlineAccess(instr: Instr, ctx: EmitContext, hooks: MemoryEmitHooks
     return true;
   }
   if (viaDataView) {
-    const e = orderedDataViewCall(mem, instr.op, address, operands[1], hooks.temp);
+    const e = orderedDataViewCall(hooks.view(index), instr.op, address, operands[1], hooks.temp);
     if (isStore) hooks.statement(e);
     else hooks.push(e, valueType);
     return true;

@@ -30,6 +30,7 @@ import type { ValType } from '../ir/module.js';
 import { assign, bin, block, call, cond, cont, exprStmt, forever, id, index, letDecl, num, ret, switchCase, switchStmt, type Expr, type Stmt } from './ast.js';
 import { DISPATCH_LABEL, jumpTo, PC } from './dispatch.js';
 import { hiName } from './i64.js';
+import { memoryDecl } from './memory.js';
 import { eachJump } from './written.js';
 
 /**
@@ -117,8 +118,8 @@ export interface SplitInput {
   params: string[];
   /** The memory's instance property, when segments use `mem`. */
   memory: string | undefined;
-  /** The function reads `mem.dv` once, as `dv` (memory.ts hoistDataView): each part does too. */
-  dataViewLocal?: boolean;
+  /** Segments use `dv`, the memory's DataView read once (memory.ts viewCannotChange): each part reads it too. */
+  usesView?: boolean;
   voidResult: boolean;
   partNodes: number;
 }
@@ -374,12 +375,7 @@ export function splitFunction(input: SplitInput): SplitOutput | undefined {
     slots.set(v, index(id(frameOf[kind]), num(counts[kind]++)));
   }
   const frameArgs = (): Expr[] => [id('inst'), id(FRAME_I32), id(FRAME_F64), id(FRAME_REF), id(PC)];
-  const memDecl = (): Stmt[] => {
-    if (!input.memory) return [];
-    const mem: [string, Expr] = ['mem', { type: 'MemberExpression', object: id('inst'), property: id(input.memory), computed: false } as Expr];
-    const dv: [string, Expr][] = input.dataViewLocal ? [['dv', { type: 'MemberExpression', object: id('mem'), property: id('dv'), computed: false } as Expr]] : [];
-    return [letDecl([mem, ...dv], 'const')];
-  };
+  const memDecl = (): Stmt[] => (input.memory ? [memoryDecl(input.memory, input.usesView === true)] : []);
   const zeroOf = (v: string): Expr => (vars.get(v) === 'ref' ? ({ type: 'NullLiteral' } as Expr) : num(0));
 
   // Each part: its cases, with exits storing what the target reads; entries loading it.

@@ -136,7 +136,7 @@ class FunctionEmitter {
     if (this.usesMemory) stmts.push(memoryDecl(this.ctx.names.memories[0]!, this.usesView));
     if (decls.length) stmts.push(letDecl(decls));
     if (this.dispatch) {
-      inlineTinySegments(this.dispatch.numbered());
+      inlineTinySegments(this.dispatch.numbered(), ctx.layout?.partNodes ?? PART_NODES);
       stmts.push(this.dispatch.finish());
     }
     else stmts.push(...top.body);

@@ -27,7 +27,7 @@ const INLINE_FLOOR = 512;
  * its statements can stand anywhere: no labels, `break`s or declarations (two copies in one
  * scope would clash), no `continue` but the dispatch loop's.
  */
-export function inlineTinySegments(segments: Stmt[][]): void {
+export function inlineTinySegments(segments: Stmt[][], partNodes: number): void {
   const n = segments.length;
   const sizes = segments.map(countNodes);
   // The copies may add a tenth to a large function: more could take it past the size at which
@@ -41,15 +41,17 @@ export function inlineTinySegments(segments: Stmt[][]): void {
   });
   // The copies' bodies as they were, before any jump in them was replaced.
   const originals = tiny.map((body) => body && structuredClone(body));
+  let segmentBudget = 0;
   const rewrite = (list: Stmt[], depth: number): void => {
     for (let i = 0; i < list.length; i++) {
       const k = jumpAt(list, i);
       const body = k === undefined ? undefined : originals[k];
-      if (k === undefined || !body || depth >= INLINE_DEPTH || budget < sizes[k]!) {
+      if (k === undefined || !body || depth >= INLINE_DEPTH || budget < sizes[k]! || segmentBudget < sizes[k]!) {
         nested(list[i]!, depth);
         continue;
       }
       budget -= sizes[k]!;
+      segmentBudget -= sizes[k]!;
       const copy = structuredClone(body);
       rewrite(copy, depth + 1); // the copy's own jump, copied in turn
       list.splice(i, 2, ...copy);
@@ -79,7 +81,14 @@ export function inlineTinySegments(segments: Stmt[][]): void {
         return;
     }
   };
-  for (const body of segments) rewrite(body, 0);
+  // Nor may copies take one segment past a part's size (or add more than the floor to one already
+  // past it): a segment is never cut, so it would make a part V8 does not optimize. Go's block
+  // dispatch is one segment whose br_table has thousands of targets, most of them tiny; copies
+  // made esbuild's lexer entry a part of 60 000 tokens, run interpreted (bench/README.md S23).
+  segments.forEach((body, k) => {
+    segmentBudget = Math.max(INLINE_FLOOR, partNodes - sizes[k]!);
+    rewrite(body, 0);
+  });
 }
 
 /** Whether a statement means the same wherever it is copied. */

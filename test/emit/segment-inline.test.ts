@@ -5,6 +5,8 @@
 // parts. Against native on programs that take every handler in many orders.
 
 import { describe, expect, it } from 'vitest';
+import { SPLIT_ABOVE_TOKENS, splitsAbove } from '../../compiler/emit/split.js';
+import { goShapedDispatch } from '../helpers/deep-modules.js';
 import { loadWithNative, wat } from '../helpers/wasm.js';
 
 // run(prog, len): ops from memory[prog..prog+len), each byte `op` in 0..6 (7 halts), at most
@@ -83,4 +85,22 @@ describe('tiny segments copied over the jumps to them', () => {
       }
     });
   }
+});
+
+
+
+// Go's shape (esbuild): every function is one loop over a br_table that resumes at any of its
+// blocks, thousands of them and most tiny. The br_table is one segment, each of its cases a jump
+// to a tiny segment, and the rest of the function gave the copies a large budget: copying them
+// all into that one segment made a part V8 never optimizes (S23).
+describe('copies into one segment stay within what V8 optimizes', () => {
+  it('a br_table over 2 000 tiny blocks in a large function: no function or part past the split limit; runs as native does', async () => {
+    const { exports, native, code } = await loadWithNative(goShapedDispatch(2000, 40_000));
+    // Each function's text: up to the next one, the last up to the module's description.
+    const functions = code.slice(0, code.indexOf('\nconst module = {')).split(/^(?=function )/m).filter((f) => f.startsWith('function '));
+    expect(functions.some((f) => f.startsWith('function $f$$p1('))).toBe(true);
+    const tooLarge = functions.filter((f) => splitsAbove(f, SPLIT_ABOVE_TOKENS)).map((f) => f.slice(0, f.indexOf('(')));
+    expect(tooLarge).toEqual([]);
+    for (const [pc, n] of [[0, 1], [5, 10], [1999, 5000], [2000, 3], [123, 20000]]) expect([pc, n, exports.f(pc, n)]).toEqual([pc, n, native.f(pc, n)]);
+  });
 });

@@ -47,7 +47,7 @@ class Body {
 
 const op = {
   block: 0x02, loop: 0x03, if: 0x04, else: 0x05, end: 0x0b, br: 0x0c, brIf: 0x0d, brTable: 0x0e, return: 0x0f, call: 0x10,
-  localGet: 0x20, localSet: 0x21, i32Const: 0x41, i32Eq: 0x46, i32LtU: 0x49, i32GtU: 0x4b, i32GeU: 0x4f, i32Add: 0x6a, i32Mul: 0x6c,
+  localGet: 0x20, localSet: 0x21, localTee: 0x22, i32Const: 0x41, i32Eq: 0x46, i32LtU: 0x49, i32GtU: 0x4b, i32GeU: 0x4f, i32Add: 0x6a, i32Sub: 0x6b, i32Mul: 0x6c,
   void: 0x40,
 };
 
@@ -103,6 +103,30 @@ export function nestedBlocksBrTable(n: number, cases = n): Uint8Array {
   }
   b.add(op.i32Const, ...sleb(-1));
   return module([{ params: 1, locals: 0, body: b, export: 'f' }]);
+}
+
+/**
+ * The shape Go gives every function (esbuild): a loop over a br_table that resumes at any of
+ * `blocks` blocks, each tiny but the first, which adds 1..`filler` to acc one at a time. f(pc, n)
+ * runs block pc (k), which then adds k to acc and sets pc to block (7k + 3) mod blocks, and
+ * goes round again while --n; then returns acc (pc ≥ blocks: -1).
+ */
+export function goShapedDispatch(blocks: number, filler = 0): Uint8Array {
+  const b = new Body();
+  b.add(op.loop, op.void);
+  for (let i = 0; i <= blocks; i++) b.add(op.block, op.void);
+  b.add(op.localGet, 0, op.brTable, ...leb(blocks));
+  for (let k = 0; k <= blocks; k++) b.add(...leb(k));
+  for (let k = 0; k < blocks; k++) {
+    b.add(op.end);
+    if (k === 0) for (let i = 1; i <= filler; i++) b.add(op.localGet, 2, op.i32Const, ...sleb(i), op.i32Add, op.localSet, 2);
+    b.add(op.localGet, 2, op.i32Const, ...sleb(k), op.i32Add, op.localSet, 2);
+    b.add(op.i32Const, ...sleb((k * 7 + 3) % blocks), op.localSet, 0);
+    b.add(op.localGet, 1, op.i32Const, 1, op.i32Sub, op.localTee, 1, op.brIf, ...leb(blocks - k));
+    b.add(op.localGet, 2, op.return);
+  }
+  b.add(op.end, op.i32Const, ...sleb(-1), op.return, op.end, op.i32Const, ...sleb(-1));
+  return module([{ params: 2, locals: 1, body: b, export: 'f' }]);
 }
 
 /** n nested loops, each run once except the innermost three (twice each): f() counts 8 passes. */

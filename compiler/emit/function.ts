@@ -15,7 +15,7 @@ import {
 } from './ast.js';
 import { typeKey, zeroValueKind, type EmitContext } from './context.js';
 import { functionTypeText, hasNullTail, INSTANCE_TYPE, resultTypeText, valueTypeText } from './ts-types.js';
-import { dataViewAccess, effectiveAddress, emitMemoryOp, memoryDecl, viewCannotChange } from './memory.js';
+import { changesView, dataViewAccess, effectiveAddress, emitMemoryOp, memoryDecl, viewMode, type ViewMode } from './memory.js';
 import { emitConst, emitNumeric, literalValue, rotateByConstant } from './numeric.js';
 import { OPS_BY_NAME } from './op-signatures.js';
 import { constPair, emitI64Memory, emitI64Numeric, hiName, type PairHooks } from './i64.js';
@@ -56,8 +56,8 @@ class FunctionEmitter {
   /** The instruction being emitted. */
   private current: Instr = { op: 'nop', at: 0 };
   private usesMemory = false;
-  /** Memory 0's DataView read once at entry, as `dv` (memory.ts viewCannotChange); `usesView`: some access took it. */
-  private readonly viewOnce: boolean;
+  /** How memory 0's DataView is reached (memory.ts viewMode); `usesView`: the function reads `dv`. */
+  private readonly view: ViewMode;
   private usesView = false;
   /** Levels of frames under each frame-opening instruction (emit/dispatch.ts). */
   private depths: Int32Array = new Int32Array(0);
@@ -91,7 +91,7 @@ class FunctionEmitter {
     this.usesGuards = ctx.layout?.loopGuards !== false && ctx.module.memories.length > 0;
     this.dataView = dataViewAccess(ctx, 0);
     ({ body: this.body, backward: this.backward } = threadJumps(func.body));
-    this.viewOnce = this.dataView && viewCannotChange(this.body);
+    this.view = viewMode(this.body, this.dataView);
   }
 
   run(): EmittedFunction {
@@ -118,6 +118,7 @@ class FunctionEmitter {
       // A long straight run in a flat frame: end the segment here, so that parts stay small (emit/split.ts).
       if (frame.flat && this.stack.length === 0 && this.dispatch!.body.length >= cutAt) this.dispatch!.start(this.dispatch!.newRef());
       this.instr(instr);
+      if (this.view === 'reload' && changesView(instr.op) && !this.frame.unreachable) this.reloadView(instr);
     }
     // The function's final `end` returned or fell off; `top` holds the whole body.
     const stmts: Stmt[] = [];
@@ -133,7 +134,7 @@ class FunctionEmitter {
     for (let i = type.params.length; i < this.localTypes.length; i++) declare(this.locals[i]!, this.localTypes[i]!);
     for (const [name, vt] of this.pool.vars) declare(name, vt);
     if (this.dispatch) decls.push([PC, num(0)]);
-    if (this.usesMemory) stmts.push(memoryDecl(this.ctx.names.memories[0]!, this.usesView));
+    if (this.usesMemory) stmts.push(...memoryDecl(this.ctx.names.memories[0]!, this.view, this.usesView));
     if (decls.length) stmts.push(letDecl(decls));
     if (this.dispatch) {
       inlineTinySegments(this.dispatch.numbered(), ctx.layout?.partNodes ?? PART_NODES);
@@ -168,7 +169,7 @@ class FunctionEmitter {
       vars: splitVariables([...this.localTypes.map((vt, i): [string, ValType] => [this.locals[i]!, vt]), ...this.pool.vars]),
       params: params.flatMap((vt, i) => (vt === 'i64' ? [this.locals[i]!, hiName(this.locals[i]!)] : [this.locals[i]!])),
       memory: this.usesMemory ? ctx.names.memories[0] : undefined,
-      usesView: this.usesView,
+      view: this.usesView ? this.view : 'none',
       voidResult,
       partNodes: ctx.layout?.partNodes ?? PART_NODES,
     });
@@ -740,10 +741,17 @@ class FunctionEmitter {
   }
 
   private viewRef(i: number): Expr {
-    if (i !== 0 || !this.viewOnce) return member(this.memoryRef(i), 'dv');
+    if (i !== 0 || this.view === 'none') return member(this.memoryRef(i), 'dv');
     this.usesMemory = true;
     this.usesView = true;
     return id('dv');
+  }
+
+  /** After an instruction that may have changed `mem.dv` (viewMode 'reload'): its result evaluated, then `dv = mem.dv;`. */
+  private reloadView(instr: Instr): void {
+    this.usesMemory = true;
+    this.usesView = true;
+    this.emit(exprStmt(assign(id('dv'), member(id('mem'), 'dv'))), instr);
   }
 
   private emitAll(stmts: Stmt[], instr: Instr): void {

@@ -134,24 +134,41 @@ export function dataViewCall(view: Expr, op: string, address: Expr, value?: Expr
 
 /**
  * What may make `mem.dv` another DataView while a function runs: a grow, a call (which may grow),
- * and the helpers that refresh a shared memory's views after another thread's grow (atomics, and
- * bulk memory's bounds check: runtime/README.md "Shared memory that grows").
+ * and the helpers that refresh a shared memory's views after another thread's grow (atomics,
+ * bulk memory's bounds check, and memory.size: runtime/README.md "Shared memory that grows").
  */
 const MAY_GROW = new Set([
   'call', 'call_indirect', 'call_ref', 'return_call', 'return_call_indirect', 'return_call_ref', 'memory.grow',
-  'memory.copy', 'memory.fill', 'memory.init',
+  'memory.copy', 'memory.fill', 'memory.init', 'memory.size',
 ]);
 
-/**
- * Whether `mem.dv` stays the same DataView while a function of these instructions runs: then the
- * function reads it once at entry, as `dv`, two bytecodes fewer an access (a property load and a
- * register store): hash 0.954× with V8's JIT, nbody 0.785× and 0.873× without (bench/README.md S22).
- */
-export const viewCannotChange = (body: readonly Instr[]): boolean => !body.some((instr) => MAY_GROW.has(instr.op) || instr.op.includes('atomic'));
+/** Whether `op` may leave `mem.dv` another DataView than before it. */
+export const changesView = (op: string): boolean => MAY_GROW.has(op) || op.includes('atomic');
 
-/** `const mem = inst.<prop>[, dv = mem.dv];`: a function's (or a split part's) memory, and its DataView where read once. */
-export const memoryDecl = (prop: string, view: boolean): Stmt =>
-  letDecl([['mem', member(id('inst'), prop)], ...(view ? [['dv', member(id('mem'), 'dv')] as [string, Expr]] : [])], 'const');
+/**
+ * How a function reaches memory 0's DataView. Every access reads it from a local `dv`, two
+ * bytecodes fewer than `mem.dv` (a property load and a register store): TurboFan builds smaller
+ * graphs and Ignition runs fewer bytecodes.
+ * - `once`: nothing in the function can change it: read at entry (`const … dv = mem.dv`);
+ *   hash 0.954× with V8's JIT, nbody 0.785× and 0.873× without (bench/README.md S22).
+ * - `reload`: read at entry and again after each instruction that may change it (changesView),
+ *   whose result is evaluated first: `t = $f(inst); dv = mem.dv;` (bench/README.md S24).
+ * - `none`: no access goes through the DataView (typed views, or no plain access at all).
+ */
+export type ViewMode = 'none' | 'once' | 'reload';
+
+export function viewMode(body: readonly Instr[], dataView: boolean): ViewMode {
+  if (!dataView || !body.some((instr) => instr.memarg?.memory === 0 && INLINE_ACCESS[instr.op] !== undefined)) return 'none';
+  return body.some((instr) => changesView(instr.op)) ? 'reload' : 'once';
+}
+
+/** `const mem = inst.<prop>`, and `dv = mem.dv` where accesses took it: a function's (or a split part's) memory and DataView. */
+export function memoryDecl(prop: string, view: ViewMode, usesView: boolean): Stmt[] {
+  const mem: [string, Expr] = ['mem', member(id('inst'), prop)];
+  const dv: [string, Expr] = ['dv', member(id('mem'), 'dv')];
+  if (!usesView || view === 'none') return [letDecl([mem], 'const')];
+  return view === 'once' ? [letDecl([mem, dv], 'const')] : [letDecl([mem], 'const'), letDecl([dv])];
+}
 
 /**
  * The access `dataViewCall` makes, with its operands evaluated first where they may call out:

@@ -27,10 +27,10 @@
 
 import type * as t from '@babel/types';
 import type { ValType } from '../ir/module.js';
-import { assign, bin, block, call, cond, cont, exprStmt, forever, id, index, letDecl, num, ret, switchCase, switchStmt, type Expr, type Stmt } from './ast.js';
+import { assign, bin, block, call, cond, cont, exprStmt, forever, id, index, letDecl, member, num, ret, switchCase, switchStmt, type Expr, type Stmt } from './ast.js';
 import { DISPATCH_LABEL, jumpTo, PC } from './dispatch.js';
 import { hiName } from './i64.js';
-import { memoryDecl } from './memory.js';
+import { memoryDecl, type ViewMode } from './memory.js';
 import { eachJump } from './written.js';
 
 /**
@@ -118,8 +118,12 @@ export interface SplitInput {
   params: string[];
   /** The memory's instance property, when segments use `mem`. */
   memory: string | undefined;
-  /** Segments use `dv`, the memory's DataView read once (memory.ts viewCannotChange): each part reads it too. */
-  usesView?: boolean;
+  /**
+   * How segments reach the memory's DataView (memory.ts viewMode; 'none' when no segment reads
+   * `dv`): each part reads it at entry too, and under 'reload' the main function again after the
+   * parts, which may have changed it.
+   */
+  view?: ViewMode;
   voidResult: boolean;
   partNodes: number;
 }
@@ -375,7 +379,8 @@ export function splitFunction(input: SplitInput): SplitOutput | undefined {
     slots.set(v, index(id(frameOf[kind]), num(counts[kind]++)));
   }
   const frameArgs = (): Expr[] => [id('inst'), id(FRAME_I32), id(FRAME_F64), id(FRAME_REF), id(PC)];
-  const memDecl = (): Stmt[] => (input.memory ? [memoryDecl(input.memory, input.usesView === true)] : []);
+  const view = input.view ?? 'none';
+  const memDecl = (): Stmt[] => (input.memory ? memoryDecl(input.memory, view, view !== 'none') : []);
   const zeroOf = (v: string): Expr => (vars.get(v) === 'ref' ? ({ type: 'NullLiteral' } as Expr) : num(0));
 
   // Each part: its cases, with exits storing what the target reads; entries loading it.
@@ -466,7 +471,8 @@ export function splitFunction(input: SplitInput): SplitOutput | undefined {
     exprStmt(assign(id(PC), id(RESULT))),
     { type: 'IfStatement', test: bin('<', id(PC), num(parts[1]!.start)), consequent: { type: 'BreakStatement', label: null }, alternate: null } as Stmt,
   ]));
-  main.cases.push(switchCase(null, [...main.stores, runParts, ...main.loads, cont(DISPATCH_LABEL)]));
+  const reload = main.usesMem && view === 'reload' ? [exprStmt(assign(id('dv'), member(id('mem'), 'dv')))] : [];
+  main.cases.push(switchCase(null, [...main.stores, runParts, ...reload, ...main.loads, cont(DISPATCH_LABEL)]));
   const loop = { type: 'LabeledStatement', label: id(DISPATCH_LABEL), body: forever(block([switchStmt(id(PC), main.cases)])) } as t.LabeledStatement;
   const used = frames.filter(([, , , count]) => count > 0);
   const giveBack = used.map(([name, key]) => exprStmt(method(pool(key), 'push', [id(name)])));

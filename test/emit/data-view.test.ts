@@ -67,6 +67,44 @@ describe('accesses through the DataView', () => {
     expect(error).toBe(mine);
   });
 
+  // A function that calls reads `mem.dv` once into `dv`, and again after each call (memory.ts
+  // viewMode 'reload'): a grow in the callee detaches the old buffer, so a missed reload is a
+  // TypeError. Cut into parts too, where each part reads it at entry and the main function after them.
+  const GROWS = wat(`(module
+    (import "env" "grow" (func $grow (result i32)))
+    (memory (export "mem") 1 40)
+    (func (export "rounds") (param $n i32) (param $base i32) (result i32)
+      (local $acc i32) (local $page i32)
+      (loop $round
+        ;; One statement too large to be copied (emit/segment-inline.ts): the loop's head stays in
+        ;; the main function when the function is cut into parts, and runs after the part that grew.
+        (i32.store (local.get $base) (i32.add (i32.add (i32.add (i32.load (local.get $base)) (i32.load offset=4 (local.get $base)))
+          (i32.add (i32.load offset=8 (local.get $base)) (i32.load offset=12 (local.get $base))))
+          (i32.add (i32.add (i32.load offset=16 (local.get $base)) (i32.load offset=20 (local.get $base))) (local.get $n))))
+        (local.set $page (call $grow))
+        (i32.store offset=4 (i32.mul (local.get $page) (i32.const 65536)) (local.get $n))
+        (local.set $acc (i32.add (local.get $acc) (i32.load offset=4 (i32.mul (local.get $page) (i32.const 65536)))))
+        (local.set $acc (i32.add (local.get $acc) (i32.load (local.get $base))))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br_if $round (local.get $n)))
+      (i32.add (local.get $acc) (i32.load (local.get $base)))))`);
+
+  for (const [name, layout] of [['whole', {}], ['cut into parts', { flatAbove: 1, flatSpan: 1, cutStatements: 1, splitAboveTokens: -1, partNodes: 40 }]] as const) {
+    it(`reads the DataView again after each call that grew the memory (${name})`, async () => {
+      const holder: { mem?: WebAssembly.Memory } = {};
+      const grow = () => holder.mem!.grow(1);
+      const ours = await load(GROWS, { env: { grow } }, { layout });
+      holder.mem = ours.exports.mem as WebAssembly.Memory;
+      if (name !== 'whole') expect(ours.code).toContain('function $rounds$$p2(');
+      expect(ours.code).toMatch(/grow\(\);\n\s*dv = mem\.dv;/);
+      const got = ours.exports.rounds(30, 8);
+      const native = (await WebAssembly.instantiate(GROWS, { env: { grow } })).instance.exports as Record<string, any>;
+      holder.mem = native.mem;
+      expect(got).toBe(native.rounds(30, 8));
+      expect((ours.exports.mem as WebAssembly.Memory).buffer.byteLength).toBe(31 * 65536);
+    });
+  }
+
   it('reads the grown memory when the address operand grew it', async () => {
     const { exports } = await load(MODULE, { env: { fail: () => undefined } });
     expect(() => exports.growThenRead()).toThrow(WebAssembly.RuntimeError);
@@ -84,6 +122,11 @@ describe('a shared memory grown by another thread', () => {
     ;; Learns of the grow from a host function (as from a JS-side wait), then reads the new page.
     (func (export "afterImport") (result i32)
       (call $growElsewhere)
+      (i32.load (i32.const ${PAGE + 8})))
+    ;; Learns of the grow through memory.size, then reads the new page.
+    (func (export "afterSize") (result i32)
+      (call $growElsewhere)
+      (drop (memory.size))
       (i32.load (i32.const ${PAGE + 8})))
     ;; Learns of the grow through an atomic (as a lock would), then reads the new page.
     (func (export "afterAtomic") (result i32)
@@ -125,5 +168,13 @@ describe('a shared memory grown by another thread', () => {
     const { exports } = await load(SHARED, { env: { memory: mine, growElsewhere: grower.exports.grow } });
     expect(exports.afterAtomic()).toBe(7);
     expect(mine.length).toBe(2 * PAGE);
+  });
+
+  it('is seen after memory.size', async () => {
+    const { mine, other } = twoViews();
+    const grower = await load(wat(`(module (import "env" "memory" (memory 1 4 shared))
+      (func (export "grow") (drop (memory.grow (i32.const 1))) (i32.store (i32.const ${PAGE + 8}) (i32.const 11))))`), { env: { memory: other } });
+    const { exports } = await load(SHARED, { env: { memory: mine, growElsewhere: grower.exports.grow } });
+    expect(exports.afterSize()).toBe(11);
   });
 });

@@ -159,7 +159,7 @@ describe('source maps', () => {
       const col = lines[line]!.indexOf(needle.trim());
       return originalPositionFor(tracer, { line: line + 1, column: col });
     };
-    expect(pos('mem.dv.setInt32(p0 >>> 0')).toMatchObject({ source: 'm.wasm', line: 1, column: storeAt });
+    expect(pos('dv.setInt32(p0 >>> 0')).toMatchObject({ source: 'm.wasm', line: 1, column: storeAt });
     expect(pos('$other(inst)')).toMatchObject({ source: 'm.wasm', line: 1, column: callAt });
   });
 });

@@ -48,8 +48,12 @@ describe('emit', () => {
     // An i64 is two words, the high one read (or written) first: it is the one that can trap.
     expect(emitted('(i64.load (local.get 0))', '(param i32) (result i64)')).toMatch(
       /(\w+) = p0 >>> 0, (\w+)_hi = dv\.getInt32\(\1 \+ 4, true\), \2 = dv\.getInt32\(\1, true\)/);
-    expect(emitted('(i64.store (local.get 0) (i64.const 0x500000007))', '(param i32)')).toMatch(
-      /(\w+) = p0 >>> 0, dv\.setInt32\(\1 \+ 4, 5, true\), dv\.setInt32\(\1, 7, true\)/);
+    expect(emitted('(i64.store (local.get 0) (local.get 1))', '(param i32 i64)')).toMatch(
+      /(\w+) = p0 >>> 0, dv\.setInt32\(\1 \+ 4, p1_hi, true\), dv\.setInt32\(\1, p1, true\)/);
+    // A constant one is a single store of the double with its bits (a NaN's would not be kept: two words).
+    expect(emitted('(i64.store (local.get 0) (i64.const 0x3ff0000000000000))', '(param i32)')).toContain('dv.setFloat64(p0 >>> 0, 1, true);');
+    expect(emitted('(i64.store (local.get 0) (i64.const 0x7ff8000000000001))', '(param i32)')).toMatch(
+      /(\w+) = p0 >>> 0, dv\.setInt32\(\1 \+ 4, 2146959360, true\), dv\.setInt32\(\1, 1, true\)/);
     // Narrow ones take their own method; bytes take no endianness flag.
     expect(emitted('(i64.load8_s (local.get 0))', '(param i32) (result i64)')).toContain('dv.getInt8(p0 >>> 0)');
     expect(emitted('(i32.store16 (local.get 0) (local.get 1))', '(param i32 i32)')).toContain('dv.setInt16(p0 >>> 0, p1, true);');

@@ -10,10 +10,10 @@
 //   nanBoundary: true when f32 NaN payloads cannot cross the JS boundary exactly (native wasm)
 
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { cacheRoot, repoRoot } from './wast-json.mjs';
+import { cacheRoot, moveIntoPlace, repoRoot } from './wast-json.mjs';
 
 /** A trap matches when its message starts with or contains the spec's text (`uninitialized element 2`). */
 function messageMatches(message, expected) {
@@ -128,25 +128,9 @@ function writeCacheDir(dir, files) {
     mkdirSync(path.dirname(p), { recursive: true });
     writeFileSync(p, text);
   }
-  // Another run (the spec suite, the cross-runtime suite, a developer) may replace the same entry
-  // meanwhile: removing the old entry then fails (ENOTEMPTY: theirs moved in) or the rename does.
-  // Same input and same compiler give the same files, so a complete entry of theirs is kept.
-  const stampPath = path.join(dir, 'stamp');
-  const stamp = files.find(([name]) => name === 'stamp')?.[1];
-  const theirs = () => existsSync(stampPath) && readFileSync(stampPath, 'utf8') === stamp;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      rmSync(dir, { recursive: true, force: true });
-      renameSync(tmp, dir);
-      return;
-    } catch (e) {
-      if (theirs() || attempt === 2) {
-        rmSync(tmp, { recursive: true, force: true });
-        if (!theirs()) throw e;
-        return;
-      }
-    }
-  }
+  // Another run (the spec suite, the cross-runtime suite, a developer) may write the same entry
+  // meanwhile: same input and same compiler give the same files, and theirs is kept.
+  moveIntoPlace(tmp, dir, path.join(dir, 'stamp'), files.find(([name]) => name === 'stamp')?.[1]);
 }
 
 /**

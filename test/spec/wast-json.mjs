@@ -27,6 +27,29 @@ function wast2jsonFlags(rel) {
 }
 
 /**
+ * Move a finished cache entry (a conversion, a compiled module) from `tmpDir` into place. The
+ * spec suite and the cross-runtime suite fill the same caches at once: a complete entry of theirs
+ * (the same stamp: same input, same tools) is kept, not replaced under a reader (ENOENT in the
+ * other suite); only a stale one is removed first.
+ */
+export function moveIntoPlace(tmpDir, outDir, stampPath, stamp) {
+  const theirs = () => existsSync(stampPath) && readFileSync(stampPath, 'utf8') === stamp;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      renameSync(tmpDir, outDir);
+      return;
+    } catch (e) {
+      if (theirs() || attempt === 2) {
+        rmSync(tmpDir, { recursive: true, force: true });
+        if (!theirs()) throw e;
+        return;
+      }
+      rmSync(outDir, { recursive: true, force: true });
+    }
+  }
+}
+
+/**
  * Convert `wastPath` with wast2json, or reuse an earlier conversion that is newer than the script.
  * Returns the path of the JSON file; module filenames inside it are relative to its directory.
  */
@@ -51,8 +74,7 @@ export function convertWast(wastPath) {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     writeFileSync(path.join(tmpDir, 'stamp.json'), stamp);
-    rmSync(outDir, { recursive: true, force: true });
-    renameSync(tmpDir, outDir);
+    moveIntoPlace(tmpDir, outDir, stampPath, stamp);
   } catch (e) {
     rmSync(tmpDir, { recursive: true, force: true });
     const stderr = e && e.stderr ? String(e.stderr).trim() : String(e);

@@ -5,6 +5,8 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import vm from 'node:vm';
 import type { PolyfillBackend } from './namespace.js';
 
 /** The cache file of `bytes` in `dir`. */
@@ -16,11 +18,20 @@ export function cachePath(dir: string, bytes: Uint8Array): string {
 const errorPath = (dir: string, bytes: Uint8Array): string => cachePath(dir, bytes).replace(/\.js$/, '.error');
 
 /**
+ * V8's code cache is only valid for the V8 and the flags that made it (it rejects others), so its
+ * file is named for them: a `--jitless` process and a JIT one do not overwrite each other's.
+ */
+const engineTag = createHash('sha256').update(`${process.versions.v8} ${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`).digest('hex').slice(0, 12);
+
+/**
  * A cache of compiled scripts in `dir`, keyed by content hash; and of the diagnostics of modules
  * that do not compile (Node's fetch tries a SIMD build of llhttp first: without this, every
- * process spent 1.3 s compiling it up to its first SIMD instruction).
+ * process spent 1.3 s compiling it up to its first SIMD instruction). Beside each script, V8's
+ * code cache for it (`<hex>.<size>-<mtime>.<engine>.v8`, made on its first run): a later process
+ * skips parsing the script (bench/README.md S26). Named for the script file's size and time too,
+ * so a script written again never meets an older code cache (V8 checks only the source's length).
  */
-export function diskCache(dir: string): Required<Pick<PolyfillBackend, 'lookup' | 'store' | 'lookupError' | 'storeError'>> {
+export function diskCache(dir: string): Required<Pick<PolyfillBackend, 'lookup' | 'store' | 'lookupError' | 'storeError' | 'evaluate'>> {
   const read = (file: string): string | undefined => {
     try {
       return fs.readFileSync(file, 'utf8');
@@ -29,7 +40,7 @@ export function diskCache(dir: string): Required<Pick<PolyfillBackend, 'lookup' 
     }
   };
   // Written beside and renamed: a reader never sees half a file.
-  const write = (file: string, text: string): void => {
+  const write = (file: string, text: string | Uint8Array): void => {
     fs.mkdirSync(dir, { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
     fs.writeFileSync(tmp, text);
@@ -40,5 +51,32 @@ export function diskCache(dir: string): Required<Pick<PolyfillBackend, 'lookup' 
     store: (bytes, script) => write(cachePath(dir, bytes), script),
     lookupError: (bytes) => read(errorPath(dir, bytes)),
     storeError: (bytes, text) => write(errorPath(dir, bytes), text),
+    evaluate: (bytes, script) => {
+      const file = cachePath(dir, bytes);
+      let codeCache: string | undefined;
+      let cachedData: Buffer | undefined;
+      try {
+        const stat = fs.statSync(file);
+        codeCache = `${file.slice(0, -3)}.${stat.size}-${Math.trunc(stat.mtimeMs)}.${engineTag}.v8`;
+        cachedData = fs.readFileSync(codeCache);
+      } catch {
+        // No script file (a cache that did not store it), or no code cache for it yet.
+      }
+      const compiled = new vm.Script(script, { filename: pathToFileURL(file).href, cachedData });
+      const value: unknown = compiled.runInThisContext();
+      if (codeCache && (!cachedData || compiled.cachedDataRejected)) {
+        try {
+          write(codeCache, compiled.createCachedData());
+          // Older code caches of this module for this engine (of a script since written again).
+          const prefix = path.basename(file).slice(0, -3);
+          for (const name of fs.readdirSync(dir)) {
+            if (name.startsWith(`${prefix}.`) && name.endsWith(`.${engineTag}.v8`) && path.join(dir, name) !== codeCache) fs.rmSync(path.join(dir, name), { force: true });
+          }
+        } catch {
+          // A read-only cache still runs.
+        }
+      }
+      return value;
+    },
   };
 }

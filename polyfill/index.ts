@@ -27,7 +27,7 @@ export function validateBytes(bytes: Uint8Array): void {
 }
 
 /** The in-process backend, with an optional cache in front (polyfill/node.ts adds a disk cache). */
-export function inProcessBackend(cache: Pick<PolyfillBackend, 'lookup' | 'store' | 'lookupError' | 'storeError'> = {}): PolyfillBackend {
+export function inProcessBackend(cache: Pick<PolyfillBackend, 'lookup' | 'store' | 'lookupError' | 'storeError' | 'evaluate'> = {}): PolyfillBackend {
   return { compile: compileScript, validate: validateBytes, ...cache };
 }
 

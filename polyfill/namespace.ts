@@ -35,6 +35,11 @@ export interface PolyfillBackend {
   lookupError?(bytes: Uint8Array): string | undefined;
   /** Keep the diagnostic of a module that does not compile, so that the next process does not compile it again. */
   storeError?(bytes: Uint8Array, text: string): void;
+  /**
+   * Run the script for `bytes` at global scope and give its value (the factory); an indirect eval
+   * where absent. Node's disk cache keeps V8's code cache beside the script (disk-cache.ts).
+   */
+  evaluate?(bytes: Uint8Array, script: string): unknown;
 }
 
 type BufferSource = ArrayBuffer | ArrayBufferView;
@@ -98,8 +103,8 @@ export function createWebAssembly(backend: PolyfillBackend): Record<string | sym
       }
       backend.store?.(bytes, script);
     }
-    // Indirect eval: global scope, no access to this module's bindings.
-    const factory = (0, eval)(script) as (runtime: typeof rt) => CompiledScript;
+    // Global scope, no access to this module's bindings: the backend's, or an indirect eval.
+    const factory = (backend.evaluate ? backend.evaluate(bytes, script) : (0, eval)(script)) as (runtime: typeof rt) => CompiledScript;
     return factory(rt).module;
   }
 

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { compileScript, createWebAssembly, inProcessBackend, WebAssembly as Polyfill } from '../../polyfill/index.js';
+import { runNode } from '../helpers/run-node.js';
 import { wat } from '../helpers/wasm.js';
 import { repo } from '../kernel/helpers.js';
 
@@ -162,5 +163,41 @@ test('a module that does not compile is remembered in the disk cache, by this ve
   fs.writeFileSync(path.join(dir, errorFile), fs.readFileSync(path.join(dir, errorFile), 'utf8').replace(/^w2js \S+/, 'w2js 0.0.0'));
   expect(attempt(fresh())).toEqual(first);
   expect(compiled).toBe(2);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test("the disk cache keeps V8's code cache beside each script: used by the next process, made again when V8 rejects it or the script is written again", async () => {
+  // Each step a process of its own: within one, V8's own compilation cache answers instead.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'w2js-codecache-'));
+  const program = `const W = globalThis.WebAssembly; const bytes = require('node:fs').readFileSync(${JSON.stringify(path.join(repo, 'test/fixtures/demo/demo.wasm'))});
+    console.log(new W.Instance(new W.Module(bytes)).exports.checksum(7));`;
+  const checksum = async () => {
+    const run = await runNode(['--import', path.join(repo, 'dist/polyfill/node.js'), '-e', program], undefined, { W2JS_POLYFILL: 'force', W2JS_CACHE: dir });
+    expect(run.stderr).toBe('');
+    return Number(run.stdout.trim());
+  };
+  const codeCaches = () => fs.readdirSync(dir).filter((f) => f.endsWith('.v8'));
+  const identity = (f: string) => fs.statSync(path.join(dir, f)).ino;
+  expect(await checksum()).toBe(-1702384147);
+  expect(codeCaches()).toHaveLength(1);
+  const [first] = codeCaches() as [string];
+  expect(fs.statSync(path.join(dir, first)).size).toBeGreaterThan(100);
+  // The next process takes it: V8 accepts it, nothing is written.
+  const ino = identity(first);
+  expect(await checksum()).toBe(-1702384147);
+  expect(codeCaches()).toEqual([first]);
+  expect(identity(first)).toBe(ino);
+  // One V8 rejects (here: garbage) is made again, and the module runs all the same.
+  fs.writeFileSync(path.join(dir, first), 'not a code cache');
+  expect(await checksum()).toBe(-1702384147);
+  expect(codeCaches()).toEqual([first]);
+  expect(fs.readFileSync(path.join(dir, first), 'utf8')).not.toBe('not a code cache');
+  // A script written again (a later compile) gets its own, and the old one goes.
+  const script = fs.readdirSync(dir).find((f) => f.endsWith('.js'))!;
+  const later = new Date(Date.now() + 5000);
+  fs.utimesSync(path.join(dir, script), later, later);
+  expect(await checksum()).toBe(-1702384147);
+  expect(codeCaches()).toHaveLength(1);
+  expect(codeCaches()[0]).not.toBe(first);
   fs.rmSync(dir, { recursive: true, force: true });
 });

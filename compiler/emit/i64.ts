@@ -396,8 +396,7 @@ export function emitI64Memory(instr: Instr, addr: Expr, value: PairEntry | undef
       const constant = hooks.dataView ? constantAsDouble(v) : undefined;
       if (constant !== undefined) {
         // A constant (Go pushes a return address before each call) as one 8-byte store: a double
-        // of the same bits, one bounds check (bench/README.md S25). Not a NaN, whose bits a
-        // double may not keep.
+        // of the same bits, one bounds check (bench/README.md S25); a finite one only.
         hooks.statement(exprStmt(orderedDataViewCall(view(), 'f64.store', addr, num(constant), () => hooks.newVar('i32'))));
         return true;
       }

@@ -191,21 +191,26 @@ describe('a shared memory grown by another thread', () => {
     expect(exports.afterImport()).toBe(5);
   });
 
-  it('is seen after an atomic operation', async () => {
-    // Grown by wasm code of an instance over the other view: a wasm import, so no host call to refresh after.
+  /**
+   * This module over one view; "another thread's" instance over the other grows the memory from
+   * wasm (an import that is wasm: no host call to refresh after) and stores `value` on the new page.
+   */
+  async function grownByWasm(value: number) {
     const { mine, other } = twoViews();
     const grower = await load(wat(`(module (import "env" "memory" (memory 1 4 shared))
-      (func (export "grow") (drop (memory.grow (i32.const 1))) (i32.store (i32.const ${PAGE + 8}) (i32.const 7))))`), { env: { memory: other } });
+      (func (export "grow") (drop (memory.grow (i32.const 1))) (i32.store (i32.const ${PAGE + 8}) (i32.const ${value}))))`), { env: { memory: other } });
     const { exports } = await load(SHARED, { env: { memory: mine, growElsewhere: grower.exports.grow } });
+    return { exports, mine };
+  }
+
+  it('is seen after an atomic operation', async () => {
+    const { exports, mine } = await grownByWasm(7);
     expect(exports.afterAtomic()).toBe(7);
     expect(mine.length).toBe(2 * PAGE);
   });
 
   it('is seen after memory.size', async () => {
-    const { mine, other } = twoViews();
-    const grower = await load(wat(`(module (import "env" "memory" (memory 1 4 shared))
-      (func (export "grow") (drop (memory.grow (i32.const 1))) (i32.store (i32.const ${PAGE + 8}) (i32.const 11))))`), { env: { memory: other } });
-    const { exports } = await load(SHARED, { env: { memory: mine, growElsewhere: grower.exports.grow } });
+    const { exports } = await grownByWasm(11);
     expect(exports.afterSize()).toBe(11);
   });
 });

@@ -158,12 +158,14 @@ interface SegmentFacts {
   exposed: Set<string>;
   defs: Set<string>;
   targets: Set<number>;
+  /** Every variable it may write. */
+  writes: Set<string>;
   /** Reads the memory (`mem`, which a part then declares). */
   usesMem: boolean;
 }
 
 function segmentFacts(body: Stmt[], vars: Map<string, Slot>): SegmentFacts {
-  const f: SegmentFacts = { refs: new Set(), exposed: new Set(), defs: new Set(), targets: new Set(), usesMem: false };
+  const f: SegmentFacts = { refs: new Set(), exposed: new Set(), defs: new Set(), targets: new Set(), writes: new Set(), usesMem: false };
   // Variables written on every path from the segment's start to here: a read of one is not
   // exposed. Nested statements (branches, loops, labelled blocks a `break` may leave) see a copy.
   let scope = new Set<string>();
@@ -180,6 +182,7 @@ function segmentFacts(body: Stmt[], vars: Map<string, Slot>): SegmentFacts {
   const write = (name: string, definite: boolean): void => {
     if (!vars.has(name)) return;
     f.refs.add(name);
+    f.writes.add(name);
     if (!definite) return;
     scope.add(name);
     if (depth === 0 && must) f.defs.add(name);
@@ -370,6 +373,10 @@ export function splitFunction(input: SplitInput): SplitOutput | undefined {
     }
   });
   for (const p of input.params) if (facts.some((f, s) => group[s] !== 0 && f.refs.has(p))) inFrame.add(p);
+  const partWrites = new Set<string>();
+  facts.forEach((f, s) => {
+    if (group[s] !== 0) for (const v of f.writes) partWrites.add(v);
+  });
   const slots = new Map<string, Expr>();
   const counts = { i32: 1, f64: 0, ref: 0 };
   const frameOf = { i32: FRAME_I32, f64: FRAME_F64, ref: FRAME_REF };
@@ -412,9 +419,12 @@ export function splitFunction(input: SplitInput): SplitOutput | undefined {
       return liveIn[k]!.filter((v) => written.has(v));
     };
     const stores = g > 0 ? [] : switchOnPc(flow.targets, storesAt, storeOf);
+    // The main function keeps its variables in registers while the parts run: back from them, it
+    // reloads only those some part may write (sqlite's VDBE dispatch, in the main function,
+    // reloaded 29 after every opcode; bench/README.md S27).
     const loadsAt = (k: number): string[] => {
-      const reads = g > 0 ? flow.entryReads(k) : refs;
-      return liveIn[k]!.filter((v) => reads.has(v));
+      if (g > 0) return liveIn[k]!.filter((v) => flow.entryReads(k).has(v));
+      return liveIn[k]!.filter((v) => refs.has(v) && partWrites.has(v));
     };
     const loads = switchOnPc(entries[g]!, loadsAt, (v) => exprStmt(assign(id(v), slots.get(v)!)));
     return { start, end, refs, usesMem, cases, loads, stores };

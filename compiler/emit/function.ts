@@ -15,7 +15,7 @@ import {
 } from './ast.js';
 import { typeKey, zeroValueKind, type EmitContext } from './context.js';
 import { functionTypeText, hasNullTail, INSTANCE_TYPE, resultTypeText, valueTypeText } from './ts-types.js';
-import { changesView, dataViewAccess, effectiveAddress, emitMemoryOp, memoryDecl, viewMode, type ViewMode } from './memory.js';
+import { changesView, dataViewAccess, effectiveAddress, emitMemoryOp, memoryDecl, viewMode, viewReload, type ViewMode } from './memory.js';
 import { emitConst, emitNumeric, literalValue, rotateByConstant } from './numeric.js';
 import { OPS_BY_NAME } from './op-signatures.js';
 import { constPair, emitI64Memory, emitI64Numeric, hiName, type PairHooks } from './i64.js';
@@ -134,7 +134,7 @@ class FunctionEmitter {
     for (let i = type.params.length; i < this.localTypes.length; i++) declare(this.locals[i]!, this.localTypes[i]!);
     for (const [name, vt] of this.pool.vars) declare(name, vt);
     if (this.dispatch) decls.push([PC, num(0)]);
-    if (this.usesMemory) stmts.push(...memoryDecl(this.ctx.names.memories[0]!, this.view, this.usesView));
+    if (this.usesMemory) stmts.push(...memoryDecl(this.ctx.names.memories[0]!, this.viewUsed()));
     if (decls.length) stmts.push(letDecl(decls));
     if (this.dispatch) {
       inlineTinySegments(this.dispatch.numbered(), ctx.layout?.partNodes ?? PART_NODES);
@@ -169,7 +169,7 @@ class FunctionEmitter {
       vars: splitVariables([...this.localTypes.map((vt, i): [string, ValType] => [this.locals[i]!, vt]), ...this.pool.vars]),
       params: params.flatMap((vt, i) => (vt === 'i64' ? [this.locals[i]!, hiName(this.locals[i]!)] : [this.locals[i]!])),
       memory: this.usesMemory ? ctx.names.memories[0] : undefined,
-      view: this.usesView ? this.view : 'none',
+      view: this.viewUsed(),
       voidResult,
       partNodes: ctx.layout?.partNodes ?? PART_NODES,
     });
@@ -749,9 +749,13 @@ class FunctionEmitter {
 
   /** After an instruction that may have changed `mem.dv` (viewMode 'reload'): its result evaluated, then `dv = mem.dv;`. */
   private reloadView(instr: Instr): void {
-    this.usesMemory = true;
-    this.usesView = true;
-    this.emit(exprStmt(assign(id('dv'), member(id('mem'), 'dv'))), instr);
+    this.viewRef(0); // marks `dv`, and so `mem`, as used
+    this.emit(viewReload(), instr);
+  }
+
+  /** The view mode the declarations need: 'none' where no access took `dv`. */
+  private viewUsed(): ViewMode {
+    return this.usesView ? this.view : 'none';
   }
 
   private emitAll(stmts: Stmt[], instr: Instr): void {

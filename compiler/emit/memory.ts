@@ -5,7 +5,7 @@
 // instruction (`i32.atomic.load` → `i32_atomic_load(mem, addr)`), which bounds-check and trap.
 
 import type { Instr, ValType } from '../ir/module.js';
-import { assign, bin, bool, call, cond, id, letDecl, member, num, type Expr, type Stmt } from './ast.js';
+import { assign, bin, bool, call, cond, exprStmt, id, letDecl, member, num, type Expr, type Stmt } from './ast.js';
 import type { EmitContext } from './context.js';
 import { OPS_BY_NAME } from './op-signatures.js';
 import { literalValue } from './numeric.js';
@@ -19,7 +19,7 @@ export interface MemoryEmitHooks {
   push(e: Expr, type: ValType): void;
   statement(e: Expr): void;
   memory(index: number): Expr;
-  /** The memory's DataView: `mem.dv`, or `dv` where the function reads it once (viewCannotChange). */
+  /** The memory's DataView: `mem.dv`, or `dv` where the function keeps it in a local (viewMode). */
   view(index: number): Expr;
   table(index: number): Expr;
   /** The access is covered by its loop's guard (emit/loop-guard.ts): mark its check. */
@@ -162,13 +162,16 @@ export function viewMode(body: readonly Instr[], dataView: boolean): ViewMode {
   return body.some((instr) => changesView(instr.op)) ? 'reload' : 'once';
 }
 
-/** `const mem = inst.<prop>`, and `dv = mem.dv` where accesses took it: a function's (or a split part's) memory and DataView. */
-export function memoryDecl(prop: string, view: ViewMode, usesView: boolean): Stmt[] {
+/** `const mem = inst.<prop>`, and `dv = mem.dv` unless `view` is 'none' (no access took `dv`): a function's (or a split part's) memory and DataView. */
+export function memoryDecl(prop: string, view: ViewMode): Stmt[] {
   const mem: [string, Expr] = ['mem', member(id('inst'), prop)];
   const dv: [string, Expr] = ['dv', member(id('mem'), 'dv')];
-  if (!usesView || view === 'none') return [letDecl([mem], 'const')];
+  if (view === 'none') return [letDecl([mem], 'const')];
   return view === 'once' ? [letDecl([mem, dv], 'const')] : [letDecl([mem], 'const'), letDecl([dv])];
 }
+
+/** `dv = mem.dv;`: the DataView read again (viewMode 'reload'). */
+export const viewReload = (): Stmt => exprStmt(assign(id('dv'), member(id('mem'), 'dv')));
 
 /**
  * The access `dataViewCall` makes, with its operands evaluated first where they may call out:

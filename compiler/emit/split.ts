@@ -27,10 +27,10 @@
 
 import type * as t from '@babel/types';
 import type { ValType } from '../ir/module.js';
-import { assign, bin, block, call, cond, cont, exprStmt, forever, id, index, letDecl, member, num, ret, switchCase, switchStmt, type Expr, type Stmt } from './ast.js';
+import { assign, bin, block, call, cond, cont, exprStmt, forever, id, index, letDecl, num, ret, switchCase, switchStmt, type Expr, type Stmt } from './ast.js';
 import { DISPATCH_LABEL, jumpTo, PC } from './dispatch.js';
 import { hiName } from './i64.js';
-import { memoryDecl, type ViewMode } from './memory.js';
+import { memoryDecl, viewReload, type ViewMode } from './memory.js';
 import { eachJump } from './written.js';
 
 /**
@@ -387,7 +387,7 @@ export function splitFunction(input: SplitInput): SplitOutput | undefined {
   }
   const frameArgs = (): Expr[] => [id('inst'), id(FRAME_I32), id(FRAME_F64), id(FRAME_REF), id(PC)];
   const view = input.view ?? 'none';
-  const memDecl = (): Stmt[] => (input.memory ? memoryDecl(input.memory, view, view !== 'none') : []);
+  const memDecl = (): Stmt[] => (input.memory ? memoryDecl(input.memory, view) : []);
   const zeroOf = (v: string): Expr => (vars.get(v) === 'ref' ? ({ type: 'NullLiteral' } as Expr) : num(0));
 
   // Each part: its cases, with exits storing what the target reads; entries loading it.
@@ -423,8 +423,9 @@ export function splitFunction(input: SplitInput): SplitOutput | undefined {
     // reloads only those some part may write (sqlite's VDBE dispatch, in the main function,
     // reloaded 29 after every opcode; bench/README.md S27).
     const loadsAt = (k: number): string[] => {
-      if (g > 0) return liveIn[k]!.filter((v) => flow.entryReads(k).has(v));
-      return liveIn[k]!.filter((v) => refs.has(v) && partWrites.has(v));
+      if (g === 0) return liveIn[k]!.filter((v) => refs.has(v) && partWrites.has(v));
+      const reads = flow.entryReads(k);
+      return liveIn[k]!.filter((v) => reads.has(v));
     };
     const loads = switchOnPc(entries[g]!, loadsAt, (v) => exprStmt(assign(id(v), slots.get(v)!)));
     return { start, end, refs, usesMem, cases, loads, stores };
@@ -481,7 +482,7 @@ export function splitFunction(input: SplitInput): SplitOutput | undefined {
     exprStmt(assign(id(PC), id(RESULT))),
     { type: 'IfStatement', test: bin('<', id(PC), num(parts[1]!.start)), consequent: { type: 'BreakStatement', label: null }, alternate: null } as Stmt,
   ]));
-  const reload = main.usesMem && view === 'reload' ? [exprStmt(assign(id('dv'), member(id('mem'), 'dv')))] : [];
+  const reload = main.usesMem && view === 'reload' ? [viewReload()] : [];
   main.cases.push(switchCase(null, [...main.stores, runParts, ...reload, ...main.loads, cont(DISPATCH_LABEL)]));
   const loop = { type: 'LabeledStatement', label: id(DISPATCH_LABEL), body: forever(block([switchStmt(id(PC), main.cases)])) } as t.LabeledStatement;
   const used = frames.filter(([, , , count]) => count > 0);

@@ -11,10 +11,10 @@ import { unsupported } from '../diagnostics.js';
 import type { BlockType, Func, Instr, ValType } from '../ir/module.js';
 import {
   array, assign, at, bin, block, brk, call, cond, cont, exprStmt, forever, id, ifStmt,
-  labeled, letDecl, member, nul, num, ret, seq, str, tsAs, tsNonNull, tsType, typedId, unary, yieldStar, type Expr, type Stmt,
+  labeled, letDecl, member, nul, num, ret, str, tsAs, tsType, typedId, unary, type Expr, type Stmt,
 } from './ast.js';
-import { typeKey, zeroValueKind, type EmitContext } from './context.js';
-import { functionTypeText, hasNullTail, INSTANCE_TYPE, resultTypeText, valueTypeText } from './ts-types.js';
+import { zeroValueKind, type EmitContext } from './context.js';
+import { hasNullTail, INSTANCE_TYPE, resultTypeText, valueTypeText } from './ts-types.js';
 import { changesView, dataViewAccess, effectiveAddress, emitMemoryOp, memoryDecl, viewMode, viewReload, type ViewMode } from './memory.js';
 import { emitConst, emitNumeric, literalValue, rotateByConstant } from './numeric.js';
 import { OPS_BY_NAME } from './op-signatures.js';
@@ -28,9 +28,10 @@ import { analyzeLoop, guardExpr, uncheckedCopy } from './loop-guard.js';
 import { analyzeBulkLoop, bulkLoopStmt } from './bulk-loop.js';
 import { threadJumps } from './jump-thread.js';
 import { emitGlobalGet, emitGlobalSet, type GlobalHooks } from './globals.js';
+import { emitCall, emitCallIndirect, type CallHooks } from './calls.js';
 import { exprDepth, MAX_EXPR_DEPTH } from './depth.js';
 import { VarPool } from './var-pool.js';
-import { asCondition, entryReads, flatten, isSimple, Kind, readsName, tupleEntries, zero, type Entry } from './stack.js';
+import { asCondition, entryReads, flatten, isSimple, Kind, readsName, zero, type Entry } from './stack.js';
 
 /** Output of emitting one function. */
 export interface EmittedFunction {
@@ -581,10 +582,10 @@ class FunctionEmitter {
         return;
       }
       case 'call':
-        this.call(instr);
+        emitCall(this.ctx, instr.index!, this.callHooks);
         return;
       case 'call_indirect':
-        this.callIndirect(instr);
+        emitCallIndirect(this.ctx, instr.index!, instr.index2!, this.callHooks);
         return;
       case 'drop': {
         const v = this.pop();
@@ -773,68 +774,24 @@ class FunctionEmitter {
     emitAll: (stmts) => this.emitAll(stmts, this.current),
   };
 
+  private readonly callHooks: CallHooks = {
+    popN: (n) => this.popN(n),
+    pop: () => this.pop(),
+    push: (e, type, kind) => this.push(e, type, kind),
+    pushEntry: (entry) => this.stack.push(entry),
+    pushPair: (e) => this.pushPair(e, this.current),
+    emit: (stmt) => this.emit(stmt, this.current),
+    spillEffects: () => this.spill(Kind.Effects),
+    temp: (prefix, type) => this.pool.temp(prefix, type),
+    isGenerator: () => this.isGenerator(),
+  };
+
   private brTable(labels: number[], test: Expr, values: Entry[]): Stmt {
     return brTableSwitch(labels, test, (depth) => this.branchTo(this.frames[this.frames.length - 1 - depth]!, values));
-  }
-
-  private call(instr: Instr): void {
-    const { ctx } = this;
-    const callee = instr.index!;
-    const type = ctx.module.types[ctx.module.funcTypes[callee]!]!;
-    const args = flatten(this.popN(type.params.length));
-    const name = ctx.names.funcs[callee]!;
-    const imported = callee < ctx.module.importedFuncs;
-    if (!imported) ctx.callee(name);
-    let e = imported ? call(member(id('inst'), name), args) : call(name, [id('inst'), ...args]);
-    // Generator mode (compiler/asyncify/generators.ts): a call that may block.
-    if (ctx.generators?.funcs.has(callee)) e = this.isGenerator() ? (imported ? this.yieldIfGen(e) : yieldStar(e)) : imported ? e : call(ctx.helper('run_gen'), [e]);
-    this.pushCallResult(e, type.results, instr);
   }
 
   /** Generator mode: whether this function is a `function*`. */
   private isGenerator(): boolean {
     return this.ctx.generators?.funcs.has(this.funcIndex) ?? false;
-  }
-
-  /** Generator mode: `(y = e, is_gen(y) ? yield* y : y)`, for a call that returns a generator only when it blocks. */
-  private yieldIfGen(e: Expr): Expr {
-    const y = this.pool.temp('y', 'externref');
-    return seq([assign(id(y), e), cond(call(this.ctx.helper('is_gen'), [id(y)]), yieldStar(id(y)), id(y))]);
-  }
-
-  private callIndirect(instr: Instr): void {
-    const { ctx } = this;
-    const type = ctx.module.types[instr.index!]!;
-    const tableIndex = instr.index2!;
-    const idx = this.pop();
-    const args = this.popN(type.params.length);
-    // Arguments are evaluated before the table lookup, which may trap.
-    for (const a of args) this.stack.push(a);
-    this.spill(Kind.Effects);
-    const stableArgs = this.popN(type.params.length);
-    const fn = this.pool.temp('f', 'funcref');
-    const lookup = call(ctx.helper('call_target'), [member(id('inst'), ctx.names.tables[tableIndex]!), idx.e, str(typeKey(type))]);
-    this.emit(exprStmt(assign(id(fn), lookup)), instr);
-    // TypeScript: the table's function has the type call_target just checked at run time.
-    const target = ctx.ts ? tsNonNull(id(fn)) : id(fn);
-    const code = member(target, 'wasmCode');
-    let e = call(ctx.ts ? tsAs(code, functionTypeText(type, 'InstanceBase')) : code, [call(ctx.helper('callee_inst'), [id('inst'), target]), ...flatten(stableArgs)]);
-    if (ctx.generators?.sigs.has(typeKey(type))) e = this.isGenerator() ? this.yieldIfGen(e) : call(ctx.helper('gen_value'), [e]);
-    this.pushCallResult(e, type.results, instr);
-  }
-
-  private pushCallResult(e: Expr, results: ValType[], instr: Instr): void {
-    if (results.length === 0) {
-      this.emit(exprStmt(e), instr);
-    } else if (results.length === 1 && results[0] !== 'i64') {
-      this.push(e, results[0]!, Kind.Effects);
-    } else if (results.length === 1) {
-      this.pushPair(e, instr);
-    } else {
-      // Several results come back as one array, i64s as two elements.
-      const tuple = this.pool.temp('t', 'externref');
-      this.emit(exprStmt(assign(id(tuple), e)), instr);
-      for (const entry of tupleEntries(tuple, results, this.ctx.ts === true)) this.stack.push(entry);
-    }
   }
 }

@@ -9,28 +9,12 @@
 //   - under `node --jitless`, where WebAssembly does not exist, from that cache.
 
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, test } from 'vitest';
-import { runNode } from '../helpers/run-node.js';
+import { describe, expect, test } from 'vitest';
 import { repo } from '../kernel/helpers.js';
+import { polyfillEnvironments, runWorkload as run } from './run-workload.js';
 
-const polyfill = path.join(repo, 'dist/polyfill/node.js');
-const workloads = path.join(repo, 'test/polyfill/workloads');
-const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'w2js-polyfill-cache-'));
-afterAll(() => fs.rmSync(cache, { recursive: true, force: true }));
-
-/** Run a workload; its JSON line, with whether it ran on the polyfill. */
-async function run(name: string, env: Record<string, string>): Promise<{ polyfilled: boolean; rest: unknown }> {
-  const r = await runNode([path.join(workloads, `${name}.mjs`)], undefined, env);
-  const line = r.stdout.trim().split('\n').at(-1) ?? '';
-  expect(r.code, `${name} ${JSON.stringify(env)}: exit ${r.code}\n${r.stdout.slice(-2000)}\n${r.stderr.slice(-3000)}`).toBe(0);
-  const { polyfilled, ...rest } = JSON.parse(line) as { polyfilled: boolean };
-  return { polyfilled, rest };
-}
-
-const forced = { NODE_OPTIONS: `--import=${polyfill}`, W2JS_POLYFILL: 'force', W2JS_CACHE: cache };
-const jitless = { NODE_OPTIONS: `--jitless --import=${polyfill}`, W2JS_CACHE: cache };
+const { cache, forced, jitless } = polyfillEnvironments();
 
 describe('packages through the polyfill, unchanged', () => {
   for (const name of ['quickjs', 'sqlite', 'esbuild']) {

@@ -16,7 +16,7 @@ import {
 import { zeroValueKind, type EmitContext } from './context.js';
 import { hasNullTail, INSTANCE_TYPE, resultTypeText, valueTypeText } from './ts-types.js';
 import { changesView, dataViewAccess, effectiveAddress, emitMemoryOp, memoryDecl, viewMode, viewReload, type ViewMode } from './memory.js';
-import { emitConst, emitNumeric, literalValue, rotateByConstant } from './numeric.js';
+import { emitConst, emitNumeric, knownBits, literalValue, readsOperandTwice, rotateByConstant } from './numeric.js';
 import { OPS_BY_NAME } from './op-signatures.js';
 import { constPair, emitI64Memory, emitI64Numeric, hiName, type PairHooks } from './i64.js';
 import { Dispatch, FLAT_ABOVE, nestingDepths, PC, type SegmentRef } from './dispatch.js';
@@ -675,10 +675,14 @@ class FunctionEmitter {
     }
     if (sig && !instr.memarg && !op.startsWith('memory.') && !op.startsWith('atomic.')) {
       const args = this.popN(sig[0].length);
+      const bits = op === 'i32.reinterpret_f32' ? knownBits(args[0]!.e, ctx) : undefined;
+      if (bits) return this.push(bits, 'i32', args[0]!.kind);
+      // Inline forms that read their operand twice: it becomes an identifier or a literal first.
       const count = op === 'i32.rotl' || op === 'i32.rotr' ? literalValue(args[1]!.e) : undefined;
-      if (count !== undefined) {
+      const readsTwice = count !== undefined ? (x: Expr) => rotateByConstant(op as 'i32.rotl', x, count) : readsOperandTwice(op, ctx);
+      if (readsTwice) {
         const x = this.simple(args[0]!);
-        return this.push(rotateByConstant(op as 'i32.rotl', x.e, count), 'i32', x.kind);
+        return this.push(readsTwice(x.e), sig[1][0]!, x.kind);
       }
       const result = emitNumeric(op, args.map((a) => a.e), ctx);
       if (result) {
@@ -688,7 +692,7 @@ class FunctionEmitter {
       }
     }
     const memory = emitMemoryOp(instr, ctx, {
-      temp: () => this.pool.temp('a', 'i32'),
+      temp: (type = 'i32') => this.pool.temp(type === 'i32' ? 'a' : 'v', type),
       // Atomics on i64 take and give BigInts (Atomics on BigInt64Array): join and split here.
       pop: (n) => this.popN(n).map((entry) => (entry.type === 'i64' ? call(ctx.helper('i64_join'), [entry.e, entry.hi!]) : entry.e)),
       push: (e, type) => {

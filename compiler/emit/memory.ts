@@ -13,8 +13,8 @@ import { GUARDED } from './loop-guard.js';
 
 /** What the memory emitter needs from the function emitter. */
 export interface MemoryEmitHooks {
-  /** A fresh temporary variable of the function. */
-  temp(): string;
+  /** A fresh temporary variable of the function (an i32 unless `type` says otherwise). */
+  temp(type?: ValType): string;
   pop(n: number): Expr[];
   push(e: Expr, type: ValType): void;
   statement(e: Expr): void;
@@ -158,7 +158,7 @@ export const changesView = (op: string): boolean => MAY_GROW.has(op) || op.inclu
 export type ViewMode = 'none' | 'once' | 'reload';
 
 export function viewMode(body: readonly Instr[], dataView: boolean): ViewMode {
-  if (!dataView || !body.some((instr) => instr.memarg?.memory === 0 && INLINE_ACCESS[instr.op] !== undefined)) return 'none';
+  if (!dataView || !body.some((instr) => instr.memarg?.memory === 0 && (INLINE_ACCESS[instr.op] !== undefined || F32_ACCESS.has(instr.op)))) return 'none';
   return body.some((instr) => changesView(instr.op)) ? 'reload' : 'once';
 }
 
@@ -224,9 +224,51 @@ function mayCall(e: Expr): boolean {
   return result;
 }
 
+const F32_ACCESS = new Set(['f32.load', 'f32.store']);
+
+/**
+ * f32.load and f32.store through the DataView, inline: `(a = addr, (v = dv.getFloat32(a, true)) === v
+ * ? v : f32_load(mem, a))`. Widening an f32 to a double (and narrowing it back) is exact but for a
+ * NaN, whose payload the hardware quietens: a NaN, loaded or stored, goes through the helpers,
+ * which carry it by its bits (runtime/numeric/bits.ts). Through the helpers alone, resvg's
+ * renderer spent a third of its time in them (bench/README.md S28).
+ */
+function emitF32ViaDataView(instr: Instr, ctx: EmitContext, hooks: MemoryEmitHooks): void {
+  const index = instr.memarg!.memory;
+  const isStore = instr.op === 'f32.store';
+  const operands = hooks.pop(isStore ? 2 : 1);
+  const mem = hooks.memory(index);
+  const parts: Expr[] = [];
+  // Operands into temporaries first: the test reads them twice, and `dv` is read after them.
+  const atom = (e: Expr, type: ValType): Expr => {
+    if (e.type === 'Identifier' || e.type === 'NumericLiteral') return e;
+    const t = hooks.temp(type);
+    parts.push(assign(id(t), e));
+    return id(t);
+  };
+  const address = atom(effectiveAddress(operands[0]!, instr.memarg!.offset), 'i32');
+  const helper = ctx.helper(helperName(instr.op));
+  const view = hooks.view(index);
+  if (isStore) {
+    const value = atom(operands[1]!, 'f32');
+    const fast = call(member(view, 'setFloat32'), [address, value, bool(true)]);
+    const notNan = value.type === 'NumericLiteral' ? undefined : bin('===', value, value);
+    parts.push(notNan ? cond(notNan, fast, call(helper, [mem, address, value])) : fast);
+    hooks.statement(parts.length === 1 ? parts[0]! : ({ type: 'SequenceExpression', expressions: parts } as Expr));
+    return;
+  }
+  const v = id(hooks.temp('f32'));
+  parts.push(cond(bin('===', assign(v, call(member(view, 'getFloat32'), [address, bool(true)])), v), v, call(helper, [mem, address])));
+  hooks.push(parts.length === 1 ? parts[0]! : ({ type: 'SequenceExpression', expressions: parts } as Expr), 'f32');
+}
+
 /** Emit a plain i32/f64/narrow access inline; false when `op` is not one (or the host is big-endian). */
 function emitInlineAccess(instr: Instr, ctx: EmitContext, hooks: MemoryEmitHooks): boolean {
   const index = instr.memarg!.memory;
+  if (F32_ACCESS.has(instr.op) && dataViewAccess(ctx, index)) {
+    emitF32ViaDataView(instr, ctx, hooks);
+    return true;
+  }
   if (instr.op.startsWith('i64.')) return false;
   const viaDataView = DATA_VIEW_METHOD[instr.op] !== undefined && dataViewAccess(ctx, index);
   if (!viaDataView && !isInline(instr.op, index)) return false;

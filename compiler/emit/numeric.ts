@@ -3,7 +3,7 @@
 
 import type * as t from '@babel/types';
 import type { Expr } from './ast.js';
-import { big, bin, call, cond, id, member, num, unary } from './ast.js';
+import { assign, big, bin, call, cond, id, member, num, unary } from './ast.js';
 
 /** Records which runtime helpers the output uses, so link/ imports only those. */
 export interface HelperSink {
@@ -143,6 +143,66 @@ export function rotateByConstant(op: 'i32.rotl' | 'i32.rotr', x: Expr, count: nu
   return bin('|', bin('<<', x, num(left)), bin('>>>', x, num(32 - left)));
 }
 
+/**
+ * `i32.reinterpret_f32` / `f32.reinterpret_i32` of `x` (an identifier or a literal: it is read
+ * twice), inline through the runtime's scratch word: `x === x ? (f32Scratch[0] = x, i32Scratch[0])
+ * : f32ToBits(x)`. A NaN, which a Float32Array would quieten, goes through the exact helper. As
+ * helper calls, they were a sixth of resvg's time: its rounding is bit tricks on floats, thirty
+ * reinterprets a function, past TurboFan's inlining budget (bench/README.md S28). A literal folds.
+ */
+function reinterpretF32(op: 'i32.reinterpret_f32' | 'f32.reinterpret_i32', x: Expr, sink: HelperSink): Expr {
+  const value = literalValue(x);
+  const slot = (view: string): Expr => ({ type: 'MemberExpression', object: sink.helper(view), property: num(0), computed: true }) as Expr;
+  const through = (from: string, to: string): Expr => ({ type: 'SequenceExpression', expressions: [assign(slot(from) as never, x), slot(to)] }) as Expr;
+  if (op === 'i32.reinterpret_f32') {
+    const bits = knownBits(x, sink);
+    if (bits !== undefined) return bits;
+    return cond(bin('===', x, x), through('f32Scratch', 'i32Scratch'), call(sink.helper('f32ToBits'), [x]));
+  }
+  if (value !== undefined) return (value & 0x7fffffff) <= 0x7f800000 ? floatLiteral(f32Value(value >>> 0)) : call(sink.helper('f32FromBits'), [x]);
+  // A NaN's bits: exponent all ones and a mantissa, `(x & 0x7fffffff) > 0x7f800000`.
+  return cond(bin('>', bin('&', x, num(0x7fffffff)), num(0x7f800000)), call(sink.helper('f32FromBits'), [x]), through('i32Scratch', 'f32Scratch'));
+}
+
+/** The inline form of a unary `op` that reads its operand twice (an identifier or a literal), if it has one. */
+export function readsOperandTwice(op: string, sink: HelperSink): ((x: Expr) => Expr) | undefined {
+  if (op === 'i32.reinterpret_f32' || op === 'f32.reinterpret_i32') return (x) => reinterpretF32(op, x, sink);
+  if (op === 'f32.abs' || op === 'f64.abs' || op === 'f32.neg' || op === 'f64.neg') return (x) => signOp(op, x, sink);
+  return undefined;
+}
+
+/**
+ * f32/f64 `abs` and `neg` of `x` (an identifier or a literal: it is read twice), inline for all
+ * but a NaN: `x === x ? Math.abs(x) : f64_abs(x)`. Only a NaN needs the helper, which sets its
+ * sign bit by hand; as calls they were 4% of resvg's time, past TurboFan's inlining budget.
+ */
+function signOp(op: string, x: Expr, sink: HelperSink): Expr {
+  const fast = op.endsWith('.abs') ? math('abs', x) : unary('-', x);
+  return cond(bin('===', x, x), fast, call(sink.helper(op.replace('.', '_')), [x]));
+}
+
+/**
+ * The bits of an f32 expression known at compile time, as an expression: a literal's, a NaN
+ * constant's (`f32FromBits(k)`), and a select's of two such (`c ? -1 : 0`: resvg builds masks as
+ * floats, and its NaN mask took the helpers both ways on every other pixel).
+ */
+export function knownBits(e: Expr, sink: HelperSink): Expr | undefined {
+  const value = literalValue(e);
+  if (value !== undefined) return value === value ? num(f32Bits(value)) : undefined;
+  if (e.type === 'Identifier' && e.name === 'Infinity') return num(0x7f800000);
+  if (e.type === 'UnaryExpression' && e.operator === '-' && e.argument.type === 'Identifier' && e.argument.name === 'Infinity') return num(0xff800000 | 0);
+  if (e.type === 'CallExpression' && e.arguments.length === 1 && e.callee.type === 'Identifier') {
+    const from = sink.helper('f32FromBits');
+    const arg = literalValue(e.arguments[0] as Expr);
+    if (from.type === 'Identifier' && e.callee.name === from.name && arg !== undefined) return num(arg | 0);
+  }
+  if (e.type === 'ConditionalExpression') {
+    const [a, b] = [knownBits(e.consequent, sink), knownBits(e.alternate, sink)];
+    if (a && b) return cond(e.test, a, b);
+  }
+  return undefined;
+}
+
 /** Constants: f32/f64 NaNs keep their exact bits through the runtime's conversions. */
 export function emitConst(op: string, value: number | bigint, sink: HelperSink): Expr {
   switch (op) {
@@ -169,6 +229,10 @@ const scratch = new DataView(new ArrayBuffer(8));
 function f32Value(bits: number): number {
   scratch.setUint32(0, bits >>> 0, true);
   return scratch.getFloat32(0, true);
+}
+function f32Bits(x: number): number {
+  scratch.setFloat32(0, x, true);
+  return scratch.getInt32(0, true);
 }
 function f64Value(bits: bigint): number {
   scratch.setBigUint64(0, bits, true);

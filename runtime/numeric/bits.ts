@@ -24,6 +24,12 @@ export const scratchI32 = new Int32Array(scratch);
 /** The scratch buffer as one signed 64-bit integer. */
 export const scratchI64 = new BigInt64Array(scratch);
 
+// Generated code's own 4-byte word, for f32 reinterprets inline (compiler/emit/numeric.ts
+// reinterpretF32): `(f32Scratch[0] = x, i32Scratch[0])`; a NaN never goes through it.
+const word = new ArrayBuffer(4);
+export const f32Scratch = new Float32Array(word);
+export const i32Scratch = new Int32Array(word);
+
 // Typed arrays use the platform's byte order; find which 32-bit word holds a double's sign and exponent.
 const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 /** Index of the high (sign, exponent) 32-bit word of a double in {@link scratchU32}. */

@@ -30,23 +30,30 @@ function wast2jsonFlags(rel) {
  * Move a finished cache entry (a conversion, a compiled module) from `tmpDir` into place. The
  * spec suite and the cross-runtime suite fill the same caches at once: a complete entry of theirs
  * (the same stamp: same input, same tools) is kept, not replaced under a reader (ENOENT in the
- * other suite); only a stale one is removed first.
+ * other suite); a stale one (the spec files touched since) is first renamed aside, which is
+ * atomic, and then removed: two processes removing it in place at once failed with ENOTEMPTY.
  */
 export function moveIntoPlace(tmpDir, outDir, stampPath, stamp) {
   const theirs = () => existsSync(stampPath) && readFileSync(stampPath, 'utf8') === stamp;
-  for (let attempt = 0; ; attempt++) {
+  let error;
+  for (let attempt = 0; attempt < 5; attempt++) {
     try {
       renameSync(tmpDir, outDir);
       return;
     } catch (e) {
-      if (theirs() || attempt === 2) {
-        rmSync(tmpDir, { recursive: true, force: true });
-        if (!theirs()) throw e;
-        return;
-      }
-      rmSync(outDir, { recursive: true, force: true });
+      error = e;
     }
+    if (theirs()) break;
+    const aside = `${outDir}.stale-${process.pid}-${attempt}`;
+    try {
+      renameSync(outDir, aside);
+    } catch {
+      // Gone already, or just replaced by another process: try again.
+    }
+    rmSync(aside, { recursive: true, force: true });
   }
+  rmSync(tmpDir, { recursive: true, force: true });
+  if (!theirs()) throw error;
 }
 
 /**

@@ -101,7 +101,9 @@ export interface ThreadInstance {
 export function createThreadInstance(source: object, options: { stackPointer?: number } = {}): ThreadInstance {
   const root = internalInstance(source);
   const desc = root.module;
-  const inst = { ...root } as Instance;
+  // From the module's own literal, its fields then in the root's order: the root's map, whatever
+  // other modules this runtime serves (a shared `{ ...root }` gave a map per copy: instanceShape).
+  const inst = (desc.newInstance ? Object.assign(desc.newInstance(), root) : { ...root }) as Instance;
   // funcrefs (ref.func, table elements) stay the root's, so references compare equal across siblings.
   inst.funcref = (index: number): FuncRef => root.funcref(index);
   for (const g of desc.globals) {

@@ -40,6 +40,9 @@ export interface ModuleDescriptor {
   datas: { mode: string; memory: number; offset: ConstInstr[] | null; bytes: string }[];
   start: number | null;
   /** The module's properties of an instance, as a literal the runtime copies (compiler/link/descriptor.ts instanceShape); absent in older outputs. */
+  /** A new instance object with the module's properties in place (compiler/link/descriptor.ts instanceShape). */
+  newInstance?: () => Record<string, unknown>;
+  /** The same, from outputs of earlier compilers: copied, `{ ...shape }`. */
   shape?: Record<string, unknown>;
 }
 
@@ -261,8 +264,9 @@ export async function instantiateModule(desc: ModuleDescriptor, imports: Record<
 export function createInstance(desc: ModuleDescriptor, imports: Record<string, unknown> = {}): { exports: Record<string, unknown> } {
   const options = instantiateOptions(imports);
   // The module's shape (every `$` property in place), then the runtime's own fields by named
-  // stores: V8 keeps such an object's properties fast at any size (compiler/link/descriptor.ts).
-  const inst = { ...desc.shape } as unknown as Instance;
+  // stores: V8 keeps such an object's properties fast at any size, every instance of a module
+  // with one map (compiler/link/descriptor.ts instanceShape).
+  const inst = (desc.newInstance ? desc.newInstance() : { ...desc.shape }) as unknown as Instance;
   inst.sharedMemories = null;
   inst.family = {};
   inst.funcrefs = [];

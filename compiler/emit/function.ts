@@ -18,7 +18,7 @@ import { hasNullTail, INSTANCE_TYPE, resultTypeText, valueTypeText } from './ts-
 import { changesView, dataViewAccess, effectiveAddress, emitMemoryOp, memoryDecl, viewMode, viewReload, type ViewMode } from './memory.js';
 import { emitConst, emitNumeric, knownBits, literalValue, readsOperandTwice, rotateByConstant } from './numeric.js';
 import { OPS_BY_NAME } from './op-signatures.js';
-import { constPair, emitI64Memory, emitI64Numeric, hiName, type PairHooks } from './i64.js';
+import { constPair, emitI64Memory, emitI64Numeric, hiName, mulsPastInlining, type PairHooks } from './i64.js';
 import { Dispatch, FLAT_ABOVE, nestingDepths, PC, type SegmentRef } from './dispatch.js';
 import { inlineTinySegments } from './segment-inline.js';
 import { PART_NODES, splitFunction, splitVariables, type SplitOutput } from './split.js';
@@ -53,6 +53,7 @@ class FunctionEmitter {
   private readonly locals: string[];
   private readonly localTypes: ValType[];
   private readonly pool = new VarPool();
+  private manyMuls: boolean | undefined;
   private nextLabel = 0;
   /** The instruction being emitted. */
   private current: Instr = { op: 'nop', at: 0 };
@@ -734,6 +735,7 @@ class FunctionEmitter {
       ts: this.ctx.ts,
       guarded: this.guarded(),
       dataView: instr.memarg !== undefined && dataViewAccess(this.ctx, instr.memarg.memory),
+      manyMuls: (this.manyMuls ??= mulsPastInlining(this.body)),
       memory: (i) => this.memoryRef(i),
       view: (i) => this.viewRef(i),
     };

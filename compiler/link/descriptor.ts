@@ -6,8 +6,11 @@ import type { ConstExpr, Module } from '../ir/module.js';
 import { typeKey } from '../emit/context.js';
 import type { ModuleNames } from '../emit/context.js';
 
-/** A JSON-like value, plus bigints and references to emitted functions (by identifier). */
-export type DescValue = null | boolean | number | string | bigint | { fn: string } | DescValue[] | { [key: string]: DescValue };
+/**
+ * A JSON-like value, plus bigints, references to emitted functions (by identifier) and factories
+ * (`{ factory: v }`, printed `() => (v)`: a fresh copy of an object literal at each call).
+ */
+export type DescValue = null | boolean | number | string | bigint | { fn: string } | { factory: DescValue } | DescValue[] | { [key: string]: DescValue };
 
 function constExpr(e: ConstExpr): DescValue {
   return e.body
@@ -82,18 +85,21 @@ export function buildDescriptor(m: Module, names: ModuleNames, filename: string)
     }),
     datas: m.datas.map((d) => ({ mode: d.mode, memory: d.memory, offset: d.offset ? constExpr(d.offset) : null, bytes: toBase64(d.bytes) })),
     start: m.start ?? null,
-    shape: instanceShape(m, names),
+    newInstance: { factory: instanceShape(m, names) },
   };
 }
 
 /**
  * The module's properties of an instance (imports, memories, tables, globals), each with a value
- * of its kind: the runtime copies this literal (`{ ...desc.shape }`), adds its own fields and
- * fills everything in, so the instance keeps V8's fast properties. Added one by one with keyed
- * stores, past a dozen properties an object goes to dictionary mode, and every `inst.$memory0`
- * and `inst.$global0` in generated code was a hash lookup (quickjs's instance, 28 properties:
- * bench/README.md S20). i32 halves start as 0 and floats as 0.5, so that their fields are not
- * generalised when the real values arrive.
+ * of its kind, as an object literal the descriptor's `newInstance()` returns: the runtime adds its
+ * own fields and fills everything in, so the instance keeps V8's fast properties. Added one by one
+ * with keyed stores, past a dozen properties an object goes to dictionary mode, and every
+ * `inst.$memory0` and `inst.$global0` in generated code was a hash lookup (quickjs's instance, 28
+ * properties: bench/README.md S20). A literal of the module's own, not a copy of one (`{ ...shape }`
+ * in the runtime, shared by every module): once that copy had seen a few modules' shapes, each
+ * instance got a map of its own, and hash-wasm's functions, called with a new instance each time,
+ * went megamorphic (bench S29). i32 halves start as 0 and floats as 0.5, so that their fields are
+ * not generalised when the real values arrive.
  */
 function instanceShape(m: Module, names: ModuleNames): { [key: string]: DescValue } {
   const shape: { [key: string]: DescValue } = {};

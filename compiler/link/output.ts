@@ -178,6 +178,7 @@ function descToAst(v: DescValue): Expr {
   if (typeof v === 'string') return str(v);
   if (Array.isArray(v)) return array(v.map(descToAst));
   if ('fn' in v && typeof v.fn === 'string' && Object.keys(v).length === 1) return id(v.fn);
+  if ('factory' in v && Object.keys(v).length === 1) return { type: 'ArrowFunctionExpression', params: [], body: descToAst(v.factory as DescValue), async: false, expression: true } as t.ArrowFunctionExpression;
   return {
     type: 'ObjectExpression',
     properties: Object.entries(v).map(([key, value]) => ({

@@ -128,11 +128,11 @@ const module = {
   }],
   datas: [],
   start: null,
-  shape: {
+  newInstance: () => ({
     $memory0: null,
     $table0: null,
     $counter: 0
-  }
+  })
 };
 /** Link and instantiate: resolves to { module, instance } like WebAssembly.instantiate. */
 export function instantiate(imports = {}) {

@@ -52,6 +52,21 @@ const WORKLOADS = [
     unit: 'modules of ~2.1 KB', size: 100, slowSize: 10, quickSize: 5,
     wasm: ['esbuild-wasm/esbuild.wasm'],
   },
+  {
+    name: 'resvg', what: '@resvg/resvg-wasm (Rust; floats, much of it f32): an 800x600 SVG of translucent circles and curves to PNG',
+    unit: 'shapes', size: 500, slowSize: 50, quickSize: 50,
+    wasm: ['@resvg/resvg-wasm/index_bg.wasm'],
+  },
+  {
+    name: 'hash-wasm', what: 'hash-wasm (hand-tuned modules, a new instance per hash): SHA-256, BLAKE3, xxHash64 of 1 MiB, then argon2id (Blake2b, 64-bit)',
+    unit: 'KiB of argon2 memory', size: 65536, slowSize: 2048, quickSize: 1024,
+    wasm: [], // embedded in its JS: compiled in-process on first use (in the load time)
+  },
+  {
+    name: 'tiktoken', what: 'tiktoken (Rust, wasm-bindgen; its own regex engine): encode and decode lines of text with cl100k_base',
+    unit: 'lines', size: 15000, slowSize: 1500, quickSize: 500,
+    wasm: ['tiktoken/tiktoken_bg.wasm'],
+  },
 ];
 
 const RUNNERS = [

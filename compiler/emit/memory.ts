@@ -8,7 +8,7 @@ import type { Instr, ValType } from '../ir/module.js';
 import { assign, bin, bool, call, cond, exprStmt, id, letDecl, member, num, type Expr, type Stmt } from './ast.js';
 import type { EmitContext } from './context.js';
 import { OPS_BY_NAME } from './op-signatures.js';
-import { literalValue } from './numeric.js';
+import { literalValue, unlessNanCanonicalised } from './numeric.js';
 import { GUARDED } from './loop-guard.js';
 
 /** What the memory emitter needs from the function emitter. */
@@ -258,7 +258,8 @@ function emitF32ViaDataView(instr: Instr, ctx: EmitContext, hooks: MemoryEmitHoo
     return;
   }
   const v = id(hooks.temp('f32'));
-  parts.push(cond(bin('===', assign(v, call(member(view, 'getFloat32'), [address, bool(true)])), v), v, call(helper, [mem, address])));
+  const load = (nan: Expr): Expr => cond(bin('===', assign(v, call(member(view, 'getFloat32'), [address, bool(true)])), v), v, nan);
+  parts.push(unlessNanCanonicalised(load, () => call(helper, [mem, address]), ctx));
   hooks.push(parts.length === 1 ? parts[0]! : ({ type: 'SequenceExpression', expressions: parts } as Expr), 'f32');
 }
 

@@ -157,11 +157,12 @@ function reinterpretF32(op: 'i32.reinterpret_f32' | 'f32.reinterpret_i32', x: Ex
   if (op === 'i32.reinterpret_f32') {
     const bits = knownBits(x, sink);
     if (bits !== undefined) return bits;
-    return cond(bin('===', x, x), through('f32Scratch', 'i32Scratch'), call(sink.helper('f32ToBits'), [x]));
+    return unlessNanCanonicalised((nan) => cond(bin('===', x, x), through('f32Scratch', 'i32Scratch'), nan), () => call(sink.helper('f32ToBits'), [x]), sink);
   }
   if (value !== undefined) return (value & 0x7fffffff) <= 0x7f800000 ? floatLiteral(f32Value(value >>> 0)) : call(sink.helper('f32FromBits'), [x]);
   // A NaN's bits: exponent all ones and a mantissa, `(x & 0x7fffffff) > 0x7f800000`.
-  return cond(bin('>', bin('&', x, num(0x7fffffff)), num(0x7f800000)), call(sink.helper('f32FromBits'), [x]), through('i32Scratch', 'f32Scratch'));
+  const isNan = bin('>', bin('&', x, num(0x7fffffff)), num(0x7f800000));
+  return unlessNanCanonicalised((nan) => cond(isNan, nan, through('i32Scratch', 'f32Scratch')), () => call(sink.helper('f32FromBits'), [x]), sink);
 }
 
 /** The inline form of a unary `op` that reads its operand twice (an identifier or a literal), if it has one. */
@@ -172,13 +173,24 @@ export function readsOperandTwice(op: string, sink: HelperSink): ((x: Expr) => E
 }
 
 /**
+ * `NAN_BITS_KEPT ? fast : helper`, for an inline form that merges a NaN from a helper with a
+ * float from a typed view or arithmetic. JavaScriptCore's optimising tiers give such a merge a
+ * double representation and canonicalise a NaN boxed from it, sign and all (runtime/README.md "NaN
+ * contract": on JSC every NaN sign is kept); there, the helper alone runs and the fast branch is
+ * never compiled. On V8 the test is a constant of the runtime, always true.
+ */
+export function unlessNanCanonicalised(fast: (helperCall: Expr) => Expr, helperCall: () => Expr, sink: HelperSink): Expr {
+  return cond(sink.helper('NAN_BITS_KEPT'), fast(helperCall()), helperCall());
+}
+
+/**
  * f32/f64 `abs` and `neg` of `x` (an identifier or a literal: it is read twice), inline for all
  * but a NaN: `x === x ? Math.abs(x) : f64_abs(x)`. Only a NaN needs the helper, which sets its
  * sign bit by hand; as calls they were 4% of resvg's time, past TurboFan's inlining budget.
  */
 function signOp(op: string, x: Expr, sink: HelperSink): Expr {
   const fast = op.endsWith('.abs') ? math('abs', x) : unary('-', x);
-  return cond(bin('===', x, x), fast, call(sink.helper(op.replace('.', '_')), [x]));
+  return unlessNanCanonicalised((nan) => cond(bin('===', x, x), fast, nan), () => call(sink.helper(op.replace('.', '_')), [x]), sink);
 }
 
 /**

@@ -228,10 +228,10 @@ const F32_ACCESS = new Set(['f32.load', 'f32.store']);
 
 /**
  * f32.load and f32.store through the DataView, inline: `(a = addr, (v = dv.getFloat32(a, true)) === v
- * ? v : f32_load(mem, a))`. Widening an f32 to a double (and narrowing it back) is exact but for a
- * NaN, whose payload the hardware quietens: a NaN, loaded or stored, goes through the helpers,
- * which carry it by its bits (runtime/numeric/bits.ts). Through the helpers alone, resvg's
- * renderer spent a third of its time in them (bench/README.md S28).
+ * ? v : f32_load(mem, a))`, the load behind unlessNanCanonicalised. Widening an f32 to a double
+ * (and narrowing it back) is exact but for a NaN, whose payload the hardware quietens: a NaN,
+ * loaded or stored, goes through the helpers, which carry it by its bits (runtime/numeric/bits.ts).
+ * Through the helpers alone, resvg's renderer spent a third of its time in them (bench S28).
  */
 function emitF32ViaDataView(instr: Instr, ctx: EmitContext, hooks: MemoryEmitHooks): void {
   const index = instr.memarg!.memory;

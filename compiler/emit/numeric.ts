@@ -146,7 +146,8 @@ export function rotateByConstant(op: 'i32.rotl' | 'i32.rotr', x: Expr, count: nu
 /**
  * `i32.reinterpret_f32` / `f32.reinterpret_i32` of `x` (an identifier or a literal: it is read
  * twice), inline through the runtime's scratch word: `x === x ? (f32Scratch[0] = x, i32Scratch[0])
- * : f32ToBits(x)`. A NaN, which a Float32Array would quieten, goes through the exact helper. As
+ * : f32ToBits(x)` (behind unlessNanCanonicalised). A NaN, which a Float32Array would quieten, goes
+ * through the exact helper. As
  * helper calls, they were a sixth of resvg's time: its rounding is bit tricks on floats, thirty
  * reinterprets a function, past TurboFan's inlining budget (bench/README.md S28). A literal folds.
  */
@@ -185,8 +186,9 @@ export function unlessNanCanonicalised(fast: (helperCall: Expr) => Expr, helperC
 
 /**
  * f32/f64 `abs` and `neg` of `x` (an identifier or a literal: it is read twice), inline for all
- * but a NaN: `x === x ? Math.abs(x) : f64_abs(x)`. Only a NaN needs the helper, which sets its
- * sign bit by hand; as calls they were 4% of resvg's time, past TurboFan's inlining budget.
+ * but a NaN: `x === x ? Math.abs(x) : f64_abs(x)`, behind unlessNanCanonicalised. Only a NaN
+ * needs the helper, which sets its sign bit by hand; as calls they were 4% of resvg's time, past
+ * TurboFan's inlining budget.
  */
 function signOp(op: string, x: Expr, sink: HelperSink): Expr {
   const fast = op.endsWith('.abs') ? math('abs', x) : unary('-', x);

@@ -55,13 +55,35 @@ export function bulk_loop_fill(mem: Memory, dst: number, dstOffset: number, valu
   const bytes = count * size;
   const d = lowest(dst, dstOffset, count, step, size);
   if (d < 0 || d + bytes > mem.length) return false;
-  if (bytes > SMALL || !aligned(d | bytes)) mem.u8.fill(value & 0xff, d, d + bytes);
+  // A word fill's value may be any word: as bytes when they are all one, else as words, aligned
+  // (on a little-endian host; else the loop runs).
+  const byte = value & 0xff;
+  if (size === 4 && value !== Math.imul(byte, 0x01010101)) {
+    if (!aligned(d) || !LITTLE_ENDIAN) return false;
+    mem.i32.fill(value, d >>> 2, (d + bytes) >>> 2);
+    return true;
+  }
+  if (bytes > SMALL || !aligned(d | bytes)) mem.u8.fill(byte, d, d + bytes);
   else {
     const i32 = mem.i32;
-    const word = Math.imul(value & 0xff, 0x01010101);
+    const word = Math.imul(byte, 0x01010101);
     for (let i = d >>> 2, end = (d + bytes) >>> 2; i < end; i++) i32[i] = word;
   }
   return true;
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/**
+ * Iterations of a loop that stores at `start` (unsigned), moves up by `step` and goes on while the
+ * moved address is below `end` (unsigned), the first iteration always running. Exact when no
+ * address wraps past 2^32; where one would, the stores run past the memory and the fill or copy
+ * is not taken (the loop itself runs and traps).
+ */
+export function bulk_loop_until(start: number, end: number, step: number): number {
+  const s = start >>> 0;
+  const e = end >>> 0;
+  return e <= s + step ? 1 : Math.ceil((e - s) / step);
 }
 
 /**

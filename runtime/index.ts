@@ -4,7 +4,7 @@ export { RuntimeError, LinkError, trap } from './trap.js';
 export { Memory, PAGE_SIZE } from './memory.js';
 export * from './memory.js';
 export * from './atomics.js';
-export { bulk_loop_copy, bulk_loop_count, bulk_loop_fill } from './bulk-loop.js';
+export { bulk_loop_copy, bulk_loop_count, bulk_loop_fill, bulk_loop_until } from './bulk-loop.js';
 export { Table } from './table.js';
 export * from './table.js';
 export { Global } from './global.js';

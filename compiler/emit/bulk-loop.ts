@@ -2,10 +2,12 @@
 // memset without bulk memory; a kernel's generic string.c) runs as one typed-array copyWithin or
 // fill when that gives the same memory and locals, and as itself otherwise (bench/README.md S11).
 // Recognised: a loop with no other code than
-//   store(d, load(s))  or  store8(d, v)  or  store(d, 0)   (v loop-invariant, d and s locals)
+//   store(d, load(s))  or  store8(d, v)  or  store(d, v) of 4 bytes  or  store(d, 0)   (v loop-invariant, d and s locals)
 //   d += step; s += step; n -= 1; br_if (n) to the loop
-// in any order, for 1-, 4- and 8-byte elements, counting up or down; and clang's unrolled copies:
-// several load/store pairs over consecutive elements, the count falling by k and tested `n >u c`. The runtime half
+// in any order, for 1-, 4- and 8-byte elements, counting up or down; clang's unrolled copies:
+// several load/store pairs over consecutive elements, the count falling by k and tested `n >u c`;
+// and loops that end at an address, counting up: `d += step; br_if (d <u end)` (Rust's memset
+// and memcpy word loops). The runtime half
 // (runtime/bulk-loop.ts) takes the fast path only when every element is in bounds and, for a
 // copy, no element read was written by an earlier iteration; otherwise the loop runs and traps
 // where wasm does.
@@ -32,6 +34,8 @@ export interface BulkLoop {
   count: number;
   by: number;
   above?: number;
+  /** Instead of a count: the loop goes on while the destination local, moved, is below this local (unsigned). */
+  until?: number;
 }
 
 interface Access {
@@ -46,6 +50,7 @@ type Sym =
   | { const: number }
   | { load: Access; size: number }
   | { above: number; local: number; delta: number; cmp: true }
+  | { until: number; local: number; delta: number; cmp: true }
   | null;
 
 const LOADS: Record<string, number> = { 'i32.load8_u': 1, 'i32.load': 4, 'i64.load': 8 };
@@ -96,16 +101,22 @@ export function analyzeBulkLoop(body: Instr[], start: number, isI32Local: (i: nu
         if (instr.op === 'local.tee') stack.push(v);
         continue;
       }
-      case 'i32.gt_u': {
+      case 'i32.gt_u':
+      case 'i32.lt_u': {
         const b = stack.pop();
         const a = stack.pop();
-        if (!a || !('local' in a) || 'cmp' in a || !b || !('const' in b)) return undefined;
-        stack.push({ above: b.const >>> 0, local: a.local, delta: a.delta, cmp: true });
+        if (!a || 'cmp' in a || !b || 'cmp' in b) return undefined;
+        // `n >u c`, or `d <u end` / `end >u d` with `end` a local the loop does not change.
+        const [moving, end] = instr.op === 'i32.lt_u' ? [a, b] : [b, a];
+        if (instr.op === 'i32.gt_u' && 'local' in a && 'const' in b) stack.push({ above: b.const >>> 0, local: a.local, delta: a.delta, cmp: true });
+        else if ('local' in moving && 'local' in end && end.delta === 0 && !changed.has(end.local)) stack.push({ until: end.local, local: moving.local, delta: moving.delta, cmp: true });
+        else return undefined;
         continue;
       }
       case 'br_if': {
         const c = stack.pop();
         if (instr.index !== 0 || body[i + 1]?.op !== 'end' || stack.length || !c || !('local' in c) || c.delta !== changed.get(c.local)) return undefined;
+        if ('until' in c) return untilEnd(c.local, c.until);
         return finish(c.local, 'cmp' in c ? c.above : undefined);
       }
     }
@@ -126,13 +137,21 @@ export function analyzeBulkLoop(body: Instr[], start: number, isI32Local: (i: nu
   }
   return undefined;
 
-  function finish(count: number, above: number | undefined): BulkLoop | undefined {
-    const by = -(changed.get(count) ?? 0);
+  /** A loop that ends at an address: its destination moving up to `end`, and nothing else changed but a source. */
+  function untilEnd(moving: number, end: number): BulkLoop | undefined {
+    const first = stores[0];
+    const step = changed.get(moving) ?? 0;
+    if (!first || first.at.local !== moving || step <= 0 || end === moving) return undefined;
+    return finish(moving, undefined, end);
+  }
+
+  function finish(count: number, above: number | undefined, until?: number): BulkLoop | undefined {
+    const by = until === undefined ? -(changed.get(count) ?? 0) : 1;
     if (stores.length === 0 || by <= 0 || (above === undefined && by !== 1)) return undefined;
     const { at: dst, size, value } = stores[0]!;
     const per = stores.length;
     const step = changed.get(dst.local);
-    if ((step !== size * per && step !== -size * per) || dst.local === count) return undefined;
+    if ((step !== size * per && step !== -size * per) || (until === undefined && dst.local === count)) return undefined;
     // Consecutive elements, in order: offsets apart (counting up) or the locals' deltas apart (and
     // no memarg offsets: descending addresses are checked from the first one down), so that no
     // address wraps where the first does not.
@@ -141,7 +160,7 @@ export function analyzeBulkLoop(body: Instr[], start: number, isI32Local: (i: nu
       : a.offset === 0 && a.delta === list[0]!.delta - j * size));
     if (!consecutive(stores.map((x) => x.at)) || stores.some((x) => x.size !== size)) return undefined;
     const others = [...changed.keys()].filter((l) => l !== dst.local && l !== count);
-    const shape = { size, per, step, dst, count, by, above };
+    const shape = { size, per, step, dst, count, by, above, ...(until === undefined ? {} : { until }) };
     if (value && 'load' in value) {
       const srcs = stores.map((x) => x.value);
       if (!srcs.every((v) => v && 'load' in v && v.size === size)) return undefined;
@@ -152,7 +171,8 @@ export function analyzeBulkLoop(body: Instr[], start: number, isI32Local: (i: nu
     if (per !== 1 || others.length !== 0 || loads !== 0 || !value) return undefined;
     // A fill: any byte value, or zero words.
     if ('const' in value && (size === 1 || value.const === 0)) return { kind: 'fill', ...shape, value: { const: value.const } };
-    if ('local' in value && !('cmp' in value) && size === 1 && value.delta === 0 && !changed.has(value.local)) return { kind: 'fill', ...shape, value: { local: value.local } };
+    // Or a loop-invariant local's byte, or its word (a memset's broadcast byte: Rust's, musl's).
+    if ('local' in value && !('cmp' in value) && (size === 1 || size === 4) && value.delta === 0 && !changed.has(value.local)) return { kind: 'fill', ...shape, value: { local: value.local } };
     return undefined;
   }
 }
@@ -168,7 +188,7 @@ export function bulkLoopStmt(loop: BulkLoop, name: (local: number) => string, he
   // The first iteration's address before its memarg offset, as an unsigned number.
   const first = (a: Access) => bin('>>>', a.delta === 0 ? local(a.local) : bin('|', bin('+', local(a.local), num(a.delta)), num(0)), num(0));
   const n = () => local(loop.count);
-  const k = loop.above === undefined ? undefined : temp();
+  const k = loop.above === undefined && loop.until === undefined ? undefined : temp();
   // Iterations, as a count (unsigned) and as an i32 to scale the locals' moves by.
   const iterations = () => (k === undefined ? bin('>>>', n(), num(0)) : id(k));
   const moves = () => (k === undefined ? n() : id(k));
@@ -180,12 +200,14 @@ export function bulkLoopStmt(loop: BulkLoop, name: (local: number) => string, he
     : [id('mem'), first(loop.dst), num(loop.dst.offset), 'local' in loop.value! ? local(loop.value.local) : num(loop.value!.const), elements, num(elementStep), num(loop.size)];
   let test = call(helper(loop.kind === 'copy' ? 'bulk_loop_copy' : 'bulk_loop_fill'), args);
   if (k !== undefined) {
-    const count = assign(id(k), call(helper('bulk_loop_count'), [n(), num(loop.by), num(loop.above!)]));
-    test = { type: 'LogicalExpression', operator: '&&', left: bin('!==', count, num(0)), right: test } as Expr;
+    const count = loop.until === undefined
+      ? call(helper('bulk_loop_count'), [n(), num(loop.by), num(loop.above!)])
+      : call(helper('bulk_loop_until'), [local(loop.dst.local), local(loop.until), num(loop.step)]);
+    test = { type: 'LogicalExpression', operator: '&&', left: bin('!==', assign(id(k), count), num(0)), right: test } as Expr;
   }
   const advance = (i: number) => exprStmt(assign(local(i), bin('|', bin(loop.step > 0 ? '+' : '-', local(i), times(moves(), Math.abs(loop.step))), num(0))));
   // The count last: the others move by its value before the loop.
   const counted = k === undefined ? num(0) : bin('|', bin('-', n(), times(id(k), loop.by)), num(0));
-  const after = [advance(loop.dst.local), ...(loop.src ? [advance(loop.src.local)] : []), exprStmt(assign(n(), counted))];
+  const after = [advance(loop.dst.local), ...(loop.src ? [advance(loop.src.local)] : []), ...(loop.until === undefined ? [exprStmt(assign(n(), counted))] : [])];
   return ifStmt(test, block(after), block([loopStmt]));
 }

@@ -3,7 +3,7 @@
 // V8's WebAssembly and on w2js, with the fast path and without (no loop guards: the loops as
 // they are), and must agree on results, traps and memory: overlapping copies both ways, counts
 // that walk off the end of memory or below address 0, a count of 0 (2^32 iterations), fill
-// values past a byte, unaligned words.
+// values past a byte, unaligned words, loops that end at an address (Rust's memset and memcpy).
 
 import { describe, expect, it } from 'vitest';
 import { functionText, load, wat, type Loaded } from '../helpers/wasm.js';
@@ -79,6 +79,32 @@ const MODULE = `(module (memory (export "mem") 1)
     (local.set $s (i32.add (local.get $s) (i32.const 8)))
     (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
    (i32.add (local.get $d) (i32.mul (local.get $s) (i32.const 31))))
+ ;; Rust's memset (compiler-builtins): a broadcast word stored until the address reaches the end.
+ (func (export "rust_memset") (param $d i32) (param $v i32) (param $n i32) (result i32) (local $end i32) (local $w i32)
+   (local.set $end (i32.add (local.get $d) (local.get $n)))
+   (local.set $w (i32.mul (i32.and (local.get $v) (i32.const 255)) (i32.const 0x01010101)))
+   (loop $l
+    (i32.store (local.get $d) (local.get $w))
+    (local.set $d (i32.add (local.get $d) (i32.const 4)))
+    (br_if $l (i32.lt_u (local.get $d) (local.get $end))))
+   (i32.add (local.get $d) (i32.mul (local.get $end) (i32.const 7))))
+ ;; A word that is not a repeated byte, the end compared the other way round (end >u d).
+ (func (export "fill_word") (param $d i32) (param $v i32) (param $n i32) (result i32) (local $end i32)
+   (local.set $end (i32.add (local.get $d) (local.get $n)))
+   (loop $l
+    (i32.store offset=4 (local.get $d) (local.get $v))
+    (local.set $d (i32.add (local.get $d) (i32.const 4)))
+    (br_if $l (i32.gt_u (local.get $end) (local.get $d))))
+   (local.get $d))
+ ;; Rust's memcpy word loop: until the destination reaches the end.
+ (func (export "rust_memcpy") (param $d i32) (param $s i32) (param $n i32) (result i32) (local $end i32)
+   (local.set $end (i32.add (local.get $d) (local.get $n)))
+   (loop $l
+    (i32.store (local.get $d) (i32.load (local.get $s)))
+    (local.set $s (i32.add (local.get $s) (i32.const 4)))
+    (local.set $d (i32.add (local.get $d) (i32.const 4)))
+    (br_if $l (i32.lt_u (local.get $d) (local.get $end))))
+   (i32.add (local.get $d) (i32.mul (local.get $s) (i32.const 31))))
  (func (export "zero32") (param $d i32) (param $n i32) (result i32)
    (loop $l
     (i32.store offset=4 (local.get $d) (i32.const 0))
@@ -129,13 +155,25 @@ const CASES: [string, number[]][] = [
   ['memmove_down', [1004, 1000, 32]], ['memmove_down', [1000, 1004, 32]], ['memmove_down', [1000, 2000, 8]],
   ['memset', [100, 0x1ab, 16]], ['memset', [101, 0x1ab, 16]], ['memset', [PAGE - 32, -2, 32]], ['zero32', [400, 8]], ['zero32', [PAGE - 32, 8]],
   ['copy64', [1000, 1008, 4]], ['copy64', [1008, 1000, 4]], ['copy64', [1000, 1024, 2]],
+  // Loops that end at an address: lengths not a multiple of 4, shorter than one word, 0 (one
+  // iteration all the same), unaligned, running off the end of memory, an end below the start
+  // (one iteration), a word that is not a repeated byte, overlapping copies both ways.
+  ['rust_memset', [100, 0x1ab, 4000]], ['rust_memset', [100, -1, 6]], ['rust_memset', [100, 5, 1]], ['rust_memset', [100, 5, 0]],
+  ['rust_memset', [101, 0x7f, 400]], ['rust_memset', [PAGE - 400, 3, 400]], ['rust_memset', [PAGE - 400, 3, 404]], ['rust_memset', [PAGE - 400, 3, -500]],
+  ['rust_memset', [200, 9, 16]],
+  ['fill_word', [100, 0x12345678, 4000]], ['fill_word', [101, 0x12345678, 400]], ['fill_word', [100, 0x01010101, 8]], ['fill_word', [PAGE - 404, -3, 400]],
+  ['fill_word', [PAGE - 404, -3, 401]], ['fill_word', [100, 0x12345678, 2]],
+  ['rust_memcpy', [1000, 3000, 400]], ['rust_memcpy', [1000, 1004, 400]], ['rust_memcpy', [1004, 1000, 400]], ['rust_memcpy', [1001, 3002, 401]],
+  ['rust_memcpy', [PAGE - 400, 0, 400]], ['rust_memcpy', [PAGE - 400, 0, 404]], ['rust_memcpy', [0, PAGE - 8, 64]], ['rust_memcpy', [1000, 3000, 0]],
 ];
 
 describe('bulk loops', () => {
   it('run the recognised loops as one copy or fill, and leave other loops alone', async () => {
     const { code } = await load(wat(MODULE));
     for (const name of ['memcpy', 'memmove_down', 'copy64', 'unrolled', 'unrolled_down']) expect(functionText(code, `$${name}`), name).toContain('bulk_loop_copy(mem, ');
-    for (const name of ['memset', 'zero32']) expect(functionText(code, `$${name}`), name).toContain('bulk_loop_fill(mem, ');
+    for (const name of ['memset', 'zero32', 'rust_memset', 'fill_word']) expect(functionText(code, `$${name}`), name).toContain('bulk_loop_fill(mem, ');
+    expect(functionText(code, '$rust_memcpy')).toContain('bulk_loop_copy(mem, ');
+    expect(functionText(code, '$rust_memset')).toMatch(/\((\w+) = bulk_loop_until\(d_0, end_3, 4\)\) !== 0 && bulk_loop_fill\(mem, d_0 >>> 0, 0, w_4, \1, 4, 4\)/);
     for (const name of ['notfill', 'gappy']) expect(functionText(code, `$${name}`), name).not.toContain('bulk_loop');
     expect(functionText(code, '$unrolled')).toMatch(/\((\w+) = bulk_loop_count\(n_2, 32, 3\)\) !== 0 && bulk_loop_copy\(mem, .*, Math\.imul\(\1, 4\), 8\)/);
   });

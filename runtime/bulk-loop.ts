@@ -4,7 +4,7 @@
 // unsigned and before the memarg offset; `count` iterations (0 is 2^32: never taken here) move
 // them `step` bytes each (±size).
 
-import type { Memory } from './memory.js';
+import { LITTLE_ENDIAN, type Memory } from './memory.js';
 
 /**
  * The lowest byte `count` elements of `size` touch from `first` + `offset`, moving `step`; −1 when
@@ -71,8 +71,6 @@ export function bulk_loop_fill(mem: Memory, dst: number, dstOffset: number, valu
   }
   return true;
 }
-
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /**
  * Iterations of a loop that stores at `start` (unsigned), moves up by `step` and goes on while the

@@ -676,7 +676,7 @@ class FunctionEmitter {
     }
     if (sig && !instr.memarg && !op.startsWith('memory.') && !op.startsWith('atomic.')) {
       const args = this.popN(sig[0].length);
-      const bits = op === 'i32.reinterpret_f32' ? knownBits(args[0]!.e, ctx) : undefined;
+      const bits = op === 'i32.reinterpret_f32' ? knownBits(args[0]!.e) : undefined;
       if (bits) return this.push(bits, 'i32', args[0]!.kind);
       // Inline forms that read their operand twice: it becomes an identifier or a literal first.
       const count = op === 'i32.rotl' || op === 'i32.rotr' ? literalValue(args[1]!.e) : undefined;

@@ -77,7 +77,11 @@ function mulInline(hooks: PairHooks, a: PairEntry, b: PairEntry): void {
 }
 
 /** More i64.mul than TurboFan inlines `mul_high_u32` for: its cumulative budget (920 bytes of bytecode) holds about 15. */
-export const mulsPastInlining = (body: readonly Instr[]): boolean => body.filter((instr) => instr.op === 'i64.mul').length > 16;
+export function mulsPastInlining(body: readonly Instr[]): boolean {
+  let muls = 0;
+  for (const instr of body) if (instr.op === 'i64.mul' && ++muls > 16) return true;
+  return false;
+}
 
 /**
  * The high word of the unsigned product of int32s a and b, given its exact low word `lo`:
@@ -87,8 +91,7 @@ export const mulsPastInlining = (body: readonly Instr[]): boolean => body.filter
  * and truncating gives hi, wrapped to an int32 by `| 0` (checked against BigInt on 5 M pairs).
  */
 function mulHigh(a: Expr, b: Expr, lo: Expr): Expr {
-  const u = (e: Expr): Expr => (literal(e) !== undefined ? num(literal(e)! >>> 0) : bin('>>>', e, num(0)));
-  return or0(bin('+', bin('*', bin('-', bin('*', u(a), u(b)), u(lo)), num(2 ** -32)), num(0.5)));
+  return or0(bin('+', bin('*', bin('-', bin('*', u32(a), u32(b)), u32(lo)), num(2 ** -32)), num(0.5)));
 }
 
 /** `t = helper(args); t_hi = high.bits;` and push (t, t_hi). */

@@ -5,7 +5,7 @@
 // instruction (`i32.atomic.load` → `i32_atomic_load(mem, addr)`), which bounds-check and trap.
 
 import type { Instr, ValType } from '../ir/module.js';
-import { assign, bin, bool, call, cond, exprStmt, id, letDecl, member, num, type Expr, type Stmt } from './ast.js';
+import { assign, bin, bool, call, cond, exprStmt, id, letDecl, member, num, seq, type Expr, type Stmt } from './ast.js';
 import type { EmitContext } from './context.js';
 import { OPS_BY_NAME } from './op-signatures.js';
 import { literalValue, unlessNanCanonicalised } from './numeric.js';
@@ -238,29 +238,30 @@ function emitF32ViaDataView(instr: Instr, ctx: EmitContext, hooks: MemoryEmitHoo
   const isStore = instr.op === 'f32.store';
   const operands = hooks.pop(isStore ? 2 : 1);
   const mem = hooks.memory(index);
-  const parts: Expr[] = [];
   // Operands into temporaries first: the test reads them twice, and `dv` is read after them.
-  const atom = (e: Expr, type: ValType): Expr => {
-    if (e.type === 'Identifier' || e.type === 'NumericLiteral') return e;
-    const t = hooks.temp(type);
-    parts.push(assign(id(t), e));
-    return id(t);
-  };
-  const address = atom(effectiveAddress(operands[0]!, instr.memarg!.offset), 'i32');
+  const parts: Expr[] = [];
+  const address = atomIn(parts, effectiveAddress(operands[0]!, instr.memarg!.offset), 'i32', hooks);
   const helper = ctx.helper(helperName(instr.op));
   const view = hooks.view(index);
   if (isStore) {
-    const value = atom(operands[1]!, 'f32');
+    const value = atomIn(parts, operands[1]!, 'f32', hooks);
     const fast = call(member(view, 'setFloat32'), [address, value, bool(true)]);
-    const notNan = value.type === 'NumericLiteral' ? undefined : bin('===', value, value);
-    parts.push(notNan ? cond(notNan, fast, call(helper, [mem, address, value])) : fast);
-    hooks.statement(parts.length === 1 ? parts[0]! : ({ type: 'SequenceExpression', expressions: parts } as Expr));
+    parts.push(value.type === 'NumericLiteral' ? fast : cond(bin('===', value, value), fast, call(helper, [mem, address, value])));
+    hooks.statement(parts.length === 1 ? parts[0]! : seq(parts));
     return;
   }
   const v = id(hooks.temp('f32'));
   const load = (nan: Expr): Expr => cond(bin('===', assign(v, call(member(view, 'getFloat32'), [address, bool(true)])), v), v, nan);
   parts.push(unlessNanCanonicalised(load, () => call(helper, [mem, address]), ctx));
-  hooks.push(parts.length === 1 ? parts[0]! : ({ type: 'SequenceExpression', expressions: parts } as Expr), 'f32');
+  hooks.push(parts.length === 1 ? parts[0]! : seq(parts), 'f32');
+}
+
+/** `e` itself if an identifier or a literal, else a fresh temporary of `type` assigned `e` in `parts`. */
+function atomIn(parts: Expr[], e: Expr, type: ValType, hooks: MemoryEmitHooks): Expr {
+  if (e.type === 'Identifier' || e.type === 'NumericLiteral') return e;
+  const t = hooks.temp(type);
+  parts.push(assign(id(t), e));
+  return id(t);
 }
 
 /** Emit a plain i32/f64/narrow access inline; false when `op` is not one (or the host is big-endian). */
@@ -305,16 +306,10 @@ function emitInlineAccess(instr: Instr, ctx: EmitContext, hooks: MemoryEmitHooks
     return true;
   }
   // t = addr; v = value; fast ? mem.view[t >>> k] = v : helper(mem, t, v)
-  const value = operands[1]!;
-  let v: Expr = value;
   const parts: Expr[] = [setT];
-  if (!(value.type === 'Identifier' || value.type === 'NumericLiteral')) {
-    const vt = hooks.temp();
-    parts.push(assign(id(vt), value));
-    v = id(vt);
-  }
+  const v = atomIn(parts, operands[1]!, valueType, hooks);
   parts.push(inlineStore(mem, t, instr.op, v, helper, hooks.guarded));
-  hooks.statement({ type: 'SequenceExpression', expressions: parts } as Expr);
+  hooks.statement(seq(parts));
   return true;
 }
 

@@ -3,7 +3,7 @@
 
 import type * as t from '@babel/types';
 import type { Expr } from './ast.js';
-import { assign, big, bin, call, cond, id, member, num, unary } from './ast.js';
+import { assign, big, bin, call, cond, id, member, num, seq, unary } from './ast.js';
 
 /** Records which runtime helpers the output uses, so link/ imports only those. */
 export interface HelperSink {
@@ -146,20 +146,18 @@ export function rotateByConstant(op: 'i32.rotl' | 'i32.rotr', x: Expr, count: nu
 /**
  * `i32.reinterpret_f32` / `f32.reinterpret_i32` of `x` (an identifier or a literal: it is read
  * twice), inline through the runtime's scratch word: `x === x ? (f32Scratch[0] = x, i32Scratch[0])
- * : f32ToBits(x)` (behind unlessNanCanonicalised). A NaN, which a Float32Array would quieten, goes
- * through the exact helper. As
- * helper calls, they were a sixth of resvg's time: its rounding is bit tricks on floats, thirty
- * reinterprets a function, past TurboFan's inlining budget (bench/README.md S28). A literal folds.
+ * : f32ToBits(x)`, behind unlessNanCanonicalised. A NaN, which a Float32Array would quieten, goes
+ * through the exact helper. As helper calls, they were a sixth of resvg's time: its rounding is
+ * bit tricks on floats, thirty reinterprets a function, past TurboFan's inlining budget (bench
+ * S28). A literal folds (for `i32.reinterpret_f32`, in the caller: knownBits).
  */
 function reinterpretF32(op: 'i32.reinterpret_f32' | 'f32.reinterpret_i32', x: Expr, sink: HelperSink): Expr {
-  const value = literalValue(x);
   const slot = (view: string): Expr => ({ type: 'MemberExpression', object: sink.helper(view), property: num(0), computed: true }) as Expr;
-  const through = (from: string, to: string): Expr => ({ type: 'SequenceExpression', expressions: [assign(slot(from) as never, x), slot(to)] }) as Expr;
+  const through = (from: string, to: string): Expr => seq([assign(slot(from) as never, x), slot(to)]);
   if (op === 'i32.reinterpret_f32') {
-    const bits = knownBits(x, sink);
-    if (bits !== undefined) return bits;
     return unlessNanCanonicalised((nan) => cond(bin('===', x, x), through('f32Scratch', 'i32Scratch'), nan), () => call(sink.helper('f32ToBits'), [x]), sink);
   }
+  const value = literalValue(x);
   if (value !== undefined) return (value & 0x7fffffff) <= 0x7f800000 ? floatLiteral(f32Value(value >>> 0)) : call(sink.helper('f32FromBits'), [x]);
   // A NaN's bits: exponent all ones and a mantissa, `(x & 0x7fffffff) > 0x7f800000`.
   const isNan = bin('>', bin('&', x, num(0x7fffffff)), num(0x7f800000));
@@ -200,18 +198,18 @@ function signOp(op: string, x: Expr, sink: HelperSink): Expr {
  * constant's (`f32FromBits(k)`), and a select's of two such (`c ? -1 : 0`: resvg builds masks as
  * floats, and its NaN mask took the helpers both ways on every other pixel).
  */
-export function knownBits(e: Expr, sink: HelperSink): Expr | undefined {
+export function knownBits(e: Expr): Expr | undefined {
   const value = literalValue(e);
   if (value !== undefined) return value === value ? num(f32Bits(value)) : undefined;
   if (e.type === 'Identifier' && e.name === 'Infinity') return num(0x7f800000);
   if (e.type === 'UnaryExpression' && e.operator === '-' && e.argument.type === 'Identifier' && e.argument.name === 'Infinity') return num(0xff800000 | 0);
-  if (e.type === 'CallExpression' && e.arguments.length === 1 && e.callee.type === 'Identifier') {
-    const from = sink.helper('f32FromBits');
+  // A helper is named as itself (a function of the module is `$…`): emitConst's NaN constant.
+  if (e.type === 'CallExpression' && e.callee.type === 'Identifier' && e.callee.name === 'f32FromBits' && e.arguments.length === 1) {
     const arg = literalValue(e.arguments[0] as Expr);
-    if (from.type === 'Identifier' && e.callee.name === from.name && arg !== undefined) return num(arg | 0);
+    if (arg !== undefined) return num(arg | 0);
   }
   if (e.type === 'ConditionalExpression') {
-    const [a, b] = [knownBits(e.consequent, sink), knownBits(e.alternate, sink)];
+    const [a, b] = [knownBits(e.consequent), knownBits(e.alternate)];
     if (a && b) return cond(e.test, a, b);
   }
   return undefined;

@@ -101,7 +101,11 @@ export function compileFunction(p: Prepared, i: number): LinkedFunction {
     // Decode, check, emit, print; then drop its instructions and tree.
     func.body = readFuncBody(p.bytes, m, func);
     p.validateFunc(funcIndex);
-    let emitCtx = ctx;
+    // A function laid out again from a profile (polyfill/tier-up.ts) was split before: it goes
+    // straight to the split form (the first emission was half the time of a tier-up).
+    const splitLayout = (): Layout => ({ flatSpan: SPLIT_FLAT_SPAN, cutStatements: SPLIT_CUT_STATEMENTS, ...options.layout });
+    const profiled = options.layout?.profile !== undefined && !options.ts;
+    let emitCtx = profiled ? { ...ctx, layout: splitLayout() } : ctx;
     let { node, split } = emitFunction(emitCtx, funcIndex, func);
     // A C variable named like a runtime helper this function imports would shadow it: emit again
     // with those locals in their `<name>_<index>` form (rare; names.ts avoids the rest up front).
@@ -109,7 +113,7 @@ export function compileFunction(p: Prepared, i: number): LinkedFunction {
     if (clash.size) {
       helpers.clear();
       callees.clear();
-      emitCtx = { ...ctx, names: { ...names, locals: (fi: number) => names.localsAvoiding(fi, clash) } };
+      emitCtx = { ...emitCtx, names: { ...names, locals: (fi: number) => names.localsAvoiding(fi, clash) } };
       ({ node, split } = emitFunction(emitCtx, funcIndex, func));
     }
     const indent = options.indent === 'auto' || options.indent === undefined ? func.body.length <= INDENT_MAX_INSTRS : options.indent;
@@ -117,12 +121,12 @@ export function compileFunction(p: Prepared, i: number): LinkedFunction {
     const sig = `${type.params.length ? ` (param ${TYPE_TEXT(type.params)})` : ''}${type.results.length ? ` (result ${TYPE_TEXT(type.results)})` : ''}`;
     const comment = `* func[${funcIndex}] ${commentSafe(names.funcSourceNames[funcIndex]!)}${sig} `;
     const printOptions = { sourceMap: options.sourceMap ?? false, indent, ts: options.ts === true };
-    let printed = printFunctionNode(leadingComment(node, comment), printOptions);
+    const cutNow = profiled ? split?.() : undefined;
+    let printed = printFunctionNode(leadingComment(node, comment), printOptions, cutNow?.parts, cutNow?.after);
     // Too large for V8 to optimize: emitted again in small segments (long frames flat, long runs
     // cut), then printed as parts (emit/split.ts).
-    if (!options.ts && splitsAbove(printed.code, options.layout?.splitAboveTokens ?? SPLIT_ABOVE_TOKENS)) {
-      const layout = { flatSpan: SPLIT_FLAT_SPAN, cutStatements: SPLIT_CUT_STATEMENTS, ...options.layout };
-      ({ node, split } = emitFunction({ ...emitCtx, layout }, funcIndex, func));
+    if (!options.ts && !profiled && splitsAbove(printed.code, options.layout?.splitAboveTokens ?? SPLIT_ABOVE_TOKENS)) {
+      ({ node, split } = emitFunction({ ...emitCtx, layout: splitLayout() }, funcIndex, func));
       leadingComment(node, comment);
       const cut = split?.();
       if (cut) printed = printFunctionNode(node, printOptions, cut.parts, cut.after);

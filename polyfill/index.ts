@@ -7,12 +7,14 @@ import { compile } from '../compiler/index.js';
 import { prepare } from '../compiler/compile-function.js';
 import { readFuncBody } from '../compiler/read/module.js';
 import { createWebAssembly, type PolyfillBackend } from './namespace.js';
+import { attachTierUp, POLYFILL_COMPILE_OPTIONS } from './tier-up.js';
 
 export { createWebAssembly, type PolyfillBackend } from './namespace.js';
+export { tierUpStats } from './tier-up.js';
 
 /** Compile `bytes` to the classic-script form the namespace evaluates. */
 export function compileScript(bytes: Uint8Array): string {
-  const { files } = compile(bytes, { filename: 'module.wasm', script: 'only', runtimeImport: 'w2js/runtime' });
+  const { files } = compile(bytes, POLYFILL_COMPILE_OPTIONS);
   return files.get('index.script.js')!;
 }
 
@@ -28,7 +30,7 @@ export function validateBytes(bytes: Uint8Array): void {
 
 /** The in-process backend, with an optional cache in front (polyfill/node.ts adds a disk cache). */
 export function inProcessBackend(cache: Pick<PolyfillBackend, 'lookup' | 'store' | 'lookupError' | 'storeError' | 'evaluate'> = {}): PolyfillBackend {
-  return { compile: compileScript, validate: validateBytes, ...cache };
+  return { compile: compileScript, validate: validateBytes, attachTierUp, ...cache };
 }
 
 /** The namespace over the in-process compiler. */

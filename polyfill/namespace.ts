@@ -17,6 +17,7 @@ import { VERSION } from '../compiler/link/output.js';
 /** What evaluating a compiled script gives: the module's descriptor (and an async instantiate). */
 interface CompiledScript {
   module: ModuleDescriptor;
+  tier?: object;
 }
 
 /** Where compiled code comes from. */
@@ -40,6 +41,8 @@ export interface PolyfillBackend {
    * where absent. Node's disk cache keeps V8's code cache beside the script (disk-cache.ts).
    */
   evaluate?(bytes: Uint8Array, script: string): unknown;
+  /** Give a script's tier-up hook (`$$tier`, where it has split functions) its compiler (polyfill/tier-up.ts). */
+  attachTierUp?(hook: never, bytes: Uint8Array): void;
 }
 
 type BufferSource = ArrayBuffer | ArrayBufferView;
@@ -105,7 +108,9 @@ export function createWebAssembly(backend: PolyfillBackend): Record<string | sym
     }
     // Global scope, no access to this module's bindings: the backend's, or an indirect eval.
     const factory = (backend.evaluate ? backend.evaluate(bytes, script) : (0, eval)(script)) as (runtime: typeof rt) => CompiledScript;
-    return factory(rt).module;
+    const compiled = factory(rt);
+    if (compiled.tier) backend.attachTierUp?.(compiled.tier as never, bytes);
+    return compiled.module;
   }
 
   const moduleOf = (value: unknown, what: string) => {

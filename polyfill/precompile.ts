@@ -5,10 +5,11 @@
 import fs from 'node:fs';
 import { compileParallel } from '../compiler/parallel.js';
 import { cachePath } from './disk-cache.js';
+import { POLYFILL_COMPILE_OPTIONS } from './tier-up.js';
 
 /** Compile `bytes` into `dir`, named by their content hash; the file written. */
 export async function precompileBytes(bytes: Uint8Array, dir: string, options: { threads?: number; filename?: string } = {}): Promise<string> {
-  const { files } = await compileParallel(bytes, { filename: options.filename ?? 'module.wasm', script: 'only', runtimeImport: 'w2js/runtime', threads: options.threads });
+  const { files } = await compileParallel(bytes, { ...POLYFILL_COMPILE_OPTIONS, filename: options.filename ?? 'module.wasm', threads: options.threads });
   const file = cachePath(dir, bytes);
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(`${file}.tmp`, files.get('index.script.js')!);

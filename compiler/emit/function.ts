@@ -174,6 +174,10 @@ class FunctionEmitter {
       view: this.viewUsed(),
       voidResult,
       partNodes: ctx.layout?.partNodes ?? PART_NODES,
+      profile: ctx.layout?.profile?.counts,
+      poolSuffix: ctx.layout?.profile?.poolSuffix,
+      hotNodes: ctx.layout?.profile?.hotNodes,
+      countCrossings: ctx.layout?.countCrossings ? { funcIndex: this.funcIndex, counts: ctx.helper('tier_counts') } : undefined,
     });
   }
 

@@ -27,10 +27,11 @@
 
 import type * as t from '@babel/types';
 import type { ValType } from '../ir/module.js';
-import { assign, bin, block, call, cond, cont, exprStmt, forever, id, index, letDecl, num, ret, switchCase, switchStmt, type Expr, type Stmt } from './ast.js';
+import { assign, bin, block, call, cond, cont, exprStmt, forever, id, ifStmt, index, letDecl, member, num, ret, switchCase, switchStmt, type Expr, type Stmt } from './ast.js';
 import { DISPATCH_LABEL, jumpTo, PC } from './dispatch.js';
 import { hiName } from './i64.js';
 import { memoryDecl, viewReload, type ViewMode } from './memory.js';
+import { layoutParts } from './part-layout.js';
 import { eachJump } from './written.js';
 
 /**
@@ -52,6 +53,10 @@ export interface Layout {
   loopGuards?: boolean;
   /** false: a non-shared memory's accesses take the checked typed-view form too, not the DataView (emit/memory.ts). */
   dataView?: boolean;
+  /** Split functions count their crossings and call `$$tier.up` when enough were counted (the polyfill's tier-up, polyfill/tier-up.ts). */
+  countCrossings?: boolean;
+  /** Compiling one function again: its parts laid out by these counts (part-layout.ts), its frame pools' keys suffixed. */
+  profile?: { counts: ArrayLike<number>; poolSuffix: string; hotNodes?: number };
 }
 
 /**
@@ -89,6 +94,8 @@ const FRAME_I32 = 'fi0';
 const FRAME_F64 = 'fd0';
 const FRAME_REF = 'fo0';
 const RESULT = 'rv0';
+/** The module script's tier-up hook (link/output.ts declares it where a function counts crossings; no mangled name starts `$$`). */
+export const TIER = '$$tier';
 
 type Slot = 'i32' | 'f64' | 'ref';
 
@@ -126,6 +133,18 @@ export interface SplitInput {
   view?: ViewMode;
   voidResult: boolean;
   partNodes: number;
+  /** Crossings into each segment, counted by this function's code without a profile: parts laid out by them (part-layout.ts). */
+  profile?: ArrayLike<number>;
+  /** The gathered part's size in nodes (part-layout.ts HOT_PART_FACTOR parts by default). */
+  hotNodes?: number;
+  /**
+   * Count crossings for a profile: `counts` names the helper making the counter array
+   * (runtime/tier-up.ts `tier_counts`); the module's `$tier.up(funcIndex, counts)` is called once
+   * enough have been counted.
+   */
+  countCrossings?: { funcIndex: number; counts: Expr };
+  /** Appended to the frame pools' keys (`$f.fi<suffix>`): a function laid out again keeps pools of its own. */
+  poolSuffix?: string;
 }
 
 export interface SplitOutput {
@@ -343,23 +362,13 @@ export function splitFunction(input: SplitInput): SplitOutput | undefined {
   const { segments, vars } = input;
   const n = segments.length;
   const sizes = segments.map((s) => countNodes(s));
-  // Group contiguous segments into parts of about partNodes.
-  const group = new Int32Array(n);
-  const starts: number[] = [0];
-  let size = 0;
-  for (let s = 0; s < n; s++) {
-    if (size > 0 && size + sizes[s]! > input.partNodes) {
-      starts.push(s);
-      size = 0;
-    }
-    group[s] = starts.length - 1;
-    size += sizes[s]!;
-  }
-  if (starts.length < 2) return undefined;
+  const layout = layoutParts(sizes, input.partNodes, input.profile, input.hotNodes);
+  if (!layout) return undefined;
+  const { group, members, mainEnd } = layout;
   const facts = segments.map((s) => segmentFacts(s, vars));
   const falls = segments.map(mayFallThrough);
-  // The last segment of a part may fall through into the next part: make that a jump.
-  for (const start of starts.slice(1)) if (falls[start - 1]) segments[start - 1]!.push(...jumpTo(start));
+  // A segment may fall through into the next one: where that is in another part, make it a jump.
+  for (let s = 0; s + 1 < n; s++) if (falls[s] && group[s + 1] !== group[s]) segments[s]!.push(...jumpTo(s + 1));
   // Where each segment may go next: its jumps, and the next segment unless it ends in a jump.
   const succ = facts.map((f, s) => {
     const out = [...f.targets].filter((k) => k >= 0 && k < n);
@@ -369,7 +378,7 @@ export function splitFunction(input: SplitInput): SplitOutput | undefined {
   const liveIn = liveness(facts, succ, [...vars.keys()]);
   // A variable has a frame slot if it is live into a segment entered from another part, or is a
   // param read outside the main function (its value comes from the call).
-  const entries: Set<number>[] = starts.map(() => new Set());
+  const entries: Set<number>[] = members.map(() => new Set());
   const inFrame = new Set<string>();
   succ.forEach((out, s) => {
     for (const k of out) {
@@ -397,16 +406,15 @@ export function splitFunction(input: SplitInput): SplitOutput | undefined {
   const zeroOf = (v: string): Expr => (vars.get(v) === 'ref' ? ({ type: 'NullLiteral' } as Expr) : num(0));
 
   // Each part: its cases, with exits storing what the target reads; entries loading it.
-  const parts = starts.map((start, g) => {
-    const end = starts[g + 1] ?? n;
+  const parts = members.map((segs, g) => {
     const refs = new Set<string>();
     let usesMem = false;
-    for (let s = start; s < end; s++) {
+    for (const s of segs) {
       for (const v of facts[s]!.refs) refs.add(v);
       usesMem ||= facts[s]!.usesMem;
     }
     const cases: t.SwitchCase[] = [];
-    for (let s = start; s < end; s++) {
+    for (const s of segs) {
       if (g > 0) markReturns(segments[s]!);
       cases.push(switchCase(num(s), segments[s]!));
     }
@@ -419,7 +427,7 @@ export function splitFunction(input: SplitInput): SplitOutput | undefined {
     // stores there grew sqlite's main function, with its VDBE dispatch, past V8's limit: S19);
     // it loads, on return, what it reads or writes (the main function is not bounded in size as
     // parts are, and its segments' reach costs quadratic time: 600 nested loops took seconds).
-    const flow = exitsByJump(segments, start, end, entries[g]!, facts, succ, liveIn, vars, storeOf, g === 0);
+    const flow = exitsByJump(segments, segs, group, entries[g]!, facts, succ, liveIn, vars, storeOf, g === 0);
     const storesAt = (k: number): string[] => {
       const written = flow.writtenBefore(k);
       return liveIn[k]!.filter((v) => written.has(v));
@@ -434,7 +442,7 @@ export function splitFunction(input: SplitInput): SplitOutput | undefined {
       return liveIn[k]!.filter((v) => reads.has(v));
     };
     const loads = switchOnPc(entries[g]!, loadsAt, (v) => exprStmt(assign(id(v), slots.get(v)!)));
-    return { start, end, refs, usesMem, cases, loads, stores };
+    return { refs, usesMem, cases, loads, stores };
   });
 
   const out: t.FunctionDeclaration[] = [];
@@ -468,25 +476,29 @@ export function splitFunction(input: SplitInput): SplitOutput | undefined {
     const fresh = array ? method({ type: 'NewExpression', callee: id('Array'), arguments: [num(count)] } as Expr, 'fill', [{ type: 'NullLiteral' } as Expr]) : ({ type: 'NewExpression', callee: id(callee), arguments: [num(count)] } as Expr);
     return { type: 'LogicalExpression', operator: '??', left: method(pool(key), 'pop', []), right: fresh } as Expr;
   };
-  const frames: [string, string, string, number, boolean][] = [[FRAME_I32, 'fi', 'Int32Array', counts.i32, false], [FRAME_F64, 'fd', 'Float64Array', counts.f64, false], [FRAME_REF, 'fo', 'Array', counts.ref, true]];
+  const suffix = input.poolSuffix ?? '';
+  const frames: [string, string, string, number, boolean][] = [[FRAME_I32, `fi${suffix}`, 'Int32Array', counts.i32, false], [FRAME_F64, `fd${suffix}`, 'Float64Array', counts.f64, false], [FRAME_REF, `fo${suffix}`, 'Array', counts.ref, true]];
   body.push(letDecl(frames.map(([name, key, callee, count, array]) => [name, make(key, callee, count, array)]), 'const'));
   // A reused frame holds an earlier call's values: clear the flag and what is read before written.
   body.push(exprStmt(assign(index(id(FRAME_I32), num(RETURNED)) as t.LVal, num(0))));
   for (const v of liveIn[0]!) if (slots.has(v) && !input.params.includes(v)) body.push(exprStmt(assign(slots.get(v) as t.LVal, zeroOf(v))));
   for (const p of input.params) if (slots.has(p)) body.push(exprStmt(assign(slots.get(p) as t.LVal, id(p))));
-  // The part owning pc, found by halving (a few comparisons, not one per part: quickjs's
-  // interpreter has dozens of parts and changes part on most of its opcodes).
+  // The part owning pc, found by halving over the runs of segments of one part (a few comparisons,
+  // not one per part: quickjs's interpreter has dozens of parts and changes part on most opcodes).
+  const runs = layout.runs;
   const pick = (lo: number, hi: number): Expr => {
-    if (lo === hi) return call(id(partName(input.name, lo)), frameArgs());
+    if (lo === hi) return call(id(partName(input.name, runs[lo]![1])), frameArgs());
     const mid = (lo + hi) >>> 1;
-    return cond(bin('<', id(PC), num(parts[mid + 1]!.start)), pick(lo, mid), pick(mid + 1, hi));
+    return cond(bin('<', id(PC), num(runs[mid + 1]![0])), pick(lo, mid), pick(mid + 1, hi));
   };
-  const callPart = pick(1, parts.length - 1);
+  const callPart = pick(0, runs.length - 1);
+  const counting = input.countCrossings ? countCrossings(input.name, n, mainEnd, input.countCrossings) : undefined;
   const runParts = forever(block([
     exprStmt(assign(id(RESULT), callPart)),
     { type: 'IfStatement', test: bin('!==', index(id(FRAME_I32), num(RETURNED)), num(0)), consequent: ret(input.voidResult ? null : id(RESULT)), alternate: null } as Stmt,
     exprStmt(assign(id(PC), id(RESULT))),
-    { type: 'IfStatement', test: bin('<', id(PC), num(parts[1]!.start)), consequent: { type: 'BreakStatement', label: null }, alternate: null } as Stmt,
+    ...(counting?.count ?? []),
+    { type: 'IfStatement', test: bin('<', id(PC), num(mainEnd)), consequent: { type: 'BreakStatement', label: null }, alternate: null } as Stmt,
   ]));
   const reload = main.usesMem && view === 'reload' ? [viewReload()] : [];
   main.cases.push(switchCase(null, [...main.stores, runParts, ...reload, ...main.loads, cont(DISPATCH_LABEL)]));
@@ -495,7 +507,25 @@ export function splitFunction(input: SplitInput): SplitOutput | undefined {
   const giveBack = used.map(([name, key]) => exprStmt(method(pool(key), 'push', [id(name)])));
   body.push({ type: 'TryStatement', block: block([loop]), handler: null, finalizer: block(giveBack) } as Stmt);
   const after = used.map(([, key]) => exprStmt(assign(pool(key) as t.LVal, { type: 'ArrayExpression', elements: [] } as Expr)));
+  if (counting) after.push(counting.decl);
   return { body, parts: out, after };
+}
+
+/**
+ * The trampoline's count of each way out of a part, by its target (another part's segment or the
+ * main function's: an interpreter's dispatch is the most frequent target, and where it is in the
+ * main function, gathering parts cannot help), in a module-level array (not a property of the
+ * function: the name may later be bound to the function laid out again, while this code still
+ * runs); the call of `$$tier.up` when the array's last slot has counted down to 0.
+ */
+function countCrossings(name: string, n: number, mainEnd: number, { funcIndex, counts }: { funcIndex: number; counts: Expr }): { count: Stmt[]; decl: Stmt } {
+  const array = id(`${name}$cx`);
+  const slot = (k: Expr) => index(array, k) as t.LVal;
+  const count = [
+    exprStmt(assign(slot(id(PC)), bin('|', bin('+', index(array, id(PC)), num(1)), num(0)))),
+    ifStmt(bin('===', assign(slot(num(n)), bin('|', bin('-', index(array, num(n)), num(1)), num(0))), num(0)), exprStmt(call(member(id(TIER), 'up'), [num(funcIndex), array, num(mainEnd)]))),
+  ];
+  return { count, decl: letDecl([[array.name, call(counts, [num(n)])]], 'const') };
 }
 
 /** Whether control may run off the end of `body` (its last statement is not a jump out). */
@@ -507,7 +537,7 @@ export function mayFallThrough(body: Stmt[]): boolean {
 }
 
 /**
- * What flows out of the part of segments [start, end). `enter[s]`: the variables that may have
+ * What flows out of the part of segments `segs` (group[s] is each segment's part). `enter[s]`: the variables that may have
  * been written since the part was entered, on a way to segment s; inside a segment, on a way to
  * each jump (emit/written.ts). A part's entries are also where it syncs: a jump or fall-through
  * inside the part to one of them first stores what is live there and was written, so the frame
@@ -521,16 +551,17 @@ export function mayFallThrough(body: Stmt[]): boolean {
  * they may store: `entryReads(k)`.
  */
 function exitsByJump(
-  segments: Stmt[][], start: number, end: number, entries: Set<number>, facts: SegmentFacts[], succ: number[][],
+  segments: Stmt[][], segs: number[], group: Int32Array, entries: Set<number>, facts: SegmentFacts[], succ: number[][],
   liveIn: string[][], vars: Map<string, Slot>, storeOf: (v: string) => Stmt, sharedExit: boolean,
 ): { entryReads: (k: number) => Set<string>; targets: Set<number>; writtenBefore: (k: number) => Set<string> } {
-  const inPart = (k: number): boolean => k >= start && k < end;
+  const part = group[segs[0]!]!;
+  const inPart = (k: number): boolean => k >= 0 && k < group.length && group[k] === part;
   const isVar = (v: string): boolean => vars.has(v);
   const storesFor = (k: number, written: Set<string>): Stmt[] => liveIn[k]!.filter((v) => written.has(v)).map(storeOf);
   // enter[s] grows to a fixed point: each jump (or fall-through) inside the part adds what may
   // have been written on the way to it to its target's, unless the target syncs.
   const enter: Set<string>[] = [];
-  for (let s = start; s < end; s++) enter[s] = new Set();
+  for (const s of segs) enter[s] = new Set();
   const flowInto = (k: number, written: Set<string>): boolean => {
     if (!inPart(k) || entries.has(k)) return false;
     const into = enter[k]!;
@@ -540,7 +571,7 @@ function exitsByJump(
   };
   for (let changed = true; changed; ) {
     changed = false;
-    for (let s = start; s < end; s++) {
+    for (const s of segs) {
       const tail = eachJump(segments[s]!, enter[s]!, isVar, (k, written) => {
         if (flowInto(k, written)) changed = true;
         return 2;
@@ -573,7 +604,7 @@ function exitsByJump(
     list.splice(i, 2, ...exit);
     return exit.length;
   };
-  for (let s = start; s < end; s++) {
+  for (const s of segs) {
     const tail = eachJump(segments[s]!, enter[s]!, isVar, onJump);
     if (tail && inPart(s + 1) && entries.has(s + 1)) segments[s]!.push(...storesFor(s + 1, tail));
   }

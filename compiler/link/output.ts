@@ -15,6 +15,7 @@ import type { DescValue } from './descriptor.js';
 import type { Printed } from './print-js.js';
 import { importTypes, RUNTIME_TYPES } from './ts-output.js';
 import { INSTANCE_TYPE } from '../emit/ts-types.js';
+import { TIER } from '../emit/split.js';
 
 // @babel/generator is CommonJS; its default export arrives wrapped under Node's ESM loader.
 type Generate = typeof import('@babel/generator').default;
@@ -215,13 +216,17 @@ const exportNames = (names: string[]): Stmt =>
 function linkScript(parts: OutputParts, functions: LinkedFunction[], moduleDecl: string): string {
   const helpers = helpersOf(functions, ['instantiateModule']);
   const out: string[] = [headerComment(parts), '(function (rt) {', '"use strict";', `const { ${[...helpers].sort().join(', ')} } = rt;`];
+  // Functions that count their crossings (layout.countCrossings) call $$tier.up, which the polyfill
+  // sets; `relink` evaluates a function laid out again in this scope (polyfill/tier-up.ts).
+  const tiers = helpers.has('tier_counts');
+  if (tiers) out.push(`const ${TIER} = { up() {}, relink: (src) => eval(src) };`);
   for (const f of functions) {
     const code = unindent(f.printed.code);
     const at = code.search(/^function /m);
     if (at < 0) throw new Error(`internal error: no function declaration printed for ${f.name}`);
     out.push(parts.script === 'only' ? code : `${code.slice(0, at)}var ${f.name} = (${code.slice(at)});`);
   }
-  out.push(unindent(moduleDecl), 'return { module, instantiate: (imports = {}) => instantiateModule(module, imports) };', '})', '');
+  out.push(unindent(moduleDecl), `return { module, ${tiers ? `tier: ${TIER}, ` : ''}instantiate: (imports = {}) => instantiateModule(module, imports) };`, '})', '');
   return out.join('\n');
 }
 

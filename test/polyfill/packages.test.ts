@@ -14,7 +14,7 @@ import { describe, expect, test } from 'vitest';
 import { repo } from '../kernel/helpers.js';
 import { polyfillEnvironments, runWorkload as run } from './run-workload.js';
 
-const { cache, forced, jitless } = polyfillEnvironments();
+const { cache, forced, jitless, tierUps } = polyfillEnvironments();
 
 describe('packages through the polyfill, unchanged', () => {
   for (const name of ['quickjs', 'sqlite', 'esbuild']) {
@@ -26,8 +26,13 @@ describe('packages through the polyfill, unchanged', () => {
         const { precompile } = (await import(path.join(repo, 'dist/polyfill/precompile.js'))) as typeof import('../../polyfill/precompile.js');
         await precompile([path.join(repo, 'node_modules/esbuild-wasm/esbuild.wasm')], cache);
       }
+      tierUps();
       const onPolyfill = await run(name, forced);
       expect(onPolyfill).toEqual({ polyfilled: true, rest: native.rest });
+      // Laid out again while running (quickjs's interpreter at least), with no compile failing.
+      const tier = tierUps();
+      expect(tier.failed).toEqual([]);
+      if (name === 'quickjs') expect(tier.relaid.length).toBeGreaterThan(0);
       // The modules it compiled (or found) are in the cache, named by their content hash.
       expect(fs.readdirSync(cache).filter((f) => !before.has(f) || name === 'esbuild').some((f) => /^[0-9a-f]{64}\.js$/.test(f))).toBe(true);
       const noWasm = await run(name, jitless);

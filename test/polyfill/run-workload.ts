@@ -27,12 +27,32 @@ export async function runWorkload(name: string, env: Record<string, string>): Pr
  * WebAssembly does not exist, from it. Through NODE_OPTIONS, so that processes a package starts
  * get the polyfill too.
  */
-export function polyfillEnvironments(): { cache: string; forced: Record<string, string>; jitless: Record<string, string> } {
+export function polyfillEnvironments(): { cache: string; forced: Record<string, string>; jitless: Record<string, string>; tierUps: () => TierReport } {
   const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'w2js-polyfill-cache-'));
-  afterAll(() => fs.rmSync(cache, { recursive: true, force: true }));
+  const report = `${cache}.tier-up.jsonl`;
+  afterAll(() => {
+    fs.rmSync(cache, { recursive: true, force: true });
+    fs.rmSync(report, { force: true });
+  });
   return {
     cache,
-    forced: { NODE_OPTIONS: `--import=${polyfill}`, W2JS_POLYFILL: 'force', W2JS_CACHE: cache },
+    // The tier-up (polyfill/tier-up.ts) after 20 000 crossings instead of 4 M: every split
+    // function the workload runs much is laid out again, while it runs.
+    forced: { NODE_OPTIONS: `--import=${polyfill}`, W2JS_POLYFILL: 'force', W2JS_CACHE: cache, W2JS_TIER_UP_AFTER: '20000', W2JS_TIER_UP_REPORT: report },
     jitless: { NODE_OPTIONS: `--jitless --import=${polyfill}`, W2JS_CACHE: cache },
+    tierUps: () => readTierReport(report),
   };
+}
+
+/** What the processes run since the last call laid out again (function indices), and what failed. */
+export interface TierReport {
+  relaid: number[];
+  failed: { funcIndex: number; error: string }[];
+}
+
+function readTierReport(file: string): TierReport {
+  const lines = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
+  fs.rmSync(file, { force: true });
+  const all = lines.map((line) => JSON.parse(line) as TierReport);
+  return { relaid: all.flatMap((r) => r.relaid), failed: all.flatMap((r) => r.failed) };
 }

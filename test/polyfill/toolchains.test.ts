@@ -11,7 +11,7 @@ import { describe, expect, test } from 'vitest';
 import { repo } from '../kernel/helpers.js';
 import { polyfillEnvironments, runWorkload } from './run-workload.js';
 
-const { cache, forced, jitless } = polyfillEnvironments();
+const { cache, forced, jitless, tierUps } = polyfillEnvironments();
 
 describe('packages of other toolchains through the polyfill, unchanged', () => {
   for (const name of ['brotli', 'zstd', 'hash-wasm', 'sqljs', 'resvg', 'tiktoken', 'lightningcss']) {
@@ -22,7 +22,9 @@ describe('packages of other toolchains through the polyfill, unchanged', () => {
         const { precompile } = (await import(path.join(repo, 'dist/polyfill/precompile.js'))) as typeof import('../../polyfill/precompile.js');
         await precompile([path.join(repo, 'node_modules/lightningcss-wasm/lightningcss_node.wasm')], cache);
       }
+      tierUps();
       expect(await runWorkload(name, forced)).toEqual({ polyfilled: true, rest: native.rest });
+      expect(tierUps().failed).toEqual([]);
       expect(await runWorkload(name, jitless)).toEqual({ polyfilled: true, rest: native.rest });
     }, 900_000);
   }

@@ -1,0 +1,161 @@
+// The polyfill's tier-up (polyfill/tier-up.ts): a split function counts its crossings between
+// parts, and is compiled again with its most-entered segments in one part while it runs. Calls
+// already running finish in the old code, later calls (and recursive ones from the old code) run
+// the new; every result must stay native's. Here an interpreter (a dispatch every handler jumps
+// back to, handlers writing different locals, one recursing, one trapping) split into many parts.
+
+import { afterEach, describe, expect, it } from 'vitest';
+import { compile } from '../../compiler/index.js';
+import { layoutParts } from '../../compiler/emit/part-layout.js';
+import { createWebAssembly, validateBytes } from '../../polyfill/index.js';
+import { attachTierUp, POLYFILL_COMPILE_OPTIONS, tierUpStats } from '../../polyfill/tier-up.js';
+import { setTierUpAfter, TIER_UP_AFTER } from '../../runtime/tier-up.js';
+import { wat } from '../helpers/wasm.js';
+
+// $interp(prog, len, depth): ops 0..7 from memory[prog..prog+len). Op 6 runs the next 8 ops as a
+// program of their own, one level down (up to depth 2), each at most 3 000 steps; op 7 traps (unreachable) when acc is odd.
+// `run` calls it, so that the calls after a tier-up reach the new code by the function's name.
+const INTERPRETER = `(module
+  (memory (export "mem") 1)
+  (func $interp (param $prog i32) (param $len i32) (param $depth i32) (result i32)
+    (local $ip i32) (local $acc i32) (local $x i32) (local $y i32) (local $z i64) (local $f f64) (local $n i32)
+    (local.set $x (i32.const 7))
+    (local.set $f (f64.const 1.5))
+    (block $halt
+      (loop $dispatch
+        (br_if $halt (i32.ge_u (local.get $ip) (local.get $len)))
+        (br_if $halt (i32.gt_u (local.get $n) (i32.const 3000)))
+        (local.set $n (i32.add (local.get $n) (i32.const 1)))
+        (block $op7 (block $op6 (block $op5 (block $op4 (block $op3 (block $op2 (block $op1 (block $op0
+          (br_table $op0 $op1 $op2 $op3 $op4 $op5 $op6 $op7 $halt
+            (i32.load8_u (i32.add (local.get $prog) (local.get $ip)))))
+          (local.set $acc (i32.add (local.get $acc) (local.get $x)))
+          (local.set $ip (i32.add (local.get $ip) (i32.const 1)))
+          (br $dispatch))
+        (local.set $x (i32.rotl (i32.xor (local.get $acc) (local.get $y)) (i32.const 5)))
+        (local.set $ip (i32.add (local.get $ip) (i32.const 1)))
+        (br $dispatch))
+      (local.set $y (i32.add (local.get $y) (i32.const 1)))
+      (local.set $z (i64.add (i64.mul (local.get $z) (i64.const 31)) (i64.extend_i32_u (local.get $y))))
+      (local.set $ip (i32.add (local.get $ip) (i32.const 1)))
+      (br $dispatch))
+    (local.set $f (f64.add (f64.mul (local.get $f) (f64.const 1.25)) (f64.convert_i32_s (local.get $acc))))
+    (local.set $ip (i32.add (local.get $ip) (i32.const 1)))
+    (br $dispatch))
+  (if (i32.and (local.get $acc) (i32.const 1))
+    (then
+      (local.set $acc (i32.add (local.get $acc) (i32.const 1)))
+      (local.set $ip (select (i32.sub (local.get $ip) (i32.const 2)) (i32.const 0) (i32.ge_u (local.get $ip) (i32.const 2)))))
+    (else (local.set $ip (i32.add (local.get $ip) (i32.const 1)))))
+  (br $dispatch))
+  (local.set $ip (i32.add (local.get $ip) (i32.const 1)))
+  (br $dispatch))
+  (if (i32.lt_u (local.get $depth) (i32.const 2))
+    (then (local.set $acc (i32.add (local.get $acc)
+      (call $interp (i32.add (i32.add (local.get $prog) (local.get $ip)) (i32.const 1))
+        (select (i32.const 8) (i32.sub (i32.sub (local.get $len) (local.get $ip)) (i32.const 1))
+          (i32.gt_u (i32.sub (i32.sub (local.get $len) (local.get $ip)) (i32.const 1)) (i32.const 8)))
+        (i32.add (local.get $depth) (i32.const 1)))))))
+  (local.set $ip (i32.add (local.get $ip) (i32.const 1)))
+  (br $dispatch))
+  (if (i32.and (local.get $acc) (i32.const 1)) (then unreachable))
+  (local.set $ip (i32.add (local.get $ip) (i32.const 1)))
+  (br $dispatch)))
+    (i32.xor
+      (i32.xor (i32.add (local.get $acc) (i32.mul (local.get $x) (i32.const 3))) (local.get $n))
+      (i32.xor
+        (i32.wrap_i64 (i64.xor (local.get $z) (i64.shr_u (local.get $z) (i64.const 32))))
+        (i32.trunc_sat_f64_s (f64.div (local.get $f) (f64.const 1e6))))))
+  (func (export "run") (param i32 i32) (result i32) (call $interp (local.get 0) (local.get 1) (i32.const 0))))`;
+
+// Every function through the dispatch form, split into parts of 40 nodes; counting crossings.
+const OPTIONS = { ...POLYFILL_COMPILE_OPTIONS, layout: { flatAbove: 1, flatSpan: 1, cutStatements: 1, splitAboveTokens: -1, partNodes: 40, countCrossings: true } };
+const backend = {
+  compile: (bytes: Uint8Array) => compile(bytes, OPTIONS).files.get('index.script.js')!,
+  validate: validateBytes,
+  attachTierUp: (hook: never, bytes: Uint8Array) => attachTierUp(hook, bytes, OPTIONS),
+};
+
+afterEach(() => setTierUpAfter(TIER_UP_AFTER));
+
+type Outcome = { value: number } | { trap: string };
+const outcome = (run: () => number): Outcome => {
+  try {
+    return { value: run() };
+  } catch (e) {
+    return { trap: (e as Error).constructor.name };
+  }
+};
+
+describe('tier-up: a split function laid out again while it runs', () => {
+  it('runs as native before, during and after the relayout, recursion and traps included', () => {
+    setTierUpAfter(300);
+    const bytes = wat(INTERPRETER);
+    const poly = createWebAssembly(backend) as unknown as typeof WebAssembly;
+    const mine = new poly.Instance(new poly.Module(bytes)).exports as Record<string, any>;
+    const native = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as Record<string, any>;
+    const relaidBefore = tierUpStats().relaid.length;
+    let seed = 0x2545f491;
+    const rand = () => ((seed ^= seed << 13), (seed ^= seed >>> 17), (seed ^= seed << 5), seed >>> 0);
+    let traps = 0;
+    let stackAfter = '';
+    for (let trial = 0; trial < 120; trial++) {
+      const len = 1 + (rand() % 200);
+      // Op 7 (a trap) only now and then, so that most programs run to the end.
+      const prog = Array.from({ length: len }, () => rand() % (trial % 5 === 0 ? 8 : 7));
+      for (const mem of [mine.mem, native.mem] as WebAssembly.Memory[]) new Uint8Array(mem.buffer).set(prog, 64);
+      const expected = outcome(() => native.run(64, len));
+      expect([trial, outcome(() => mine.run(64, len))]).toEqual([trial, expected]);
+      if ('trap' in expected) {
+        traps++;
+        if (tierUpStats().relaid.length > relaidBefore) {
+          try {
+            mine.run(64, len);
+          } catch (e) {
+            stackAfter = (e as Error).stack ?? '';
+          }
+        }
+      }
+    }
+    expect(tierUpStats().failed).toEqual([]);
+    // The interpreter ($interp, function 0) was laid out again, and what ran later was the new code:
+    // a trap's stack names it.
+    expect(tierUpStats().relaid.slice(relaidBefore)).toEqual([0]);
+    expect(traps).toBeGreaterThan(3);
+    expect(stackAfter).toMatch(/\$interp\$t\d+/);
+  });
+
+  it('with tier-up off, counts and never lays out again', () => {
+    setTierUpAfter(0);
+    const bytes = wat(INTERPRETER);
+    const poly = createWebAssembly(backend) as unknown as typeof WebAssembly;
+    const mine = new poly.Instance(new poly.Module(bytes)).exports as Record<string, any>;
+    const relaid = tierUpStats().relaid.length;
+    new Uint8Array((mine.mem as WebAssembly.Memory).buffer).set(Array.from({ length: 200 }, (_, i) => (i * 7) % 6), 64);
+    for (let i = 0; i < 200; i++) mine.run(64, 200);
+    expect(tierUpStats().relaid.length).toBe(relaid);
+  });
+});
+
+describe('part layout from a profile (compiler/emit/part-layout.ts)', () => {
+  const sizes = [30, 30, 30, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10];
+  it('gathers the most-entered segments past the main function into one part, up to the budget', () => {
+    const plain = layoutParts(sizes, 40)!;
+    expect(plain.mainEnd).toBe(1);
+    expect(plain.members).toEqual([[0], [1], [2, 3], [4, 5, 6, 7], [8, 9, 10, 11], [12]]);
+    const profile = [0, 0, 500, 0, 3, 0, 0, 0, 0, 90, 0, 80, 70];
+    const hot = layoutParts(sizes, 40, profile, 55)!;
+    // 2 (30 nodes), 9, 11 (10 each) fit in 55; 12 and 4 do not (50 are taken then).
+    expect(hot.members.find((m) => m.includes(2))).toEqual([2, 9, 11]);
+    expect(hot.members.some((m) => m.length === 0)).toBe(false);
+    expect(hot.group[0]).toBe(0);
+    expect(hot.mainEnd).toBe(1);
+    // Runs of one part, ascending, cover every segment past the main function.
+    expect(hot.runs.map(([s]) => s)).toEqual([1, 2, 3, 4, 8, 9, 10, 11, 12]);
+    for (const [s, g] of hot.runs) expect(hot.group[s]).toBe(g);
+  });
+  it('moves nothing when the most-entered segment is in the main function', () => {
+    const profile = [900, 0, 500, 0, 3];
+    expect(layoutParts(sizes, 40, profile, 60)!.members).toEqual(layoutParts(sizes, 40)!.members);
+  });
+});

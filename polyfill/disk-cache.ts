@@ -1,6 +1,7 @@
 // polyfill/: compiled modules kept on disk by the content hash of their bytes (SHA-256):
 // `<dir>/<hex>.js`, the classic-script form the namespace evaluates. Written by the Node entry
-// as it compiles, or ahead of time by `w2js cache <in.wasm> -o <dir>`.
+// as it compiles, or ahead of time by `w2js cache <in.wasm> -o <dir>`. Beside it, V8's code cache
+// and the functions the tier-up laid out again (`<hex>.<size>-<mtime>.tier.jsonl`).
 
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -31,7 +32,7 @@ const engineTag = createHash('sha256').update(`${process.versions.v8} ${process.
  * skips parsing the script (bench/README.md S26). Named for the script file's size and time too,
  * so a script written again never meets an older code cache (V8 checks only the source's length).
  */
-export function diskCache(dir: string): Required<Pick<PolyfillBackend, 'lookup' | 'store' | 'lookupError' | 'storeError' | 'evaluate'>> {
+export function diskCache(dir: string): Required<Pick<PolyfillBackend, 'lookup' | 'store' | 'lookupError' | 'storeError' | 'evaluate' | 'lookupTierUps' | 'storeTierUp'>> {
   const read = (file: string): string | undefined => {
     try {
       return fs.readFileSync(file, 'utf8');
@@ -46,7 +47,32 @@ export function diskCache(dir: string): Required<Pick<PolyfillBackend, 'lookup' 
     fs.writeFileSync(tmp, text);
     fs.renameSync(tmp, file);
   };
+  // Functions laid out again by the tier-up (polyfill/tier-up.ts), one JSON line each, in a file
+  // named for the script file's size and time as the code cache is: a script written again starts
+  // without any.
+  const tierPath = (bytes: Uint8Array): string | undefined => {
+    const file = cachePath(dir, bytes);
+    try {
+      const stat = fs.statSync(file);
+      return `${file.slice(0, -3)}.${stat.size}-${Math.trunc(stat.mtimeMs)}.tier.jsonl`;
+    } catch {
+      return undefined;
+    }
+  };
   return {
+    lookupTierUps: (bytes) => {
+      const file = tierPath(bytes);
+      return file === undefined ? undefined : read(file);
+    },
+    storeTierUp: (bytes, record) => {
+      const file = tierPath(bytes);
+      try {
+        // One append of one line: processes running the same module at once do not interleave.
+        if (file !== undefined) fs.appendFileSync(file, record);
+      } catch {
+        // A read-only cache still runs.
+      }
+    },
     lookup: (bytes) => read(cachePath(dir, bytes)),
     store: (bytes, script) => write(cachePath(dir, bytes), script),
     lookupError: (bytes) => read(errorPath(dir, bytes)),

@@ -3,18 +3,18 @@
 //   install();                 // globalThis.WebAssembly, where absent (install({ force: true }) replaces it)
 // `node --import w2js/polyfill app.js` does that before the app loads (polyfill/node.ts).
 
-import { compile } from '../compiler/index.js';
+import { compile, type CompileOptions } from '../compiler/index.js';
 import { prepare } from '../compiler/compile-function.js';
 import { readFuncBody } from '../compiler/read/module.js';
 import { createWebAssembly, type PolyfillBackend } from './namespace.js';
-import { attachTierUp, POLYFILL_COMPILE_OPTIONS } from './tier-up.js';
+import { attachTierUp, POLYFILL_COMPILE_OPTIONS, type TierHook, type TierRecord } from './tier-up.js';
 
 export { createWebAssembly, type PolyfillBackend } from './namespace.js';
 export { tierUpStats } from './tier-up.js';
 
 /** Compile `bytes` to the classic-script form the namespace evaluates. */
-export function compileScript(bytes: Uint8Array): string {
-  const { files } = compile(bytes, POLYFILL_COMPILE_OPTIONS);
+export function compileScript(bytes: Uint8Array, options: CompileOptions = POLYFILL_COMPILE_OPTIONS): string {
+  const { files } = compile(bytes, options);
   return files.get('index.script.js')!;
 }
 
@@ -28,9 +28,28 @@ export function validateBytes(bytes: Uint8Array): void {
   });
 }
 
-/** The in-process backend, with an optional cache in front (polyfill/node.ts adds a disk cache). */
-export function inProcessBackend(cache: Pick<PolyfillBackend, 'lookup' | 'store' | 'lookupError' | 'storeError' | 'evaluate'> = {}): PolyfillBackend {
-  return { compile: compileScript, validate: validateBytes, attachTierUp, ...cache };
+/**
+ * The in-process backend, with an optional cache in front (polyfill/node.ts adds a disk cache);
+ * `options` for tests (small layouts).
+ */
+export function inProcessBackend(cache: Pick<PolyfillBackend, 'lookup' | 'store' | 'lookupError' | 'storeError' | 'evaluate' | 'lookupTierUps' | 'storeTierUp'> = {}, options = POLYFILL_COMPILE_OPTIONS): PolyfillBackend {
+  return {
+    compile: (bytes) => compileScript(bytes, options),
+    validate: validateBytes,
+    // Functions laid out again are kept with the cache's script, for the next process.
+    attachTierUp: (hook: TierHook, bytes) => {
+      const kept = (cache.lookupTierUps?.(bytes) ?? '').split('\n').flatMap((line) => {
+        try {
+          return line ? [JSON.parse(line) as TierRecord] : [];
+        } catch {
+          return []; // a line cut short (a process killed while appending)
+        }
+      });
+      const keep = cache.storeTierUp && ((record: TierRecord) => cache.storeTierUp!(bytes, `${JSON.stringify(record)}\n`));
+      attachTierUp(hook, bytes, { compile: options, kept, keep });
+    },
+    ...cache,
+  };
 }
 
 /** The namespace over the in-process compiler. */

@@ -43,6 +43,10 @@ export interface PolyfillBackend {
   evaluate?(bytes: Uint8Array, script: string): unknown;
   /** Give a script's tier-up hook (`$$tier`, where it has split functions) its compiler (polyfill/tier-up.ts). */
   attachTierUp?(hook: never, bytes: Uint8Array): void;
+  /** Functions of the script for `bytes` that an earlier process laid out again (tier-up records, JSON lines). */
+  lookupTierUps?(bytes: Uint8Array): string | undefined;
+  /** Keep one more such record. */
+  storeTierUp?(bytes: Uint8Array, record: string): void;
 }
 
 type BufferSource = ArrayBuffer | ArrayBufferView;

@@ -8,6 +8,7 @@
 
 import { compileFunction, prepare, type Prepared } from '../compiler/compile-function.js';
 import type { CompileOptions } from '../compiler/index.js';
+import { tierUpAfter, tierUpMinRate } from '../runtime/tier-up.js';
 import { HOT_PART_FACTOR } from '../compiler/emit/part-layout.js';
 import { PART_NODES, splitsAbove } from '../compiler/emit/split.js';
 
@@ -22,6 +23,9 @@ export const POLYFILL_COMPILE_OPTIONS: CompileOptions = { filename: 'module.wasm
  */
 const GATHERED_PART_TOKENS = 28_000;
 
+const SUFFIX = '$t1';
+const now = (): number => globalThis.performance?.now() ?? Date.now();
+
 /** The module script's hook (compiler/link/output.ts). */
 export interface TierHook {
   up(funcIndex: number, counts: Int32Array, mainEnd: number): void;
@@ -31,43 +35,82 @@ export interface TierHook {
 /** What the tier-up did in this process: function indices (tests and the bench read it). */
 export interface TierStats {
   relaid: number[];
+  /** Laid out by an earlier process, found in the disk cache and used from the start. */
+  reused: number[];
   skipped: number[];
   failed: { funcIndex: number; error: unknown }[];
 }
-const stats: TierStats = { relaid: [], skipped: [], failed: [] };
+const stats: TierStats = { relaid: [], reused: [], skipped: [], failed: [] };
 export const tierUpStats = (): TierStats => stats;
-let generation = 0;
+
+/** A function laid out again: what `relink` evaluates, kept by a disk cache for later processes. */
+export interface TierRecord {
+  funcIndex: number;
+  src: string;
+}
+
+export interface TierUpOptions {
+  /** How the script was compiled (the layout decides the segments' numbering). */
+  compile?: CompileOptions;
+  /** Records an earlier process kept for this script (polyfill/disk-cache.ts): evaluated now, before any instance. */
+  kept?: TierRecord[];
+  /** Keep a new record. */
+  keep?: (record: TierRecord) => void;
+}
 
 /**
- * Set `hook.up` for the module of `bytes`, compiled with `options`: each function laid out again
- * once. The module is read again on the first call (its function bodies stay undecoded until
- * compiled). Exports and table entries made before keep the old code (correct, not faster).
+ * Set `hook.up` for the module of `bytes`: each function laid out again once. The module is read
+ * again on the first call (its function bodies stay undecoded until compiled). Exports and table
+ * entries made before keep the old code (correct, not faster). Records kept by an earlier process
+ * are evaluated first: their functions never count (bench/README.md S31: quickjs's first round).
  */
-export function attachTierUp(hook: TierHook, bytes: Uint8Array, options: CompileOptions = POLYFILL_COMPILE_OPTIONS): void {
+export function attachTierUp(hook: TierHook, bytes: Uint8Array, { compile = POLYFILL_COMPILE_OPTIONS, kept = [], keep }: TierUpOptions = {}): void {
   let prepared: Prepared | undefined;
   const done = new Set<number>();
+  for (const record of kept) {
+    if (done.has(record.funcIndex)) continue; // two processes may both have kept one
+    try {
+      hook.relink(record.src);
+      done.add(record.funcIndex);
+      stats.reused.push(record.funcIndex);
+    } catch {
+      // Not this script's (the cache names records by the script file's size and time): counted afresh.
+    }
+  }
+  // When each function's countdown first ran out: its rate is measured over the next window.
+  const windowStart = new Map<number, number>();
   hook.up = (funcIndex, counts, mainEnd) => {
     const n = counts.length - 1;
-    counts[n] = -1; // counting on past this, the countdown needs 2^32 crossings to come back to 0
+    const window = tierUpAfter();
+    if (!done.has(funcIndex) && !windowStart.has(funcIndex)) {
+      // The rate over the next window; none with tier-up turned off since counting began.
+      if (window > 0) windowStart.set(funcIndex, now());
+      counts[n] = window;
+      return;
+    }
+    counts[n] = 0; // decided: the old code, where it still runs, counts no more
     if (done.has(funcIndex)) return;
     done.add(funcIndex);
+    const seconds = (now() - windowStart.get(funcIndex)!) / 1000;
     let top = 0;
     for (let k = 1; k < n; k++) if (counts[k]! > counts[top]!) top = k;
-    // The most frequent target in the main function: gathering parts would not remove crossings.
-    if (top < mainEnd) {
+    // Too few crossings a second to matter, or the most frequent target in the main function:
+    // gathering parts would not remove them.
+    if (window < tierUpMinRate() * seconds || top < mainEnd) {
       stats.skipped.push(funcIndex);
       return;
     }
     try {
       // Read with the layout the script was compiled with: the same segments, numbered alike.
-      prepared ??= prepare(bytes, options.filename ?? 'module.wasm', { layout: options.layout });
-      const src = relayoutSource(prepared, funcIndex, counts, ++generation);
+      prepared ??= prepare(bytes, compile.filename ?? 'module.wasm', { layout: compile.layout });
+      const src = relayoutSource(prepared, funcIndex, counts);
       if (src === undefined) {
         stats.skipped.push(funcIndex);
         return;
       }
       hook.relink(src);
       stats.relaid.push(funcIndex);
+      keep?.({ funcIndex, src });
     } catch (error) {
       // The old layout runs on, correct; the failure is kept for whoever looks (a compiler bug).
       stats.failed.push({ funcIndex, error });
@@ -77,20 +120,21 @@ export function attachTierUp(hook: TierHook, bytes: Uint8Array, options: Compile
 
 /**
  * The source that makes function `funcIndex` (split into parts) the same function laid out by
- * `counts`: declared as `<name>$t<generation>` with its own frame pools (the old code, still
- * running in calls that have not returned, gives its frames back to the old pools, which the new
- * function carries), then bound to `<name>` and to the descriptor's code for later instances.
+ * `counts`: declared as `<name>$t1` with frame pools of its own (the old code, still running in
+ * calls that have not returned, gives its frames back to the old pools, which the new function
+ * carries), then bound to `<name>` and to the descriptor's code for later instances. A function
+ * is laid out again at most once, so one suffix serves (no mangled name has `$t`).
  */
-export function relayoutSource(p: Prepared, funcIndex: number, counts: ArrayLike<number>, generation: number): string | undefined {
+export function relayoutSource(p: Prepared, funcIndex: number, counts: ArrayLike<number>): string | undefined {
   const m = p.module;
   const name = p.names.funcs[funcIndex]!;
-  const next = `${name}$t${generation}`;
+  const next = `${name}${SUFFIX}`;
   const funcs = p.names.funcs.slice();
   funcs[funcIndex] = next;
   const partNodes = p.options.layout?.partNodes ?? PART_NODES;
   // The gathered part as large as measured best, or smaller where it prints past V8's limit.
   for (let factor = HOT_PART_FACTOR; factor >= 2; factor -= 0.5) {
-    const profile = { counts, poolSuffix: `$t${generation}`, hotNodes: partNodes * factor };
+    const profile = { counts, poolSuffix: SUFFIX, hotNodes: partNodes * factor };
     const layout = { ...p.options.layout, countCrossings: false, profile };
     const { printed } = compileFunction({ ...p, names: { ...p.names, funcs }, options: { ...p.options, layout } }, funcIndex - m.importedFuncs);
     const parts = printed.code.split(/^(?=function )/m).slice(1);

@@ -5,7 +5,7 @@ export { Memory, PAGE_SIZE } from './memory.js';
 export * from './memory.js';
 export * from './atomics.js';
 export { bulk_loop_copy, bulk_loop_count, bulk_loop_fill, bulk_loop_until } from './bulk-loop.js';
-export { setTierUpAfter, tier_counts, TIER_UP_AFTER } from './tier-up.js';
+export { setTierUpAfter, tier_counts, tierUpAfter, tierUpMinRate, TIER_UP_AFTER, TIER_UP_MIN_RATE } from './tier-up.js';
 export { Table } from './table.js';
 export * from './table.js';
 export { Global } from './global.js';

@@ -1,24 +1,37 @@
 // runtime/: the counters of a split function's crossings between parts (compiler/emit/split.ts
 // countCrossings). A script compiled for the polyfill counts, per function, how often each segment
-// is entered from another part; after `tierUpAfter` crossings the module's `$$tier.up` lays the
-// function out again from those counts (polyfill/tier-up.ts). Crossing is what costs in an
-// interpreter split into parts (8.6 ns each, bench/README.md D16).
+// is entered from another part, while the countdown in the counters' last slot is not 0; each
+// time it reaches 0 the module's `$$tier.up` is called, which measures the crossings' rate over a
+// second window and, where they are frequent enough to matter, lays the function out again from
+// the counts (polyfill/tier-up.ts). Crossing is what costs in an interpreter split into parts
+// (8.6 ns each, bench/README.md D16).
+
+/** Crossings counted before the rate is measured, and the window it is measured over. */
+export const TIER_UP_AFTER = 1 << 20;
+/**
+ * Crossings a second below which a function is left as it is: at 8.6 ns each, 10 M a second are
+ * under a tenth of the time (quickjs's interpreter: 37 M; resvg's loop of three parts: 0.7 M).
+ */
+export const TIER_UP_MIN_RATE = 10e6;
+
+let after = TIER_UP_AFTER;
+let minRate = TIER_UP_MIN_RATE;
 
 /**
- * Crossings counted before a function is laid out again: about 30 ms of quickjs's interpreter, so
- * that a function crossed only a few times never pays for a compile (one takes 0.1–0.3 s).
+ * Count `n` crossings before measuring, and measure over `n` more (tests; W2JS_TIER_UP_AFTER in
+ * polyfill/node.ts); 0: never count. `rate`: the least crossings a second worth a new layout.
  */
-export const TIER_UP_AFTER = 1 << 22;
-let after = TIER_UP_AFTER;
-
-/** Lay functions out again after `n` crossings instead (tests; W2JS_TIER_UP_AFTER in polyfill/node.ts); 0: never. */
-export function setTierUpAfter(n: number): void {
-  after = n > 0 ? Math.min(n, 0x7fffffff) : 0;
+export function setTierUpAfter(n: number, rate = TIER_UP_MIN_RATE): void {
+  after = n > 0 ? Math.min(n, 0x3fffffff) : 0;
+  minRate = rate;
 }
 
-/** A function's counters: one per segment, and a countdown in the last slot (never reaching 0 when tier-up is off). */
+export const tierUpAfter = (): number => after;
+export const tierUpMinRate = (): number => minRate;
+
+/** A function's counters: one per segment, and the countdown in the last slot (0: not counting). */
 export function tier_counts(segments: number): Int32Array {
   const counts = new Int32Array(segments + 1);
-  counts[segments] = after > 0 ? after : -1;
+  counts[segments] = after;
   return counts;
 }

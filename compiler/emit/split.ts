@@ -516,14 +516,17 @@ export function splitFunction(input: SplitInput): SplitOutput | undefined {
  * main function's: an interpreter's dispatch is the most frequent target, and where it is in the
  * main function, gathering parts cannot help), in a module-level array (not a property of the
  * function: the name may later be bound to the function laid out again, while this code still
- * runs); the call of `$$tier.up` when the array's last slot has counted down to 0.
+ * runs); the call of `$$tier.up` whenever the array's last slot has counted down to 0.
  */
 function countCrossings(name: string, n: number, mainEnd: number, { funcIndex, counts }: { funcIndex: number; counts: Expr }): { count: Stmt[]; decl: Stmt } {
   const array = id(`${name}$cx`);
   const slot = (k: Expr) => index(array, k) as t.LVal;
+  // Counting while the countdown is not 0: once decided (or with tier-up off) one load and a test.
   const count = [
-    exprStmt(assign(slot(id(PC)), bin('|', bin('+', index(array, id(PC)), num(1)), num(0)))),
-    ifStmt(bin('===', assign(slot(num(n)), bin('|', bin('-', index(array, num(n)), num(1)), num(0))), num(0)), exprStmt(call(member(id(TIER), 'up'), [num(funcIndex), array, num(mainEnd)]))),
+    ifStmt(bin('!==', index(array, num(n)), num(0)), block([
+      exprStmt(assign(slot(id(PC)), bin('|', bin('+', index(array, id(PC)), num(1)), num(0)))),
+      ifStmt(bin('===', assign(slot(num(n)), bin('|', bin('-', index(array, num(n)), num(1)), num(0))), num(0)), exprStmt(call(member(id(TIER), 'up'), [num(funcIndex), array, num(mainEnd)]))),
+    ])),
   ];
   return { count, decl: letDecl([[array.name, call(counts, [num(n)])]], 'const') };
 }

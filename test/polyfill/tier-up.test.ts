@@ -4,11 +4,14 @@
 // the new; every result must stay native's. Here an interpreter (a dispatch every handler jumps
 // back to, handlers writing different locals, one recursing, one trapping) split into many parts.
 
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { compile } from '../../compiler/index.js';
 import { layoutParts } from '../../compiler/emit/part-layout.js';
-import { createWebAssembly, validateBytes } from '../../polyfill/index.js';
-import { attachTierUp, POLYFILL_COMPILE_OPTIONS, tierUpStats } from '../../polyfill/tier-up.js';
+import { diskCache } from '../../polyfill/disk-cache.js';
+import { createWebAssembly, inProcessBackend } from '../../polyfill/index.js';
+import { POLYFILL_COMPILE_OPTIONS, tierUpStats } from '../../polyfill/tier-up.js';
 import { setTierUpAfter, TIER_UP_AFTER } from '../../runtime/tier-up.js';
 import { wat } from '../helpers/wasm.js';
 
@@ -70,11 +73,7 @@ const INTERPRETER = `(module
 
 // Every function through the dispatch form, split into parts of 40 nodes; counting crossings.
 const OPTIONS = { ...POLYFILL_COMPILE_OPTIONS, layout: { flatAbove: 1, flatSpan: 1, cutStatements: 1, splitAboveTokens: -1, partNodes: 40, countCrossings: true } };
-const backend = {
-  compile: (bytes: Uint8Array) => compile(bytes, OPTIONS).files.get('index.script.js')!,
-  validate: validateBytes,
-  attachTierUp: (hook: never, bytes: Uint8Array) => attachTierUp(hook, bytes, OPTIONS),
-};
+const backend = inProcessBackend({}, OPTIONS);
 
 afterEach(() => setTierUpAfter(TIER_UP_AFTER));
 
@@ -89,7 +88,7 @@ const outcome = (run: () => number): Outcome => {
 
 describe('tier-up: a split function laid out again while it runs', () => {
   it('runs as native before, during and after the relayout, recursion and traps included', () => {
-    setTierUpAfter(300);
+    setTierUpAfter(300, 0);
     const bytes = wat(INTERPRETER);
     const poly = createWebAssembly(backend) as unknown as typeof WebAssembly;
     const mine = new poly.Instance(new poly.Module(bytes)).exports as Record<string, any>;
@@ -125,7 +124,7 @@ describe('tier-up: a split function laid out again while it runs', () => {
     expect(stackAfter).toMatch(/\$interp\$t\d+/);
   });
 
-  it('with tier-up off, counts and never lays out again', () => {
+  it('with tier-up off, never lays out again', () => {
     setTierUpAfter(0);
     const bytes = wat(INTERPRETER);
     const poly = createWebAssembly(backend) as unknown as typeof WebAssembly;
@@ -134,6 +133,59 @@ describe('tier-up: a split function laid out again while it runs', () => {
     new Uint8Array((mine.mem as WebAssembly.Memory).buffer).set(Array.from({ length: 200 }, (_, i) => (i * 7) % 6), 64);
     for (let i = 0; i < 200; i++) mine.run(64, 200);
     expect(tierUpStats().relaid.length).toBe(relaid);
+  });
+});
+
+describe('tier-up kept in the disk cache', () => {
+  it('a later process evaluates the laid-out function before any call, and never counts it', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'w2js-tier-up-'));
+    try {
+      const bytes = wat(INTERPRETER);
+      const native = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as Record<string, any>;
+      const prog = Array.from({ length: 150 }, (_, i) => (i * 5 + (i >> 3)) % 7);
+      new Uint8Array((native.mem as WebAssembly.Memory).buffer).set(prog, 64);
+      const expected = native.run(64, prog.length);
+      // The first "process" lays the interpreter out again and keeps it beside the script.
+      setTierUpAfter(300, 0);
+      const first = createWebAssembly(inProcessBackend(diskCache(dir), OPTIONS)) as unknown as typeof WebAssembly;
+      const a = new first.Instance(new first.Module(bytes)).exports as Record<string, any>;
+      new Uint8Array((a.mem as WebAssembly.Memory).buffer).set(prog, 64);
+      const relaid = tierUpStats().relaid.length;
+      for (let i = 0; i < 20; i++) expect(a.run(64, prog.length)).toBe(expected);
+      expect(tierUpStats().relaid.length).toBe(relaid + 1);
+      const kept = fs.readdirSync(dir).filter((f) => f.endsWith('.tier.jsonl'));
+      expect(kept).toHaveLength(1);
+      expect(JSON.parse(fs.readFileSync(path.join(dir, kept[0]!), 'utf8').split('\n')[0]!).funcIndex).toBe(0);
+      // The next, with tier-up off: the kept layout runs from the first call (the new code's name
+      // in a trap's stack), as native.
+      setTierUpAfter(0);
+      const reused = tierUpStats().reused.length;
+      const next = createWebAssembly(inProcessBackend(diskCache(dir), OPTIONS)) as unknown as typeof WebAssembly;
+      const b = new next.Instance(new next.Module(bytes)).exports as Record<string, any>;
+      expect(tierUpStats().reused.slice(reused)).toEqual([0]);
+      new Uint8Array((b.mem as WebAssembly.Memory).buffer).set(prog, 64);
+      expect(b.run(64, prog.length)).toBe(expected);
+      new Uint8Array((b.mem as WebAssembly.Memory).buffer).set([7, 0, 7], 64);
+      new Uint8Array((native.mem as WebAssembly.Memory).buffer).set([7, 0, 7], 64);
+      expect(() => native.run(64, 3)).toThrow(WebAssembly.RuntimeError);
+      expect(() => b.run(64, 3)).toThrow(/unreachable/);
+      let stack = '';
+      try {
+        b.run(64, 3);
+      } catch (e) {
+        stack = (e as Error).stack ?? '';
+      }
+      expect(stack).toMatch(/\$interp\$t1/);
+      // A script written again (another size or time) does not take the old records.
+      const script = fs.readdirSync(dir).find((f) => /^[0-9a-f]{64}\.js$/.test(f))!;
+      fs.appendFileSync(path.join(dir, script), '\n');
+      const third = createWebAssembly(inProcessBackend(diskCache(dir), OPTIONS)) as unknown as typeof WebAssembly;
+      const before = tierUpStats().reused.length;
+      new third.Module(bytes);
+      expect(tierUpStats().reused.length).toBe(before);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -133,8 +133,13 @@ function usage(message) {
 
 const log = (line) => process.stderr.write(`bench:real: ${line}\n`);
 
-/** One process of real/child.mjs; resolves with its JSON line, or { error } / { timeout }. */
+/**
+ * One process of real/child.mjs; resolves with its JSON line, or { error } / { timeout }. Each
+ * starts without the layouts an earlier process's tier-up kept in the cache (polyfill/tier-up.ts):
+ * every sample is a first process (a later one would start from them: bench/README.md S31).
+ */
 function runChild(runner, workload, size, rounds, cache) {
+  if (fs.existsSync(cache)) for (const f of fs.readdirSync(cache)) if (f.endsWith('.tier.jsonl')) fs.rmSync(path.join(cache, f), { force: true });
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [...runner.nodeArgs(), CHILD, workload.name, String(size), String(rounds)], {
       stdio: ['ignore', 'pipe', 'pipe'], cwd: ROOT, env: { ...process.env, ...runner.env(cache) },

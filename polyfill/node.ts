@@ -4,24 +4,26 @@
 // whose modules were compiled ahead (`w2js cache <in.wasm> -o <dir>`, or one earlier run) compiles
 // nothing at load time; V8's code cache of each script beside it spares a later process its parse.
 // W2JS_TIER_UP_AFTER=<n>: split functions measure their crossings' rate after n crossings, over n
-// more, and the frequent ones are laid out again (0: never; polyfill/tier-up.ts; never under
-// --jitless unless given). W2JS_TIER_UP_RATE=<crossings a second>: the least rate worth it.
+// more, and the frequent ones are laid out again (0: never; polyfill/tier-up.ts).
+// W2JS_TIER_UP_RATE=<crossings a second>: the least rate worth it (lower under --jitless).
 
 import fs from 'node:fs';
 import path from 'node:path';
 import { diskCache } from './disk-cache.js';
 import { createWebAssembly } from './namespace.js';
 import { inProcessBackend, install, tierUpStats } from './index.js';
-import { setTierUpAfter, tierUpAfter, TIER_UP_MIN_RATE } from '../runtime/tier-up.js';
+import { setTierUpAfter, tierUpAfter, tierUpMinRate } from '../runtime/tier-up.js';
 
 const cacheDir = process.env.W2JS_CACHE;
 // Crossings counted before a split function is laid out again (runtime/tier-up.ts); 0: never.
-// Without a JIT the compile costs ten times as much and a crossing is a smaller share: never.
+// Without a JIT everything runs ~30 times slower, crossings too: a lower rate is worth a new
+// layout there (quickjs under --jitless: rounds 4.2 s -> 2.7 s, bench/README.md S31).
 const jitless = process.execArgv.includes('--jitless') || /(^|\s)--jitless(\s|$)/.test(process.env.NODE_OPTIONS ?? '');
-if (jitless) setTierUpAfter(0);
+const JITLESS_MIN_RATE = 0.3e6;
+if (jitless) setTierUpAfter(tierUpAfter(), JITLESS_MIN_RATE);
 // W2JS_TIER_UP_RATE: the least crossings a second worth a new layout (runtime/tier-up.ts).
 const { W2JS_TIER_UP_AFTER: after, W2JS_TIER_UP_RATE: rate } = process.env;
-if (after !== undefined || rate !== undefined) setTierUpAfter(after !== undefined ? Number(after) : tierUpAfter(), rate !== undefined ? Number(rate) : TIER_UP_MIN_RATE);
+if (after !== undefined || rate !== undefined) setTierUpAfter(after !== undefined ? Number(after) : tierUpAfter(), rate !== undefined ? Number(rate) : tierUpMinRate());
 // W2JS_TIER_UP_REPORT=<file>: what the tier-up did, a JSON line appended at exit by each process (tests, bench/real).
 const report = process.env.W2JS_TIER_UP_REPORT;
 if (report) {

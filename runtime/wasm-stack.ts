@@ -16,6 +16,7 @@ export function demangle(id: string): string {
   return id
     .replace(/^\$/, '')
     .replace(/\$\$p[0-9]+$/, '') // a part of a function split for V8 (compiler/emit/split.ts)
+    .replace(/\$t1$/, '') // the function laid out again by the polyfill's tier-up (polyfill/tier-up.ts)
     .replace(/\$\$[0-9]+$/, '') // a second function of the same name
     .replace(/\$([0-9a-f]+)_/g, (_, hex: string) => String.fromCodePoint(parseInt(hex, 16)));
 }

@@ -13,6 +13,7 @@ import { diskCache } from '../../polyfill/disk-cache.js';
 import { createWebAssembly, inProcessBackend } from '../../polyfill/index.js';
 import { POLYFILL_COMPILE_OPTIONS, tierUpStats } from '../../polyfill/tier-up.js';
 import { setTierUpAfter, TIER_UP_AFTER } from '../../runtime/tier-up.js';
+import { wasmFrames } from '../../runtime/wasm-stack.js';
 import { wat } from '../helpers/wasm.js';
 
 // $interp(prog, len, depth): ops 0..7 from memory[prog..prog+len). Op 6 runs the next 8 ops as a
@@ -176,6 +177,8 @@ describe('tier-up kept in the disk cache', () => {
         stack = (e as Error).stack ?? '';
       }
       expect(stack).toMatch(/\$interp\$t1/);
+      // Stacks and trap reports still name the wasm function.
+      expect(wasmFrames(stack)[0]?.name).toBe('interp');
       // A script written again (another size or time) does not take the old records.
       const script = fs.readdirSync(dir).find((f) => /^[0-9a-f]{64}\.js$/.test(f))!;
       fs.appendFileSync(path.join(dir, script), '\n');

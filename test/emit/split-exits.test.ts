@@ -5,56 +5,12 @@
 // that take every handler in many orders.
 
 import { describe, expect, it } from 'vitest';
+import { interpreterWat } from '../helpers/interpreter-wat.js';
 import { loadWithNative, wat } from '../helpers/wasm.js';
 
 // run(prog, len): ops from memory[prog..prog+len), each byte `op` in 0..5; returns a hash of
 // the machine's state. Every handler writes its own locals and jumps back to $dispatch.
-const MODULE = `(module
-  (memory (export "mem") 1)
-  (func (export "run") (param $prog i32) (param $len i32) (result i32)
-    (local $ip i32) (local $acc i32) (local $x i32) (local $y i32) (local $z i64) (local $f f64) (local $n i32)
-    (local.set $x (i32.const 7))
-    (local.set $f (f64.const 1.5))
-    (block $halt
-      (loop $dispatch
-        (br_if $halt (i32.ge_u (local.get $ip) (local.get $len)))
-        (br_if $halt (i32.gt_u (local.get $n) (i32.const 100000)))
-        (local.set $n (i32.add (local.get $n) (i32.const 1)))
-        (block $op5 (block $op4 (block $op3 (block $op2 (block $op1 (block $op0
-          (br_table $op0 $op1 $op2 $op3 $op4 $op5 $halt
-            (i32.load8_u (i32.add (local.get $prog) (local.get $ip)))))
-          ;; op0: acc += x
-          (local.set $acc (i32.add (local.get $acc) (local.get $x)))
-          (local.set $ip (i32.add (local.get $ip) (i32.const 1)))
-          (br $dispatch))
-        ;; op1: x = acc ^ y, rotated
-        (local.set $x (i32.rotl (i32.xor (local.get $acc) (local.get $y)) (i32.const 5)))
-        (local.set $ip (i32.add (local.get $ip) (i32.const 1)))
-        (br $dispatch))
-      ;; op2: y += 1; z = z * 31 + y (an i64: two halves)
-      (local.set $y (i32.add (local.get $y) (i32.const 1)))
-      (local.set $z (i64.add (i64.mul (local.get $z) (i64.const 31)) (i64.extend_i32_u (local.get $y))))
-      (local.set $ip (i32.add (local.get $ip) (i32.const 1)))
-      (br $dispatch))
-    ;; op3: f = f * 1.25 + acc (an f64 slot)
-    (local.set $f (f64.add (f64.mul (local.get $f) (f64.const 1.25)) (f64.convert_i32_s (local.get $acc))))
-    (local.set $ip (i32.add (local.get $ip) (i32.const 1)))
-    (br $dispatch))
-  ;; op4: a jump back two ops when acc is odd (the interpreter's own branch), once per position
-  (if (i32.and (local.get $acc) (i32.const 1))
-    (then
-      (local.set $acc (i32.add (local.get $acc) (i32.const 1)))
-      (local.set $ip (select (i32.sub (local.get $ip) (i32.const 2)) (i32.const 0) (i32.ge_u (local.get $ip) (i32.const 2)))))
-    (else (local.set $ip (i32.add (local.get $ip) (i32.const 1)))))
-  (br $dispatch))
-  ;; op5: nothing but the step
-  (local.set $ip (i32.add (local.get $ip) (i32.const 1)))
-  (br $dispatch)))
-    (i32.xor
-      (i32.xor (i32.add (local.get $acc) (i32.mul (local.get $x) (i32.const 3))) (local.get $n))
-      (i32.xor
-        (i32.wrap_i64 (i64.xor (local.get $z) (i64.shr_u (local.get $z) (i64.const 32))))
-        (i32.trunc_sat_f64_s (f64.div (local.get $f) (f64.const 1e6)))))))`;
+const MODULE = interpreterWat({ recursive: false });
 
 describe('split parts: exits store what they wrote, entries load what they reach', () => {
   it('runs an interpreter split into parts as native does, and a handler exit stores only its own writes', async () => {

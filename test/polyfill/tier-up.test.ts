@@ -14,63 +14,12 @@ import { createWebAssembly, inProcessBackend } from '../../polyfill/index.js';
 import { POLYFILL_COMPILE_OPTIONS, tierUpStats } from '../../polyfill/tier-up.js';
 import { setTierUpAfter, TIER_UP_AFTER } from '../../runtime/tier-up.js';
 import { wasmFrames } from '../../runtime/wasm-stack.js';
+import { interpreterWat } from '../helpers/interpreter-wat.js';
 import { wat } from '../helpers/wasm.js';
 
-// $interp(prog, len, depth): ops 0..7 from memory[prog..prog+len). Op 6 runs the next 8 ops as a
-// program of their own, one level down (up to depth 2), each at most 3 000 steps; op 7 traps (unreachable) when acc is odd.
-// `run` calls it, so that the calls after a tier-up reach the new code by the function's name.
-const INTERPRETER = `(module
-  (memory (export "mem") 1)
-  (func $interp (param $prog i32) (param $len i32) (param $depth i32) (result i32)
-    (local $ip i32) (local $acc i32) (local $x i32) (local $y i32) (local $z i64) (local $f f64) (local $n i32)
-    (local.set $x (i32.const 7))
-    (local.set $f (f64.const 1.5))
-    (block $halt
-      (loop $dispatch
-        (br_if $halt (i32.ge_u (local.get $ip) (local.get $len)))
-        (br_if $halt (i32.gt_u (local.get $n) (i32.const 3000)))
-        (local.set $n (i32.add (local.get $n) (i32.const 1)))
-        (block $op7 (block $op6 (block $op5 (block $op4 (block $op3 (block $op2 (block $op1 (block $op0
-          (br_table $op0 $op1 $op2 $op3 $op4 $op5 $op6 $op7 $halt
-            (i32.load8_u (i32.add (local.get $prog) (local.get $ip)))))
-          (local.set $acc (i32.add (local.get $acc) (local.get $x)))
-          (local.set $ip (i32.add (local.get $ip) (i32.const 1)))
-          (br $dispatch))
-        (local.set $x (i32.rotl (i32.xor (local.get $acc) (local.get $y)) (i32.const 5)))
-        (local.set $ip (i32.add (local.get $ip) (i32.const 1)))
-        (br $dispatch))
-      (local.set $y (i32.add (local.get $y) (i32.const 1)))
-      (local.set $z (i64.add (i64.mul (local.get $z) (i64.const 31)) (i64.extend_i32_u (local.get $y))))
-      (local.set $ip (i32.add (local.get $ip) (i32.const 1)))
-      (br $dispatch))
-    (local.set $f (f64.add (f64.mul (local.get $f) (f64.const 1.25)) (f64.convert_i32_s (local.get $acc))))
-    (local.set $ip (i32.add (local.get $ip) (i32.const 1)))
-    (br $dispatch))
-  (if (i32.and (local.get $acc) (i32.const 1))
-    (then
-      (local.set $acc (i32.add (local.get $acc) (i32.const 1)))
-      (local.set $ip (select (i32.sub (local.get $ip) (i32.const 2)) (i32.const 0) (i32.ge_u (local.get $ip) (i32.const 2)))))
-    (else (local.set $ip (i32.add (local.get $ip) (i32.const 1)))))
-  (br $dispatch))
-  (local.set $ip (i32.add (local.get $ip) (i32.const 1)))
-  (br $dispatch))
-  (if (i32.lt_u (local.get $depth) (i32.const 2))
-    (then (local.set $acc (i32.add (local.get $acc)
-      (call $interp (i32.add (i32.add (local.get $prog) (local.get $ip)) (i32.const 1))
-        (select (i32.const 8) (i32.sub (i32.sub (local.get $len) (local.get $ip)) (i32.const 1))
-          (i32.gt_u (i32.sub (i32.sub (local.get $len) (local.get $ip)) (i32.const 1)) (i32.const 8)))
-        (i32.add (local.get $depth) (i32.const 1)))))))
-  (local.set $ip (i32.add (local.get $ip) (i32.const 1)))
-  (br $dispatch))
-  (if (i32.and (local.get $acc) (i32.const 1)) (then unreachable))
-  (local.set $ip (i32.add (local.get $ip) (i32.const 1)))
-  (br $dispatch)))
-    (i32.xor
-      (i32.xor (i32.add (local.get $acc) (i32.mul (local.get $x) (i32.const 3))) (local.get $n))
-      (i32.xor
-        (i32.wrap_i64 (i64.xor (local.get $z) (i64.shr_u (local.get $z) (i64.const 32))))
-        (i32.trunc_sat_f64_s (f64.div (local.get $f) (f64.const 1e6))))))
-  (func (export "run") (param i32 i32) (result i32) (call $interp (local.get 0) (local.get 1) (i32.const 0))))`;
+// $interp(prog, len, depth), called by `run`, so that calls after a tier-up reach the new code by
+// the function's name: op 6 recurses, op 7 traps (test/helpers/interpreter-wat.ts).
+const INTERPRETER = interpreterWat({ recursive: true });
 
 // Every function through the dispatch form, split into parts of 40 nodes; counting crossings.
 const OPTIONS = { ...POLYFILL_COMPILE_OPTIONS, layout: { flatAbove: 1, flatSpan: 1, cutStatements: 1, splitAboveTokens: -1, partNodes: 40, countCrossings: true } };

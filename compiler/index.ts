@@ -94,6 +94,8 @@ export function compileSerial(p: Prepared, options: CompileOptions): CompileOutp
 
 /** The linker for an output, writing into options.sink or, without one, into memory. */
 export function newLinker(file: string, options: CompileOptions): { linker: Linker; sink: OutputSink; memory: MemorySink | undefined } {
+  // Counting code calls the script's tier-up hook, which only the polyfill's form declares.
+  if (options.layout?.countCrossings && options.script !== 'only') throw new Error("layout.countCrossings needs script: 'only' (the polyfill's form)");
   const memory = options.sink ? undefined : new MemorySink();
   const sink = options.sink ?? memory!;
   const linker = new Linker({

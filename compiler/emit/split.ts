@@ -139,8 +139,8 @@ export interface SplitInput {
   hotNodes?: number;
   /**
    * Count crossings for a profile: `counts` names the helper making the counter array
-   * (runtime/tier-up.ts `tier_counts`); the module's `$tier.up(funcIndex, counts)` is called once
-   * enough have been counted.
+   * (runtime/tier-up.ts `tier_counts`); the module's `$$tier.up(funcIndex, counts, mainEnd)` is
+   * called each time the array's countdown runs out.
    */
   countCrossings?: { funcIndex: number; counts: Expr };
   /** Appended to the frame pools' keys (`$f.fi<suffix>`): a function laid out again keeps pools of its own. */

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { layoutParts } from '../../compiler/emit/part-layout.js';
+import { compile } from '../../compiler/index.js';
 import { diskCache } from '../../polyfill/disk-cache.js';
 import { createWebAssembly, inProcessBackend } from '../../polyfill/index.js';
 import { POLYFILL_COMPILE_OPTIONS, tierUpStats } from '../../polyfill/tier-up.js';
@@ -72,6 +73,11 @@ describe('tier-up: a split function laid out again while it runs', () => {
     expect(tierUpStats().relaid.slice(relaidBefore)).toEqual([0]);
     expect(traps).toBeGreaterThan(3);
     expect(stackAfter).toMatch(/\$interp\$t\d+/);
+  });
+
+  it('counting is only for the polyfill\'s script form, which declares the hook', () => {
+    expect(() => compile(wat(INTERPRETER), { layout: OPTIONS.layout })).toThrow(/script: 'only'/);
+    expect(compile(wat(INTERPRETER), OPTIONS).files.get('index.script.js')).toContain('const $$tier = ');
   });
 
   it('with tier-up off, never lays out again', () => {

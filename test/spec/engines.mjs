@@ -10,7 +10,7 @@
 //   nanBoundary: true when f32 NaN payloads cannot cross the JS boundary exactly (native wasm)
 
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { cacheRoot, moveIntoPlace, repoRoot } from './wast-json.mjs';
@@ -145,12 +145,17 @@ function writeCacheDir(dir, files) {
  * (compiler/emit/split.ts), so the whole suite checks what only huge functions get by default.
  */
 export const SPLIT_EVERYTHING = { flatAbove: 1, cutStatements: 1, splitAboveTokens: -1, partNodes: 1 };
+/**
+ * `w2js-tier`: the same, as the polyfill runs it (the script form, counting crossings), and every
+ * function that changes part twice laid out again at once, while it runs (polyfill/tier-up.ts).
+ */
+export const TIER_EVERYTHING = { ...SPLIT_EVERYTHING, countCrossings: true };
 
 export function w2jsCache({ ts = false, layout = undefined } = {}) {
   const distDir = path.resolve(process.env.W2JS_DIST ?? path.join(repoRoot, 'dist'));
   const compilerDir = path.join(distDir, 'compiler');
   const runtimePath = path.join(distDir, 'runtime/index.js');
-  const cacheName = ts ? 'w2js-ts' : layout ? 'w2js-split' : 'w2js';
+  const cacheName = ts ? 'w2js-ts' : layout?.countCrossings ? 'w2js-tier' : layout ? 'w2js-split' : 'w2js';
   // Every entry is two levels below the cache root, so one relative import serves them all.
   const key = ts ? `ts:${path.relative(path.join(cacheRoot, cacheName, 'x'), runtimePath)}` : pathToFileURL(runtimePath).href;
   return { compilerDir, runtimePath, cacheName, dir: path.join(cacheRoot, cacheName), stamp: existsSync(compilerDir) ? hashCompiler(compilerDir, key) : null };
@@ -168,6 +173,11 @@ export async function createW2jsEngine({ noCompile = false, ts = false, layout =
   const rt = await import(runtimeImport);
   const tsRuntimeImport = (dir) => path.relative(dir, runtimePath).split(path.sep).join('/');
   const { stripTypes } = ts ? await import('../helpers/typescript.mjs') : {};
+  const tier = layout?.countCrossings === true;
+  // Laid out again after two crossings (one to open the rate's window, one to close it), at any rate.
+  const tierUp = tier ? await import(pathToFileURL(path.join(path.dirname(compilerDir), 'polyfill/tier-up.js')).href) : undefined;
+  if (tier) rt.setTierUpAfter(1, 0);
+  const tierReport = process.env.W2JS_TIER_UP_REPORT;
   let compilerApi = null;
   const modules = new Map();
 
@@ -186,7 +196,7 @@ export async function createW2jsEngine({ noCompile = false, ts = false, layout =
       compilerApi ??= await import(pathToFileURL(path.join(compilerDir, 'index.js')).href);
       let files;
       try {
-        ({ files } = compilerApi.compile(bytes, { filename: `${sha1}.wasm`, runtimeImport: ts ? tsRuntimeImport(dir) : runtimeImport, ts, layout }));
+        ({ files } = compilerApi.compile(bytes, { filename: `${sha1}.wasm`, runtimeImport: ts ? tsRuntimeImport(dir) : runtimeImport, ts, layout, script: tier ? 'only' : undefined }));
         // TypeScript output runs as its types stripped (what tsc, esbuild or Node's type stripping do).
         if (ts) files = new Map([...files, ...[...files].map(([name, text]) => [name.replace(/\.ts$/, '.js'), stripTypes(text)])]);
       } catch (e) {
@@ -200,6 +210,16 @@ export async function createW2jsEngine({ noCompile = false, ts = false, layout =
     }
     const errorPath = path.join(dir, 'error.json');
     if (existsSync(errorPath)) throw new W2jsCompileError(JSON.parse(readFileSync(errorPath, 'utf8')));
+    if (tier) {
+      // As the polyfill: the script evaluated at global scope, its hook given the compiler.
+      const scriptPath = path.join(dir, 'index.script.js');
+      const compiled = (0, eval)(readFileSync(scriptPath, 'utf8'))(rt);
+      if (compiled.tier) {
+        tierUp.attachTierUp(compiled.tier, bytes, { compile: { filename: `${sha1}.wasm`, script: 'only', layout } });
+        if (tierReport) reportTierUps(compiled.tier, tierUp.tierUpStats(), tierReport);
+      }
+      return { instantiate: async (imports) => ({ instance: (await compiled.instantiate(imports)).instance }) };
+    }
     const indexPath = path.join(dir, 'index.js');
     let mod;
     try {
@@ -244,6 +264,18 @@ export async function createW2jsEngine({ noCompile = false, ts = false, layout =
   };
 }
 
+/** Append a line to `file` for each function laid out again (`relaid`) or failing to (`failed <error>`): workers are terminated, so each as it happens. */
+function reportTierUps(hook, stats, file) {
+  const up = hook.up;
+  hook.up = (...args) => {
+    const relaid = stats.relaid.length;
+    const failed = stats.failed.length;
+    up(...args);
+    if (stats.relaid.length > relaid) appendFileSync(file, 'relaid\n');
+    if (stats.failed.length > failed) appendFileSync(file, `failed ${JSON.stringify(String(stats.failed.at(-1).error?.stack ?? stats.failed.at(-1).error))}\n`);
+  };
+}
+
 /** An engine that could not be set up: every compile fails with the reason, so every command reports it. */
 export function createBrokenEngine(name, reason) {
   class Unavailable extends Error {}
@@ -273,5 +305,6 @@ export async function createEngine(name, options = {}) {
   if (name === 'w2js') return createW2jsEngine(options);
   if (name === 'w2js-ts') return createW2jsEngine({ ...options, ts: true });
   if (name === 'w2js-split') return createW2jsEngine({ ...options, layout: SPLIT_EVERYTHING });
-  throw new Error(`unknown engine ${name} (native | w2js | w2js-ts | w2js-split)`);
+  if (name === 'w2js-tier') return createW2jsEngine({ ...options, layout: TIER_EVERYTHING });
+  throw new Error(`unknown engine ${name} (native | w2js | w2js-ts | w2js-split | w2js-tier)`);
 }

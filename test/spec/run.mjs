@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Spec runner CLI: run .wast scripts of the WebAssembly spec suite on an engine and report.
 //
-//   node test/spec/run.mjs [--engine native|w2js|w2js-ts|w2js-split] [--no-compile] [--runtime node|bun|deno]
+//   node test/spec/run.mjs [--engine native|w2js|w2js-ts|w2js-split|w2js-tier] [--no-compile] [--runtime node|bun|deno]
 //                          [--filter substr] [--timeout s] [--show n] [--recursive] <dir-or-file>...
 //
 // Directories contribute the .wast files directly inside them (so 2022/core leaves out simd/)
@@ -27,7 +27,7 @@ import { createTextChecker } from './text-check.mjs';
 import { convertWast, specRelative } from './wast-json.mjs';
 
 const usage =
-  'usage: node test/spec/run.mjs [--engine native|w2js|w2js-ts|w2js-split] [--no-compile] [--runtime node|bun|deno] [--filter substr] [--timeout s] [--show n] [--recursive] <dir-or-file>...';
+  'usage: node test/spec/run.mjs [--engine native|w2js|w2js-ts|w2js-split|w2js-tier] [--no-compile] [--runtime node|bun|deno] [--filter substr] [--timeout s] [--show n] [--recursive] <dir-or-file>...';
 
 /** Parse argv; exits 2 on a usage error. */
 function parseArgs(argv) {
@@ -51,7 +51,7 @@ function parseArgs(argv) {
     } else if (a.startsWith('-')) usageError(`unknown option ${a}`);
     else opts.paths.push(a);
   }
-  if (!['native', 'w2js', 'w2js-ts', 'w2js-split'].includes(opts.engine)) usageError(`unknown engine ${opts.engine}`);
+  if (!['native', 'w2js', 'w2js-ts', 'w2js-split', 'w2js-tier'].includes(opts.engine)) usageError(`unknown engine ${opts.engine}`);
   if (!['node', 'bun', 'deno'].includes(opts.runtime)) usageError(`unknown runtime ${opts.runtime}`);
   if (!(opts.timeout > 0) || !(opts.show >= 0)) usageError('--timeout and --show take positive numbers');
   if (opts.paths.length === 0) usageError('no scripts given');

@@ -3,6 +3,8 @@
 // test/.cache/spec/w2js, then under `node --jitless` (no WebAssembly at all) from that cache alone.
 // A first test runs the harness on V8's own WebAssembly to show the harness itself is sound.
 
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
@@ -24,8 +26,8 @@ interface Totals {
 type CliRun = NodeRun;
 
 /** Run the CLI in a child process (async, so vitest stays responsive). */
-function runCli(nodeFlags: string[], args: string[]): Promise<CliRun> {
-  return runNode([...nodeFlags, cli, ...args]);
+function runCli(nodeFlags: string[], args: string[], env?: Record<string, string>): Promise<CliRun> {
+  return runNode([...nodeFlags, cli, ...args], undefined, env);
 }
 
 /** The CLI's last line of the form `N passed, N failed, N skipped`. */
@@ -54,8 +56,8 @@ function failureDetail(run: CliRun): string {
 }
 
 /** Run the CLI and print its summary; the checks come afterwards, so both runs of a suite always report. */
-async function runAndReport(label: string, nodeFlags: string[], args: string[]): Promise<{ label: string; run: CliRun }> {
-  const run = await runCli(nodeFlags, args);
+async function runAndReport(label: string, nodeFlags: string[], args: string[], env?: Record<string, string>): Promise<{ label: string; run: CliRun }> {
+  const run = await runCli(nodeFlags, args, env);
   console.log(`--- ${label}\n${summary(run)}`);
   return { label, run };
 }
@@ -97,6 +99,24 @@ describe('spec suite', () => {
     'every function in the dispatch form and split into parts (w2js-split): every suite passes',
     async () => {
       expectClean(await runAndReport('w2js-split', [], ['--engine', 'w2js-split', ...suites.map((s) => path.join(specRoot, s))]));
+    },
+    10 * 60_000,
+  );
+
+  test(
+    'as the polyfill runs it, every split function laid out again after two crossings, while it runs (w2js-tier): every suite passes',
+    async () => {
+      const report = path.join(os.tmpdir(), `w2js-tier-up-${process.pid}.txt`);
+      fs.rmSync(report, { force: true });
+      try {
+        expectClean(await runAndReport('w2js-tier', [], ['--engine', 'w2js-tier', ...suites.map((s) => path.join(specRoot, s))], { W2JS_TIER_UP_REPORT: report }));
+        const events = fs.readFileSync(report, 'utf8').split('\n').filter(Boolean);
+        expect(events.filter((e) => e !== 'relaid')).toEqual([]);
+        // 40 functions at this writing (most of the suite's change part less than twice, or return to the main function).
+        expect(events.length).toBeGreaterThan(20);
+      } finally {
+        fs.rmSync(report, { force: true });
+      }
     },
     10 * 60_000,
   );

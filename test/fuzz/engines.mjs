@@ -44,6 +44,7 @@ export function cleanOutputs() {
  * that instantiates this module (its `bytes` argument is ignored: the code is already compiled).
  */
 export async function compileW2js(bytes, options = {}) {
+  if (process.env.W2JS_FUZZ_TIER) return compileW2jsTier(bytes);
   const { compile } = await loadCompiler();
   const { files } = compile(bytes, { runtimeImport: RUNTIME_URL, filename: 'fuzz.wasm', ...options });
   outDir ??= fs.mkdtempSync(path.join(os.tmpdir(), `w2js-fuzz-out-${process.pid}-`));
@@ -63,5 +64,41 @@ export async function compileW2js(bytes, options = {}) {
     Global: mod.Global,
     Memory: mod.Memory,
     Table: mod.Table,
+  };
+}
+
+/**
+ * W2JS_FUZZ_TIER=1: as the polyfill runs a module, with every function split into parts and laid
+ * out again after two crossings, while it runs (polyfill/tier-up.ts; the spec suite's w2js-tier).
+ */
+const TIER_LAYOUT = { flatAbove: 1, cutStatements: 1, splitAboveTokens: -1, partNodes: 1, countCrossings: true };
+async function compileW2jsTier(bytes) {
+  const { compile } = await loadCompiler();
+  const rt = await import(RUNTIME_URL);
+  const tierUp = await import(pathToFileURL(path.join(root, 'dist/polyfill/tier-up.js')).href);
+  rt.setTierUpAfter(1, 0);
+  const options = { filename: 'fuzz.wasm', script: 'only', layout: TIER_LAYOUT };
+  const compiled = (0, eval)(compile(bytes, options).files.get('index.script.js'))(rt);
+  if (compiled.tier) {
+    tierUp.attachTierUp(compiled.tier, bytes, { compile: options });
+    // A relayout that fails leaves the old code running: the fuzzer must hear of it.
+    const up = compiled.tier.up;
+    compiled.tier.up = (...args) => {
+      const failed = tierUp.tierUpStats().failed.length;
+      const relaid = tierUp.tierUpStats().relaid.length;
+      up(...args);
+      if (tierUp.tierUpStats().failed.length > failed) throw new Error(`tier-up failed: ${tierUp.tierUpStats().failed.at(-1).error?.stack}`);
+      if (process.env.W2JS_TIER_UP_REPORT && tierUp.tierUpStats().relaid.length > relaid) fs.appendFileSync(process.env.W2JS_TIER_UP_REPORT, 'relaid\n');
+    };
+  }
+  return {
+    name: 'w2js',
+    async instantiate(_bytes, imports) {
+      const { instance } = await compiled.instantiate(imports);
+      return instance.exports;
+    },
+    Global: rt.Global,
+    Memory: rt.Memory,
+    Table: rt.Table,
   };
 }

@@ -14,7 +14,8 @@ const workerPath = path.join(path.dirname(fileURLToPath(import.meta.url)), 'work
 
 /** Runs jobs in a child process with a time limit each. */
 export class CaseRunner {
-  constructor({ timeoutMs = 30_000, callTimeoutMs = 10_000, recycle = 200 } = {}) {
+  constructor({ timeoutMs = 30_000, callTimeoutMs = 10_000, recycle = 200, env = {} } = {}) {
+    this.env = env;
     this.timeoutMs = timeoutMs;
     this.callTimeoutMs = callTimeoutMs;
     this.recycle = recycle;
@@ -27,7 +28,7 @@ export class CaseRunner {
   /** Start the child and wait until it is ready (it loads the compiler first). */
   async start() {
     const child = fork(workerPath, [], {
-      env: { ...process.env, W2JS_FUZZ_STATUS: this.statusFile, W2JS_FUZZ_TIMEOUT: String(this.timeoutMs) },
+      env: { ...process.env, ...this.env, W2JS_FUZZ_STATUS: this.statusFile, W2JS_FUZZ_TIMEOUT: String(this.timeoutMs) },
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
     child.stderrTail = '';

@@ -55,17 +55,20 @@ export async function compileW2js(bytes, options = {}) {
     fs.writeFileSync(file, code);
   }
   const mod = await import(pathToFileURL(path.join(dir, 'index.js')).href);
-  return {
-    name: 'w2js',
-    async instantiate(_bytes, imports) {
-      const { instance } = await mod.instantiate(imports);
-      return instance.exports;
-    },
-    Global: mod.Global,
-    Memory: mod.Memory,
-    Table: mod.Table,
-  };
+  return w2jsEngine((imports) => mod.instantiate(imports), mod);
 }
+
+/** The engine over a compiled module's `instantiate(imports)` and the runtime's classes. */
+const w2jsEngine = (instantiate, { Global, Memory, Table }) => ({
+  name: 'w2js',
+  async instantiate(_bytes, imports) {
+    const { instance } = await instantiate(imports);
+    return instance.exports;
+  },
+  Global,
+  Memory,
+  Table,
+});
 
 /**
  * W2JS_FUZZ_TIER=1: as the polyfill runs a module, with every function split into parts and laid
@@ -91,14 +94,5 @@ async function compileW2jsTier(bytes) {
       if (process.env.W2JS_TIER_UP_REPORT && tierUp.tierUpStats().relaid.length > relaid) fs.appendFileSync(process.env.W2JS_TIER_UP_REPORT, 'relaid\n');
     };
   }
-  return {
-    name: 'w2js',
-    async instantiate(_bytes, imports) {
-      const { instance } = await compiled.instantiate(imports);
-      return instance.exports;
-    },
-    Global: rt.Global,
-    Memory: rt.Memory,
-    Table: rt.Table,
-  };
+  return w2jsEngine((imports) => compiled.instantiate(imports), rt);
 }

@@ -39,7 +39,6 @@ export interface ModuleDescriptor {
   elems: { mode: string; table: number; offset: ConstInstr[] | null; type: string; funcs?: number[]; exprs?: ConstInstr[][] }[];
   datas: { mode: string; memory: number; offset: ConstInstr[] | null; bytes: string }[];
   start: number | null;
-  /** The module's properties of an instance, as a literal the runtime copies (compiler/link/descriptor.ts instanceShape); absent in older outputs. */
   /** A new instance object with the module's properties in place (compiler/link/descriptor.ts instanceShape). */
   newInstance?: () => Record<string, unknown>;
   /** The same, from outputs of earlier compilers: copied, `{ ...shape }`. */

@@ -9,7 +9,7 @@
 import { compileFunction, prepare, type Prepared } from '../compiler/compile-function.js';
 import type { CompileOptions } from '../compiler/index.js';
 import { tierUpAfter, tierUpMinRate } from '../runtime/tier-up.js';
-import { HOT_PART_FACTOR } from '../compiler/emit/part-layout.js';
+import { gathers, HOT_PART_FACTOR } from '../compiler/emit/part-layout.js';
 import { PART_NODES, splitsAbove } from '../compiler/emit/split.js';
 
 /** How the polyfill compiles (in-process, and `w2js cache` ahead): the classic script, counting crossings. */
@@ -92,11 +92,9 @@ export function attachTierUp(hook: TierHook, bytes: Uint8Array, { compile = POLY
     if (done.has(funcIndex)) return;
     done.add(funcIndex);
     const seconds = (now() - windowStart.get(funcIndex)!) / 1000;
-    let top = 0;
-    for (let k = 1; k < n; k++) if (counts[k]! > counts[top]!) top = k;
     // Too few crossings a second to matter, or the most frequent target in the main function:
     // gathering parts would not remove them.
-    if (window < tierUpMinRate() * seconds || top < mainEnd) {
+    if (window < tierUpMinRate() * seconds || !gathers(counts, n, mainEnd)) {
       stats.skipped.push(funcIndex);
       return;
     }

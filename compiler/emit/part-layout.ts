@@ -55,6 +55,16 @@ export function layoutParts(sizes: number[], partNodes: number, profile?: ArrayL
 }
 
 /**
+ * Whether a profile of `n` segments moves anything: its most-entered segment is past the main
+ * function's (the polyfill asks before compiling again).
+ */
+export function gathers(profile: ArrayLike<number>, n: number, mainEnd: number): boolean {
+  let top = 0;
+  for (let s = 1; s < n; s++) if ((profile[s] ?? 0) > (profile[top] ?? 0)) top = s;
+  return top >= mainEnd && (profile[top] ?? 0) > 0;
+}
+
+/**
  * Move the most-entered segments outside the main function into a part of their own, up to
  * `budget` nodes, most entered first; renumber the parts left so none is empty. Returns the
  * number of parts. Nothing moves when the most-entered segment is in the main function (sqlite's
@@ -62,9 +72,7 @@ export function layoutParts(sizes: number[], partNodes: number, profile?: ArrayL
  */
 function gatherHot(group: Int32Array, sizes: number[], mainEnd: number, profile: ArrayLike<number>, budget: number, parts: number): number {
   const n = group.length;
-  let top = 0;
-  for (let s = 1; s < n; s++) if ((profile[s] ?? 0) > (profile[top] ?? 0)) top = s;
-  if (top < mainEnd || !((profile[top] ?? 0) > 0)) return parts;
+  if (!gathers(profile, n, mainEnd)) return parts;
   const byCount = [...group.keys()].filter((s) => s >= mainEnd && (profile[s] ?? 0) > 0).sort((a, b) => profile[b]! - profile[a]! || a - b);
   const hot = parts;
   let used = 0;

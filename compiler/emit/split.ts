@@ -427,7 +427,7 @@ export function splitFunction(input: SplitInput): SplitOutput | undefined {
     // stores there grew sqlite's main function, with its VDBE dispatch, past V8's limit: S19);
     // it loads, on return, what it reads or writes (the main function is not bounded in size as
     // parts are, and its segments' reach costs quadratic time: 600 nested loops took seconds).
-    const flow = exitsByJump(segments, segs, group, entries[g]!, facts, succ, liveIn, vars, storeOf, g === 0);
+    const flow = exitsByJump(segments, segs, (k) => group[k] === g, entries[g]!, facts, succ, liveIn, vars, storeOf, g === 0);
     const storesAt = (k: number): string[] => {
       const written = flow.writtenBefore(k);
       return liveIn[k]!.filter((v) => written.has(v));
@@ -540,7 +540,7 @@ export function mayFallThrough(body: Stmt[]): boolean {
 }
 
 /**
- * What flows out of the part of segments `segs` (group[s] is each segment's part). `enter[s]`: the variables that may have
+ * What flows out of the part of segments `segs` (`inPart(k)`: whether segment k is one of them). `enter[s]`: the variables that may have
  * been written since the part was entered, on a way to segment s; inside a segment, on a way to
  * each jump (emit/written.ts). A part's entries are also where it syncs: a jump or fall-through
  * inside the part to one of them first stores what is live there and was written, so the frame
@@ -554,11 +554,9 @@ export function mayFallThrough(body: Stmt[]): boolean {
  * they may store: `entryReads(k)`.
  */
 function exitsByJump(
-  segments: Stmt[][], segs: number[], group: Int32Array, entries: Set<number>, facts: SegmentFacts[], succ: number[][],
+  segments: Stmt[][], segs: number[], inPart: (k: number) => boolean, entries: Set<number>, facts: SegmentFacts[], succ: number[][],
   liveIn: string[][], vars: Map<string, Slot>, storeOf: (v: string) => Stmt, sharedExit: boolean,
 ): { entryReads: (k: number) => Set<string>; targets: Set<number>; writtenBefore: (k: number) => Set<string> } {
-  const part = group[segs[0]!]!;
-  const inPart = (k: number): boolean => k >= 0 && k < group.length && group[k] === part;
   const isVar = (v: string): boolean => vars.has(v);
   const storesFor = (k: number, written: Set<string>): Stmt[] => liveIn[k]!.filter((v) => written.has(v)).map(storeOf);
   // enter[s] grows to a fixed point: each jump (or fall-through) inside the part adds what may

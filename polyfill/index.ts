@@ -7,7 +7,7 @@ import { compile, type CompileOptions } from '../compiler/index.js';
 import { prepare } from '../compiler/compile-function.js';
 import { readFuncBody } from '../compiler/read/module.js';
 import { createWebAssembly, type PolyfillBackend } from './namespace.js';
-import { attachTierUp, POLYFILL_COMPILE_OPTIONS, type TierHook, type TierRecord } from './tier-up.js';
+import { attachTierUp, POLYFILL_COMPILE_OPTIONS, type TierHook } from './tier-up.js';
 
 export { createWebAssembly, type PolyfillBackend } from './namespace.js';
 export { tierUpStats } from './tier-up.js';
@@ -38,15 +38,8 @@ export function inProcessBackend(cache: Pick<PolyfillBackend, 'lookup' | 'store'
     validate: validateBytes,
     // Functions laid out again are kept with the cache's script, for the next process.
     attachTierUp: (hook: TierHook, bytes) => {
-      const kept = (cache.lookupTierUps?.(bytes) ?? '').split('\n').flatMap((line) => {
-        try {
-          return line ? [JSON.parse(line) as TierRecord] : [];
-        } catch {
-          return []; // a line cut short (a process killed while appending)
-        }
-      });
-      const keep = cache.storeTierUp && ((record: TierRecord) => cache.storeTierUp!(bytes, `${JSON.stringify(record)}\n`));
-      attachTierUp(hook, bytes, { compile: options, kept, keep });
+      const keep = cache.storeTierUp && ((line: string) => cache.storeTierUp!(bytes, line));
+      attachTierUp(hook, bytes, { compile: options, kept: cache.lookupTierUps?.(bytes), keep });
     },
     ...cache,
   };

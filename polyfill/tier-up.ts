@@ -43,19 +43,35 @@ export interface TierStats {
 const stats: TierStats = { relaid: [], reused: [], skipped: [], failed: [] };
 export const tierUpStats = (): TierStats => stats;
 
-/** A function laid out again: what `relink` evaluates, kept by a disk cache for later processes. */
-export interface TierRecord {
+/** A function laid out again: what `relink` evaluates, kept by a disk cache for later processes (a JSON line each). */
+interface TierRecord {
   funcIndex: number;
   src: string;
 }
 
+/** One decision of the tier-up, as it is made. */
+export type TierEvent = { kind: 'relaid' | 'reused' | 'skipped'; funcIndex: number } | { kind: 'failed'; funcIndex: number; error: unknown };
+
 export interface TierUpOptions {
   /** How the script was compiled (the layout decides the segments' numbering). */
   compile?: CompileOptions;
-  /** Records an earlier process kept for this script (polyfill/disk-cache.ts): evaluated now, before any instance. */
-  kept?: TierRecord[];
-  /** Keep a new record. */
-  keep?: (record: TierRecord) => void;
+  /** The records an earlier process kept for this script (polyfill/disk-cache.ts): evaluated now, before any instance. */
+  kept?: string;
+  /** Keep one more record (a line, with its newline). */
+  keep?: (line: string) => void;
+  /** Told each decision (the spec suite's and the fuzzer's tier modes report them). */
+  onEvent?: (event: TierEvent) => void;
+}
+
+/** The records in `text`; a line cut short (a process killed while appending) is left out. */
+function parseRecords(text: string): TierRecord[] {
+  return text.split('\n').flatMap((line) => {
+    try {
+      return line ? [JSON.parse(line) as TierRecord] : [];
+    } catch {
+      return [];
+    }
+  });
 }
 
 /**
@@ -64,15 +80,20 @@ export interface TierUpOptions {
  * entries made before keep the old code (correct, not faster). Records kept by an earlier process
  * are evaluated first: their functions never count (bench/README.md S31: quickjs's first round).
  */
-export function attachTierUp(hook: TierHook, bytes: Uint8Array, { compile = POLYFILL_COMPILE_OPTIONS, kept = [], keep }: TierUpOptions = {}): void {
+export function attachTierUp(hook: TierHook, bytes: Uint8Array, { compile = POLYFILL_COMPILE_OPTIONS, kept = '', keep, onEvent }: TierUpOptions = {}): void {
   let prepared: Prepared | undefined;
   const done = new Set<number>();
-  for (const record of kept) {
+  const tell = (event: TierEvent): void => {
+    if (event.kind === 'failed') stats.failed.push({ funcIndex: event.funcIndex, error: event.error });
+    else stats[event.kind].push(event.funcIndex);
+    onEvent?.(event);
+  };
+  for (const record of parseRecords(kept)) {
     if (done.has(record.funcIndex)) continue; // two processes may both have kept one
     try {
       hook.relink(record.src);
       done.add(record.funcIndex);
-      stats.reused.push(record.funcIndex);
+      tell({ kind: 'reused', funcIndex: record.funcIndex });
     } catch {
       // Not this script's (the cache names records by the script file's size and time): counted afresh.
     }
@@ -95,7 +116,7 @@ export function attachTierUp(hook: TierHook, bytes: Uint8Array, { compile = POLY
     // Too few crossings a second to matter, or the most frequent target in the main function:
     // gathering parts would not remove them.
     if (window < tierUpMinRate() * seconds || !gathers(counts, n, mainEnd)) {
-      stats.skipped.push(funcIndex);
+      tell({ kind: 'skipped', funcIndex });
       return;
     }
     try {
@@ -103,15 +124,15 @@ export function attachTierUp(hook: TierHook, bytes: Uint8Array, { compile = POLY
       prepared ??= prepare(bytes, compile.filename ?? 'module.wasm', { layout: compile.layout });
       const src = relayoutSource(prepared, funcIndex, counts);
       if (src === undefined) {
-        stats.skipped.push(funcIndex);
+        tell({ kind: 'skipped', funcIndex });
         return;
       }
       hook.relink(src);
-      stats.relaid.push(funcIndex);
-      keep?.({ funcIndex, src });
+      tell({ kind: 'relaid', funcIndex });
+      keep?.(`${JSON.stringify({ funcIndex, src } satisfies TierRecord)}\n`);
     } catch (error) {
       // The old layout runs on, correct; the failure is kept for whoever looks (a compiler bug).
-      stats.failed.push({ funcIndex, error });
+      tell({ kind: 'failed', funcIndex, error });
     }
   };
 }

@@ -82,17 +82,12 @@ async function compileW2jsTier(bytes) {
   rt.setTierUpAfter(1, 0);
   const options = { filename: 'fuzz.wasm', script: 'only', layout: TIER_LAYOUT };
   const compiled = (0, eval)(compile(bytes, options).files.get('index.script.js'))(rt);
-  if (compiled.tier) {
-    tierUp.attachTierUp(compiled.tier, bytes, { compile: options });
-    // A relayout that fails leaves the old code running: the fuzzer must hear of it.
-    const up = compiled.tier.up;
-    compiled.tier.up = (...args) => {
-      const failed = tierUp.tierUpStats().failed.length;
-      const relaid = tierUp.tierUpStats().relaid.length;
-      up(...args);
-      if (tierUp.tierUpStats().failed.length > failed) throw new Error(`tier-up failed: ${tierUp.tierUpStats().failed.at(-1).error?.stack}`);
-      if (process.env.W2JS_TIER_UP_REPORT && tierUp.tierUpStats().relaid.length > relaid) fs.appendFileSync(process.env.W2JS_TIER_UP_REPORT, 'relaid\n');
-    };
-  }
+  // A relayout that fails leaves the old code running: the fuzzer must hear of it.
+  const report = process.env.W2JS_TIER_UP_REPORT;
+  const onEvent = (e) => {
+    if (e.kind === 'failed') throw new Error(`tier-up failed: ${e.error?.stack ?? e.error}`);
+    if (report && e.kind === 'relaid') fs.appendFileSync(report, 'relaid\n');
+  };
+  if (compiled.tier) tierUp.attachTierUp(compiled.tier, bytes, { compile: options, onEvent });
   return w2jsEngine((imports) => compiled.instantiate(imports), rt);
 }

@@ -214,10 +214,9 @@ export async function createW2jsEngine({ noCompile = false, ts = false, layout =
       // As the polyfill: the script evaluated at global scope, its hook given the compiler.
       const scriptPath = path.join(dir, 'index.script.js');
       const compiled = (0, eval)(readFileSync(scriptPath, 'utf8'))(rt);
-      if (compiled.tier) {
-        tierUp.attachTierUp(compiled.tier, bytes, { compile: { filename: `${sha1}.wasm`, script: 'only', layout } });
-        if (tierReport) reportTierUps(compiled.tier, tierUp.tierUpStats(), tierReport);
-      }
+      // Each decision appended to the report as it is made (workers are terminated, not ended).
+      const onEvent = tierReport ? (e) => appendFileSync(tierReport, e.kind === 'failed' ? `failed ${JSON.stringify(String(e.error?.stack ?? e.error))}\n` : `${e.kind}\n`) : undefined;
+      if (compiled.tier) tierUp.attachTierUp(compiled.tier, bytes, { compile: { filename: `${sha1}.wasm`, script: 'only', layout }, onEvent });
       return { instantiate: async (imports) => ({ instance: (await compiled.instantiate(imports)).instance }) };
     }
     const indexPath = path.join(dir, 'index.js');
@@ -261,18 +260,6 @@ export async function createW2jsEngine({ noCompile = false, ts = false, layout =
       return e instanceof rt.RuntimeError && messageMatches(String(e.message), expected);
     },
     nanBoundary: false,
-  };
-}
-
-/** Append a line to `file` for each function laid out again (`relaid`) or failing to (`failed <error>`): workers are terminated, so each as it happens. */
-function reportTierUps(hook, stats, file) {
-  const up = hook.up;
-  hook.up = (...args) => {
-    const relaid = stats.relaid.length;
-    const failed = stats.failed.length;
-    up(...args);
-    if (stats.relaid.length > relaid) appendFileSync(file, 'relaid\n');
-    if (stats.failed.length > failed) appendFileSync(file, `failed ${JSON.stringify(String(stats.failed.at(-1).error?.stack ?? stats.failed.at(-1).error))}\n`);
   };
 }
 

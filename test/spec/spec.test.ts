@@ -111,9 +111,9 @@ describe('spec suite', () => {
       try {
         expectClean(await runAndReport('w2js-tier', [], ['--engine', 'w2js-tier', ...suites.map((s) => path.join(specRoot, s))], { W2JS_TIER_UP_REPORT: report }));
         const events = fs.readFileSync(report, 'utf8').split('\n').filter(Boolean);
-        expect(events.filter((e) => e !== 'relaid')).toEqual([]);
+        expect(events.filter((e) => e.startsWith('failed'))).toEqual([]);
         // 40 functions at this writing (most of the suite's change part less than twice, or return to the main function).
-        expect(events.length).toBeGreaterThan(20);
+        expect(events.filter((e) => e === 'relaid').length).toBeGreaterThan(20);
       } finally {
         fs.rmSync(report, { force: true });
       }

@@ -12,18 +12,17 @@ import path from 'node:path';
 import { diskCache } from './disk-cache.js';
 import { createWebAssembly } from './namespace.js';
 import { inProcessBackend, install, tierUpStats } from './index.js';
-import { setTierUpAfter, tierUpAfter, tierUpMinRate } from '../runtime/tier-up.js';
+import { setTierUpAfter, TIER_UP_AFTER, TIER_UP_MIN_RATE } from '../runtime/tier-up.js';
 
 const cacheDir = process.env.W2JS_CACHE;
-// Crossings counted before a split function is laid out again (runtime/tier-up.ts); 0: never.
-// Without a JIT everything runs ~30 times slower, crossings too: a lower rate is worth a new
-// layout there (quickjs under --jitless: rounds 4.2 s -> 2.7 s, bench/README.md S31).
+// The tier-up (runtime/tier-up.ts): W2JS_TIER_UP_AFTER crossings counted before the rate is
+// measured (0: never), W2JS_TIER_UP_RATE the least crossings a second worth a new layout. Without
+// a JIT everything runs ~30 times slower, crossings too: a lower rate is worth it there (quickjs
+// under --jitless: rounds 4.2 s -> 2.7 s, bench/README.md S31).
 const jitless = process.execArgv.includes('--jitless') || /(^|\s)--jitless(\s|$)/.test(process.env.NODE_OPTIONS ?? '');
 const JITLESS_MIN_RATE = 0.3e6;
-if (jitless) setTierUpAfter(tierUpAfter(), JITLESS_MIN_RATE);
-// W2JS_TIER_UP_RATE: the least crossings a second worth a new layout (runtime/tier-up.ts).
 const { W2JS_TIER_UP_AFTER: after, W2JS_TIER_UP_RATE: rate } = process.env;
-if (after !== undefined || rate !== undefined) setTierUpAfter(after !== undefined ? Number(after) : tierUpAfter(), rate !== undefined ? Number(rate) : tierUpMinRate());
+setTierUpAfter(after !== undefined ? Number(after) : TIER_UP_AFTER, rate !== undefined ? Number(rate) : jitless ? JITLESS_MIN_RATE : TIER_UP_MIN_RATE);
 // W2JS_TIER_UP_REPORT=<file>: what the tier-up did, a JSON line appended at exit by each process (tests, bench/real).
 const report = process.env.W2JS_TIER_UP_REPORT;
 if (report) {

@@ -28,6 +28,22 @@ export const logical = (operator: t.LogicalExpression['operator'], left: Expr, r
   ({ type: 'LogicalExpression', operator, left, right }) as t.LogicalExpression;
 export const cond = (test: Expr, consequent: Expr, alternate: Expr): Expr =>
   ({ type: 'ConditionalExpression', test, consequent, alternate }) as t.ConditionalExpression;
+/**
+ * A JS boolean as the i32 0 or 1: `+(a < b)`, not `a < b ? 1 : 0`, which TurboFan compiles to a
+ * branch (bench/README.md S32: a carry out of random halves mispredicted half the time).
+ */
+export const boolToI32 = (test: Expr): Expr => unary('+', test);
+/** The boolean a boolToI32 converts, if `e` is one. */
+export function i32Test(e: Expr): Expr | undefined {
+  return e.type === 'UnaryExpression' && e.operator === '+' && isBooleanValued(e.argument as Expr) ? e.argument as Expr : undefined;
+}
+const COMPARISONS = new Set(['===', '!==', '==', '!=', '<', '>', '<=', '>=']);
+function isBooleanValued(e: Expr): boolean {
+  if (e.type === 'BinaryExpression') return COMPARISONS.has(e.operator);
+  if (e.type === 'UnaryExpression') return e.operator === '!';
+  if (e.type === 'LogicalExpression') return isBooleanValued(e.left as Expr) && isBooleanValued(e.right);
+  return false;
+}
 export const call = (callee: Expr | string, args: Expr[]): Expr =>
   ({ type: 'CallExpression', callee: typeof callee === 'string' ? id(callee) : callee, arguments: args }) as t.CallExpression;
 export const member = (object: Expr, property: string): Expr =>

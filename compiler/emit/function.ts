@@ -10,7 +10,7 @@ import type * as t from '@babel/types';
 import { unsupported } from '../diagnostics.js';
 import type { BlockType, Func, Instr, ValType } from '../ir/module.js';
 import {
-  array, assign, at, bin, block, brk, call, cond, cont, exprStmt, forever, id, ifStmt,
+  array, assign, at, bin, block, boolToI32, brk, call, cond, cont, exprStmt, forever, id, ifStmt,
   labeled, letDecl, member, nul, num, ret, str, tsAs, tsType, typedId, unary, type Expr, type Stmt,
 } from './ast.js';
 import { zeroValueKind, type EmitContext } from './context.js';
@@ -648,7 +648,7 @@ class FunctionEmitter {
         return;
       case 'ref.is_null': {
         const v = this.pop();
-        this.push(cond(bin('===', v.e, nul()), num(1), num(0)), 'i32', v.kind);
+        this.push(boolToI32(bin('===', v.e, nul())), 'i32', v.kind);
         return;
       }
       case 'ref.func':

@@ -6,7 +6,7 @@
 // Why pairs and not BigInt: see bench/README.md (BigInt allocates per operation).
 
 import type { Instr, ValType } from '../ir/module.js';
-import { assign, bin, call, cond, exprStmt, id, member, num, tsAs, unary, type Expr, type Stmt } from './ast.js';
+import { assign, bin, boolToI32, call, cond, exprStmt, id, member, num, tsAs, unary, type Expr, type Stmt } from './ast.js';
 import { eqzTest, literalValue } from './numeric.js';
 import { dataViewCall, fastPathTest, orderedDataViewCall, INLINE_ACCESS, guardable, inlineLoad, inlineStore, isInline } from './memory.js';
 
@@ -46,7 +46,7 @@ const u32 = (e: Expr): Expr => {
   const value = literalValue(e);
   return value === undefined ? bin('>>>', e, num(0)) : num(value >>> 0);
 };
-const bool = (e: Expr): Expr => cond(e, num(1), num(0));
+const bool = boolToI32;
 const TWO32 = num(4294967296);
 
 export const hiName = (name: string): string => `${name}_hi`;

@@ -3,7 +3,7 @@
 
 import type * as t from '@babel/types';
 import type { Expr } from './ast.js';
-import { assign, big, bin, call, cond, id, member, num, seq, unary } from './ast.js';
+import { assign, big, bin, boolToI32, call, cond, i32Test, id, member, num, seq, unary } from './ast.js';
 
 /** Records which runtime helpers the output uses, so link/ imports only those. */
 export interface HelperSink {
@@ -16,8 +16,7 @@ export interface NumericResult {
   traps: boolean;
 }
 
-const i32Bool = (e: Expr): Expr => cond(e, num(1), num(0));
-const isBool = (e: Expr): boolean => e.type === 'ConditionalExpression' && literalValue(e.consequent) === 1 && literalValue(e.alternate) === 0;
+const i32Bool = boolToI32;
 /** `!test`, or the opposite equality; never `<` for `>=`, which differ on NaN. */
 function negate(test: Expr): Expr {
   const flip: Record<string, '===' | '!=='> = { '===': '!==', '!==': '===' };
@@ -102,7 +101,10 @@ for (const t of ['f32', 'f64']) {
  * The test `a === 0` for an int32 `a`; of a comparison's 0/1 (`i64.le_u` then `i32.eqz`, all over
  * Go's code) the comparison negated. i64.eqz of a zero-extended i32 uses it too (emit/i64.ts).
  */
-export const eqzTest = (a: Expr): Expr => (isBool(a) ? negate((a as t.ConditionalExpression).test) : bin('===', a, num(0)));
+export const eqzTest = (a: Expr): Expr => {
+  const test = i32Test(a);
+  return test ? negate(test) : bin('===', a, num(0));
+};
 
 const UNARY: Record<string, (a: Expr) => Expr> = {
   'i32.eqz': (a) => i32Bool(eqzTest(a)),

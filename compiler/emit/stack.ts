@@ -3,7 +3,7 @@
 
 import type * as t from '@babel/types';
 import type { ValType } from '../ir/module.js';
-import { id, index, nul, num, tsAs, type Expr } from './ast.js';
+import { i32Test, id, index, nul, num, tsAs, type Expr } from './ast.js';
 import { zeroValueKind } from './context.js';
 import { valueTypeText } from './ts-types.js';
 
@@ -59,11 +59,9 @@ export function flatten(entries: Entry[]): Expr[] {
   return entries.flatMap((a) => (a.type === 'i64' ? [a.e, a.hi!] : [a.e]));
 }
 
-/** An i32 used as a condition: `x ? 1 : 0` tests as `x` does, so drop the 0/1 wrapper. */
+/** An i32 used as a condition: `+(a < b)` tests as `a < b` does, so drop the conversion. */
 export function asCondition(e: Expr): Expr {
-  if (e.type === 'ConditionalExpression' && e.consequent.type === 'NumericLiteral' && e.consequent.value === 1
-    && e.alternate.type === 'NumericLiteral' && e.alternate.value === 0) return e.test;
-  return e;
+  return i32Test(e) ?? e;
 }
 
 export function zero(type: ValType): Expr {

@@ -17,6 +17,7 @@ import { zeroValueKind, type EmitContext } from './context.js';
 import { hasNullTail, INSTANCE_TYPE, resultTypeText, valueTypeText } from './ts-types.js';
 import { changesView, dataViewAccess, effectiveAddress, emitMemoryOp, memoryDecl, viewMode, viewReload, type ViewMode } from './memory.js';
 import { emitConst, emitNumeric, knownBits, literalValue, readsOperandTwice, rotateByConstant } from './numeric.js';
+import { emitIntegerSelect } from './select.js';
 import { OPS_BY_NAME } from './op-signatures.js';
 import { constPair, emitI64Memory, emitI64Numeric, hiName, mulsPastInlining, type PairHooks } from './i64.js';
 import { Dispatch, FLAT_ABOVE, nestingDepths, PC, type SegmentRef } from './dispatch.js';
@@ -607,11 +608,7 @@ class FunctionEmitter {
           a = this.toTemp(a);
           b = this.toTemp(b);
         }
-        if (a.type === 'i64') {
-          const test = this.simple(c);
-          this.pushEntry({ e: cond(asCondition(test.e), a.e, b.e), hi: cond(asCondition(test.e), a.hi!, b.hi!), type: 'i64', kind: Math.max(a.kind, b.kind, test.kind) as Kind });
-          return;
-        }
+        if (a.type === 'i32' || a.type === 'i64') return emitIntegerSelect(a, b, c, this.pairHooks(instr));
         this.push(cond(asCondition(c.e), a.e, b.e), a.type, Math.max(a.kind, b.kind, c.kind) as Kind);
         return;
       }

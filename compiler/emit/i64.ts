@@ -46,7 +46,6 @@ const u32 = (e: Expr): Expr => {
   const value = literalValue(e);
   return value === undefined ? bin('>>>', e, num(0)) : num(value >>> 0);
 };
-const bool = boolToI32;
 const TWO32 = num(4294967296);
 
 export const hiName = (name: string): string => `${name}_hi`;
@@ -231,13 +230,13 @@ export function emitI64Numeric(op: string, args: PairEntry[], hooks: PairHooks):
     case 'i64.add': {
       const [a, b] = args.map((x) => hooks.simple(x)) as [PairEntry, PairEntry];
       // The carry out of the low halves: their unsigned sum exceeds 32 bits.
-      const carry = bool(bin('>', bin('+', u32(a.e), u32(b.e)), num(4294967295)));
+      const carry = boolToI32(bin('>', bin('+', u32(a.e), u32(b.e)), num(4294967295)));
       pair(or0(bin('+', a.e, b.e)), or0(bin('+', bin('+', a.hi!, b.hi!), carry)), maxKind([a, b]));
       return true;
     }
     case 'i64.sub': {
       const [a, b] = args.map((x) => hooks.simple(x)) as [PairEntry, PairEntry];
-      const borrow = bool(bin('<', u32(a.e), u32(b.e)));
+      const borrow = boolToI32(bin('<', u32(a.e), u32(b.e)));
       pair(or0(bin('-', a.e, b.e)), or0(bin('-', bin('-', a.hi!, b.hi!), borrow)), maxKind([a, b]));
       return true;
     }
@@ -252,7 +251,7 @@ export function emitI64Numeric(op: string, args: PairEntry[], hooks: PairHooks):
       // A zero-extended i32 (Go's `i64.extend_i32_u` of a comparison, then i64.eqz) is the low
       // half's i32.eqz: a comparison's 0/1 then gives that comparison negated.
       const { e: lo, hi } = args[0]!;
-      i32(bool(literal(hi!) === 0 ? eqzTest(lo) : bin('===', bin('|', lo, hi!), num(0))));
+      i32(boolToI32(literal(hi!) === 0 ? eqzTest(lo) : bin('===', bin('|', lo, hi!), num(0))));
       return true;
     }
     case 'i64.eq': case 'i64.ne': {
@@ -261,7 +260,7 @@ export function emitI64Numeric(op: string, args: PairEntry[], hooks: PairHooks):
       const low = bin(eq ? '===' : '!==', a.e, b.e);
       // High halves both the same literal (zero-extended operands): the low halves decide.
       const sameHigh = literal(a.hi!) !== undefined && literal(a.hi!) === literal(b.hi!);
-      i32(bool(sameHigh ? low : ({ type: 'LogicalExpression', operator: eq ? '&&' : '||', left: low, right: bin(eq ? '===' : '!==', a.hi!, b.hi!) } as Expr)));
+      i32(boolToI32(sameHigh ? low : ({ type: 'LogicalExpression', operator: eq ? '&&' : '||', left: low, right: bin(eq ? '===' : '!==', a.hi!, b.hi!) } as Expr)));
       return true;
     }
     case 'i64.lt_s': case 'i64.lt_u': case 'i64.gt_s': case 'i64.gt_u':
@@ -283,7 +282,7 @@ export function emitI64Numeric(op: string, args: PairEntry[], hooks: PairHooks):
       else if (!signed && literal(a.hi!) === 0) test = strict === '<' ? or(bin('!==', b.hi!, num(0)), low) : and(bin('===', b.hi!, num(0)), low);
       // Compare the high halves; on a tie the low halves decide, unsigned.
       else test = or(bin(strict, ah, bh), and(bin('===', a.hi!, b.hi!), low));
-      i32(bool(test), maxKind([a, b]));
+      i32(boolToI32(test), maxKind([a, b]));
       return true;
     }
     case 'i32.wrap_i64':

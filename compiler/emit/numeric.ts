@@ -1,7 +1,6 @@
 // emit/: numeric instructions (spec 4.3): each maps its operands to one JS expression,
 // inline where a JS operator has the exact wasm semantics, else a named runtime helper.
 
-import type * as t from '@babel/types';
 import type { Expr } from './ast.js';
 import { assign, big, bin, boolToI32, call, cond, i32Test, id, member, num, seq, unary } from './ast.js';
 
@@ -16,7 +15,6 @@ export interface NumericResult {
   traps: boolean;
 }
 
-const i32Bool = boolToI32;
 /** `!test`, or the opposite equality; never `<` for `>=`, which differ on NaN. */
 function negate(test: Expr): Expr {
   const flip: Record<string, '===' | '!=='> = { '===': '!==', '!==': '===' };
@@ -69,16 +67,16 @@ const I32_BINARY: Record<string, (a: Expr, b: Expr) => Expr> = {
   'i32.shl': (a, b) => bin('<<', a, b),
   'i32.shr_s': (a, b) => bin('>>', a, b),
   'i32.shr_u': (a, b) => or0(bin('>>>', a, b)),
-  'i32.eq': (a, b) => i32Bool(bin('===', a, b)),
-  'i32.ne': (a, b) => i32Bool(bin('!==', a, b)),
-  'i32.lt_s': (a, b) => i32Bool(bin('<', a, b)),
-  'i32.gt_s': (a, b) => i32Bool(bin('>', a, b)),
-  'i32.le_s': (a, b) => i32Bool(bin('<=', a, b)),
-  'i32.ge_s': (a, b) => i32Bool(bin('>=', a, b)),
-  'i32.lt_u': (a, b) => i32Bool(bin('<', u32(a), u32(b))),
-  'i32.gt_u': (a, b) => i32Bool(bin('>', u32(a), u32(b))),
-  'i32.le_u': (a, b) => i32Bool(bin('<=', u32(a), u32(b))),
-  'i32.ge_u': (a, b) => i32Bool(bin('>=', u32(a), u32(b))),
+  'i32.eq': (a, b) => boolToI32(bin('===', a, b)),
+  'i32.ne': (a, b) => boolToI32(bin('!==', a, b)),
+  'i32.lt_s': (a, b) => boolToI32(bin('<', a, b)),
+  'i32.gt_s': (a, b) => boolToI32(bin('>', a, b)),
+  'i32.le_s': (a, b) => boolToI32(bin('<=', a, b)),
+  'i32.ge_s': (a, b) => boolToI32(bin('>=', a, b)),
+  'i32.lt_u': (a, b) => boolToI32(bin('<', u32(a), u32(b))),
+  'i32.gt_u': (a, b) => boolToI32(bin('>', u32(a), u32(b))),
+  'i32.le_u': (a, b) => boolToI32(bin('<=', u32(a), u32(b))),
+  'i32.ge_u': (a, b) => boolToI32(bin('>=', u32(a), u32(b))),
   'f32.add': (a, b) => fround(bin('+', a, b)),
   'f32.sub': (a, b) => fround(bin('-', a, b)),
   'f32.mul': (a, b) => fround(bin('*', a, b)),
@@ -89,12 +87,12 @@ const I32_BINARY: Record<string, (a: Expr, b: Expr) => Expr> = {
   'f64.div': (a, b) => bin('/', a, b),
 };
 for (const t of ['f32', 'f64']) {
-  I32_BINARY[`${t}.eq`] = (a, b) => i32Bool(bin('===', a, b));
-  I32_BINARY[`${t}.ne`] = (a, b) => i32Bool(bin('!==', a, b));
-  I32_BINARY[`${t}.lt`] = (a, b) => i32Bool(bin('<', a, b));
-  I32_BINARY[`${t}.gt`] = (a, b) => i32Bool(bin('>', a, b));
-  I32_BINARY[`${t}.le`] = (a, b) => i32Bool(bin('<=', a, b));
-  I32_BINARY[`${t}.ge`] = (a, b) => i32Bool(bin('>=', a, b));
+  I32_BINARY[`${t}.eq`] = (a, b) => boolToI32(bin('===', a, b));
+  I32_BINARY[`${t}.ne`] = (a, b) => boolToI32(bin('!==', a, b));
+  I32_BINARY[`${t}.lt`] = (a, b) => boolToI32(bin('<', a, b));
+  I32_BINARY[`${t}.gt`] = (a, b) => boolToI32(bin('>', a, b));
+  I32_BINARY[`${t}.le`] = (a, b) => boolToI32(bin('<=', a, b));
+  I32_BINARY[`${t}.ge`] = (a, b) => boolToI32(bin('>=', a, b));
 }
 
 /**
@@ -107,7 +105,7 @@ export const eqzTest = (a: Expr): Expr => {
 };
 
 const UNARY: Record<string, (a: Expr) => Expr> = {
-  'i32.eqz': (a) => i32Bool(eqzTest(a)),
+  'i32.eqz': (a) => boolToI32(eqzTest(a)),
   'i32.clz': (a) => math('clz32', a),
   'i32.extend8_s': (a) => bin('>>', bin('<<', a, num(24)), num(24)),
   'i32.extend16_s': (a) => bin('>>', bin('<<', a, num(16)), num(16)),

@@ -107,6 +107,10 @@ interface Signature {
   params: string[];
   convert: (result: unknown) => unknown;
   slots: ((args: ArrayLike<unknown>) => unknown)[];
+  /** i32 parameters only, at most I32_CALLER_MAX, and no i64 or multiple results: i32Caller's. */
+  i32Only: boolean;
+  /** No result. */
+  isVoid: boolean;
 }
 
 /** Conversions by type key, made once per signature rather than per function (a kernel's table holds thousands). */
@@ -116,7 +120,8 @@ function signature(typeKey: string): Signature {
   let sig = signatures.get(typeKey);
   if (!sig) {
     const { params, results } = parseTypeKey(typeKey);
-    sig = { params, convert: resultConverter(results), slots: argumentSlots(params) };
+    const i32Only = params.length <= I32_CALLER_MAX && params.every((p) => p === 'i32') && results.length <= 1 && results[0] !== 'i64';
+    sig = { params, convert: resultConverter(results), slots: argumentSlots(params), i32Only, isVoid: results.length === 0 };
     signatures.set(typeKey, sig);
   }
   return sig;
@@ -129,8 +134,9 @@ export function flatArity(typeKey: string): number {
 
 /** The funcref for a compiled function of `inst`: callable from JS with JS API conversions. */
 export function makeFuncRef(code: WasmCode, inst: InstanceBase, typeKey: string, name: string): FuncRef {
-  const { params, convert, slots } = signature(typeKey);
+  const { params, convert, slots, i32Only, isVoid } = signature(typeKey);
   const c = code as (...a: unknown[]) => unknown;
+  if (i32Only) return withCode(i32Caller(name, params.length, c, inst, isVoid), code, inst, typeKey);
   const [s0, s1, s2, s3, s4, s5] = slots;
   // Arguments go straight into the call, never through an array: V8 quietens signalling NaNs
   // stored in double arrays, and wasm passes NaN payloads through calls unchanged. Slots are
@@ -162,12 +168,37 @@ export function makeFuncRef(code: WasmCode, inst: InstanceBase, typeKey: string,
       throw asWasmTrap(e);
     }
   } }[name]!;
-  const fn = withNameAndLength(name, params.length, call) as FuncRef;
+  return withCode(withNameAndLength(name, params.length, call), code, inst, typeKey);
+}
+
+/** `fn` as the funcref of `code`: the properties call_indirect reads, set in one order (one map). */
+function withCode(f: (...args: unknown[]) => unknown, code: WasmCode, inst: InstanceBase, typeKey: string): FuncRef {
+  const fn = f as FuncRef;
   fn.wasmCode = code;
   fn.wasmInst = inst;
   fn.wasmType = typeKey;
   fn.wasmDirect = undefined;
   return fn;
+}
+
+const I32_CALLER_MAX = 4;
+/** ToInt32, as fromJS's (`+` throws a TypeError for a BigInt). */
+const i32 = (v: unknown): number => +(v as number) | 0;
+
+/**
+ * The funcref's function for the commonest signatures, i32 parameters only: each argument's
+ * ToInt32 (`+a | 0`, as fromJS) written into one function per arity, named `name` and of length n,
+ * with no `arguments` object, slot closures or second call between JS and the wasm code (sqlite's
+ * loader calls its exports about 2 M times a second; bench/README.md S34). Traps as makeFuncRef's.
+ */
+function i32Caller(name: string, n: number, c: (...a: unknown[]) => unknown, inst: InstanceBase, isVoid: boolean): (...args: unknown[]) => unknown {
+  switch (n) {
+    case 0: return { [name]: function () { refreshShared(inst); try { const r = c(inst); return isVoid ? undefined : r; } catch (e) { throw asWasmTrap(e); } } }[name]!;
+    case 1: return { [name]: function (a: unknown) { refreshShared(inst); try { const r = c(inst, i32(a)); return isVoid ? undefined : r; } catch (e) { throw asWasmTrap(e); } } }[name]!;
+    case 2: return { [name]: function (a: unknown, b: unknown) { refreshShared(inst); try { const r = c(inst, i32(a), i32(b)); return isVoid ? undefined : r; } catch (e) { throw asWasmTrap(e); } } }[name]!;
+    case 3: return { [name]: function (a: unknown, b: unknown, d: unknown) { refreshShared(inst); try { const r = c(inst, i32(a), i32(b), i32(d)); return isVoid ? undefined : r; } catch (e) { throw asWasmTrap(e); } } }[name]!;
+    default: return { [name]: function (a: unknown, b: unknown, d: unknown, e: unknown) { refreshShared(inst); try { const r = c(inst, i32(a), i32(b), i32(d), i32(e)); return isVoid ? undefined : r; } catch (x) { throw asWasmTrap(x); } } }[name]!;
+  }
 }
 
 /**

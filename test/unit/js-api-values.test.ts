@@ -57,3 +57,39 @@ describe('exported functions have the name and length WebAssembly gives them', a
     });
   }
 });
+
+describe('exports of i32 parameters only (runtime/funcref.ts i32Caller) behave as WebAssembly\'s', async () => {
+  // Arities 0..6, with and without a result: up to 4 parameters take the fixed-arity caller, more
+  // the general path. Each argument's valueOf runs once, in order, before the call; a BigInt stops
+  // the conversions where it stands with a TypeError; a trap is a RuntimeError.
+  const params = (n: number) => (n ? `(param ${Array(n).fill('i32').join(' ')})` : '');
+  const sum = (n: number) => Array.from({ length: n }, (_, i) => `(local.get ${i})`).reduce((a, b) => `(i32.add ${a} ${b})`, '(i32.const 100)');
+  const text = `(module (global $g (mut i32) (i32.const 0))
+    ${Array.from({ length: 7 }, (_, n) => `(func (export "r${n}") ${params(n)} (result i32) ${sum(n)})
+      (func (export "v${n}") ${params(n)} (global.set $g ${sum(n)}))
+      (func (export "t${n}") ${params(n)} (result i32) (if (i32.eq ${sum(n)} (i32.const 99)) (then unreachable)) ${sum(n)})`).join('\n')}
+    (func (export "g") (result i32) (global.get $g)))`;
+  const bytes = wat(text);
+  const ours = (await load(bytes)).exports as Record<string, (...a: unknown[]) => unknown>;
+  const native = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as Record<string, (...a: unknown[]) => unknown>;
+  const run = (exports: Record<string, (...a: unknown[]) => unknown>, name: string, args: (log: string[]) => unknown[]) => {
+    const log: string[] = [];
+    const result = outcome(() => exports[name]!(...args(log)));
+    return { result, log, g: exports.g!(), name: exports[name]!.name, length: exports[name]!.length };
+  };
+  const argSets: [string, (log: string[]) => unknown[]][] = [
+    ['numbers', () => [1, -2, 2 ** 32 + 3, 4.9, -0.5, 6]],
+    ['valueOf in order', (log) => Array.from({ length: 6 }, (_, i) => ({ valueOf: () => (log.push(`v${i}`), i) }))],
+    ['a BigInt third', (log) => [{ valueOf: () => (log.push('a'), 1) }, { valueOf: () => (log.push('b'), 2) }, 3n, { valueOf: () => (log.push('d'), 4) }]],
+    ['too few', () => [5]],
+    ['strings and undefined', () => ['7', undefined, null, true]],
+    ['summing to 99: a trap', () => [-1, 0, 0, 0, 0, 0]],
+  ];
+  for (let n = 0; n <= 6; n++) {
+    for (const kind of ['r', 'v', 't']) {
+      it.each(argSets)(`${kind}${n}: %s`, (_, args) => {
+        expect(run(ours, `${kind}${n}`, args)).toEqual(run(native, `${kind}${n}`, args));
+      });
+    }
+  }
+});

@@ -9,7 +9,7 @@
 
 import { isDataViewOutOfBounds, RuntimeError, TRAP_INDIRECT_CALL_TYPE, TRAP_MEMORY_OOB, TRAP_STACK_EXHAUSTED, TRAP_UNDEFINED_ELEMENT, TRAP_UNINITIALIZED_ELEMENT, trap, trapSite } from './trap.js';
 import type { Table } from './table.js';
-import { fromJS, toJS } from './values.js';
+import { fromJS, toInt32 as i32, toJS } from './values.js';
 import { high, i64_join, i64_split } from './numeric/i64-pair.js';
 
 export interface InstanceBase {
@@ -181,13 +181,12 @@ function withCode(f: (...args: unknown[]) => unknown, code: WasmCode, inst: Inst
   return fn;
 }
 
+/** The most parameters i32Caller has a case for. */
 const I32_CALLER_MAX = 4;
-/** ToInt32, as fromJS's (`+` throws a TypeError for a BigInt). */
-const i32 = (v: unknown): number => +(v as number) | 0;
 
 /**
  * The funcref's function for the commonest signatures, i32 parameters only: each argument's
- * ToInt32 (`+a | 0`, as fromJS) written into one function per arity, named `name` and of length n,
+ * ToInt32 (fromJS's own `toInt32`) written into one function per arity, named `name` and of length n,
  * with no `arguments` object, slot closures or second call between JS and the wasm code (sqlite's
  * loader calls its exports about 2 M times a second; bench/README.md S34). Traps as makeFuncRef's.
  */
@@ -197,6 +196,7 @@ function i32Caller(name: string, n: number, c: (...a: unknown[]) => unknown, ins
     case 1: return { [name]: function (a: unknown) { refreshShared(inst); try { const r = c(inst, i32(a)); return isVoid ? undefined : r; } catch (e) { throw asWasmTrap(e); } } }[name]!;
     case 2: return { [name]: function (a: unknown, b: unknown) { refreshShared(inst); try { const r = c(inst, i32(a), i32(b)); return isVoid ? undefined : r; } catch (e) { throw asWasmTrap(e); } } }[name]!;
     case 3: return { [name]: function (a: unknown, b: unknown, d: unknown) { refreshShared(inst); try { const r = c(inst, i32(a), i32(b), i32(d)); return isVoid ? undefined : r; } catch (e) { throw asWasmTrap(e); } } }[name]!;
+    // 4, I32_CALLER_MAX: signature() sends no more here.
     default: return { [name]: function (a: unknown, b: unknown, d: unknown, e: unknown) { refreshShared(inst); try { const r = c(inst, i32(a), i32(b), i32(d), i32(e)); return isVoid ? undefined : r; } catch (x) { throw asWasmTrap(x); } } }[name]!;
   }
 }

@@ -4,11 +4,13 @@
 import { f32FromBits, f32ToBits, f32ToRepresentation } from './numeric/bits.js';
 
 /** ToWebAssemblyValue. */
+/** ToInt32: unary plus is ToNumber, which throws a TypeError for a BigInt (Number() would convert it). */
+export const toInt32 = (v: unknown): number => +(v as number) | 0;
+
 export function fromJS(type: string, v: unknown): unknown {
   switch (type) {
     case 'i32':
-      // ToInt32: unary plus is ToNumber, which throws a TypeError for a BigInt (Number() would convert it).
-      return +(v as number) | 0;
+      return toInt32(v);
     case 'i64':
       return BigInt.asIntN(64, toBigInt(v));
     case 'f32':

@@ -140,7 +140,7 @@ class FunctionEmitter {
     if (this.usesMemory) stmts.push(...memoryDecl(this.ctx.names.memories[0]!, this.viewUsed()));
     if (decls.length) stmts.push(letDecl(decls));
     if (this.dispatch) {
-      inlineTinySegments(this.dispatch.numbered(), ctx.layout?.partNodes ?? PART_NODES);
+      inlineTinySegments(this.dispatch.numbered(), ctx.layout?.partNodes ?? PART_NODES, ctx.layout?.flatSpan !== undefined);
       stmts.push(this.dispatch.finish());
     }
     else stmts.push(...top.body);

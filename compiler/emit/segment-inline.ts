@@ -19,20 +19,28 @@ export const INLINE_SEGMENT_NODES = 32;
 const INLINE_DEPTH = 3;
 /** At most this share of a function's nodes are added by copies. */
 const INLINE_GROWTH = 0.1;
+/**
+ * …or this share, in a function emitted to be split: it is past the split size already, so copies
+ * cannot push it there. At a tenth, sqlite's VDBE spent its budget on its first 150 segments and
+ * none was left for the tail every handler ends in (`pOp++`, 14 nodes, 31 jumps): each of those
+ * opcodes crossed into another part for it. A fifth copies them all (bench/README.md S35).
+ */
+const INLINE_GROWTH_SPLIT = 0.2;
 /** …and any function this many nodes (a few dozen copies; far below a split). */
 const INLINE_FLOOR = 512;
 
 /**
  * Copy tiny segments over the jumps to them, in place. A segment qualifies when it is small and
  * its statements can stand anywhere: no labels, `break`s or declarations (two copies in one
- * scope would clash), no `continue` but the dispatch loop's.
+ * scope would clash), no `continue` but the dispatch loop's. `toSplit`: the function is emitted
+ * again to be split, too large to optimize whole (its layout sets flatSpan: compile-function.ts).
  */
-export function inlineTinySegments(segments: Stmt[][], partNodes: number): void {
+export function inlineTinySegments(segments: Stmt[][], partNodes: number, toSplit = false): void {
   const n = segments.length;
   const sizes = segments.map(countNodes);
   // The copies may add a tenth to a large function: more could take it past the size at which
   // it is split (emit/split.ts), which costs more than the jumps saved (600 nested loops did).
-  let budget = Math.max(INLINE_FLOOR, sizes.reduce((a, b) => a + b, 0) * INLINE_GROWTH);
+  let budget = Math.max(INLINE_FLOOR, sizes.reduce((a, b) => a + b, 0) * (toSplit ? INLINE_GROWTH_SPLIT : INLINE_GROWTH));
   const tiny = segments.map((body, k): Stmt[] | undefined => {
     if (sizes[k]! > INLINE_SEGMENT_NODES || !body.every(movable)) return undefined;
     if (!mayFallThrough(body)) return body;

@@ -55,6 +55,31 @@ export function layoutParts(sizes: number[], partNodes: number, profile?: ArrayL
 }
 
 /**
+ * Where segment s goes when each part's segments are numbered consecutively (the main function's
+ * first, as they are); undefined when they already are. A part gathered from a profile holds
+ * segments from all over the function, and V8 compiles a `switch` whose case values are spread
+ * wider than 3× their count to a chain of compares, not a jump table (the bytecode generator's
+ * --switch-table-spread-threshold): quickjs's gathered part, 32 cases between 2 and 252, spent
+ * 30% of its time in its `switch (pc)` (bench/README.md S36).
+ */
+export function consecutiveOrder(layout: PartLayout): Int32Array | undefined {
+  const order = new Int32Array(layout.group.length);
+  let next = 0;
+  for (const segs of layout.members) for (const s of segs) order[s] = next++;
+  return order.every((to, s) => to === s) ? undefined : order;
+}
+
+/** The layout with segment s renumbered `order[s]` (consecutiveOrder): each part one run. */
+export function renumbered(layout: PartLayout, order: Int32Array): PartLayout {
+  const group = new Int32Array(order.length);
+  order.forEach((to, s) => (group[to] = layout.group[s]!));
+  const members = layout.members.map((segs) => segs.map((s) => order[s]!).sort((a, b) => a - b));
+  const runs: [number, number][] = [];
+  for (let s = layout.mainEnd; s < group.length; s++) if (s === layout.mainEnd || group[s] !== group[s - 1]) runs.push([s, group[s]!]);
+  return { group, members, mainEnd: layout.mainEnd, runs };
+}
+
+/**
  * Whether a profile of `n` segments moves anything: its most-entered segment is past the main
  * function's (the polyfill asks before compiling again).
  */

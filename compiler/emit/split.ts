@@ -28,10 +28,10 @@
 import type * as t from '@babel/types';
 import type { ValType } from '../ir/module.js';
 import { assign, bin, block, call, cond, cont, exprStmt, forever, id, ifStmt, index, letDecl, member, num, ret, switchCase, switchStmt, type Expr, type Stmt } from './ast.js';
-import { DISPATCH_LABEL, jumpTo, PC } from './dispatch.js';
+import { DISPATCH_LABEL, jumpAt, jumpTo, PC } from './dispatch.js';
 import { hiName } from './i64.js';
 import { memoryDecl, viewReload, type ViewMode } from './memory.js';
-import { layoutParts } from './part-layout.js';
+import { consecutiveOrder, layoutParts, renumbered } from './part-layout.js';
 import { eachJump } from './written.js';
 
 /**
@@ -357,13 +357,46 @@ function switchOnPc(pcs: Iterable<number>, of: (pc: number) => string[], stateme
   return cases.length ? [switchStmt(id(PC), cases)] : [];
 }
 
+/**
+ * Segment s becomes segment `order[s]`, in place: each jump's target renumbered (a new literal:
+ * jumps to one segment may share theirs), and a fall-through into a segment that no longer
+ * follows made a jump.
+ */
+function renumberSegments(segments: Stmt[][], order: Int32Array): void {
+  const n = segments.length;
+  for (let s = 0; s + 1 < n; s++) if (order[s + 1] !== order[s]! + 1 && mayFallThrough(segments[s]!)) segments[s]!.push(...jumpTo(s + 1));
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) {
+        const x = node[i] as t.Node;
+        const k = x?.type === 'ExpressionStatement' ? jumpAt(node as Stmt[], i) : undefined;
+        if (k !== undefined) ((x as t.ExpressionStatement).expression as t.AssignmentExpression).right = num(order[k]!);
+        else visit(x);
+      }
+      return;
+    }
+    if (!node || typeof node !== 'object') return;
+    for (const key in node) if (key !== 'loc' && key !== 'leadingComments') visit((node as Record<string, unknown>)[key]);
+  };
+  visit(segments);
+  const moved = segments.slice();
+  moved.forEach((body, s) => (segments[order[s]!] = body));
+}
+
 /** Split; undefined when one part would hold it all. */
 export function splitFunction(input: SplitInput): SplitOutput | undefined {
   const { segments, vars } = input;
   const n = segments.length;
   const sizes = segments.map((s) => countNodes(s));
-  const layout = layoutParts(sizes, input.partNodes, input.profile, input.hotNodes);
+  let layout = layoutParts(sizes, input.partNodes, input.profile, input.hotNodes);
   if (!layout) return undefined;
+  // A layout from a profile: each part's segments renumbered consecutively, so that its
+  // `switch (pc)` is a jump table. Counting keeps the numbering the counts are read by.
+  const order = input.profile && !input.countCrossings ? consecutiveOrder(layout) : undefined;
+  if (order) {
+    renumberSegments(segments, order);
+    layout = renumbered(layout, order);
+  }
   const { group, members, mainEnd } = layout;
   const facts = segments.map((s) => segmentFacts(s, vars));
   const falls = segments.map(mayFallThrough);

@@ -75,12 +75,17 @@ const w2jsEngine = (instantiate, { Global, Memory, Table }) => ({
  * out again after two crossings, while it runs (polyfill/tier-up.ts; the spec suite's w2js-tier).
  */
 const TIER_LAYOUT = { flatAbove: 1, cutStatements: 1, splitAboveTokens: -1, partNodes: 1, countCrossings: true };
+/**
+ * Parts of one segment cross most; parts of a few segments (every other case, by the module's
+ * length) gather segments from all over the function, which are then numbered again (S36).
+ */
+const tierLayout = (bytes) => (bytes.length % 2 ? TIER_LAYOUT : { ...TIER_LAYOUT, partNodes: 12 });
 async function compileW2jsTier(bytes) {
   const { compile } = await loadCompiler();
   const rt = await import(RUNTIME_URL);
   const tierUp = await import(pathToFileURL(path.join(root, 'dist/polyfill/tier-up.js')).href);
   rt.setTierUpAfter(1, 0);
-  const options = { filename: 'fuzz.wasm', script: 'only', layout: TIER_LAYOUT };
+  const options = { filename: 'fuzz.wasm', script: 'only', layout: tierLayout(bytes) };
   const compiled = (0, eval)(compile(bytes, options).files.get('index.script.js'))(rt);
   // A relayout that fails leaves the old code running: the fuzzer must hear of it.
   const report = process.env.W2JS_TIER_UP_REPORT;

@@ -8,11 +8,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { layoutParts } from '../../compiler/emit/part-layout.js';
+import { consecutiveOrder, layoutParts, renumbered } from '../../compiler/emit/part-layout.js';
+import { prepare } from '../../compiler/compile-function.js';
 import { compile } from '../../compiler/index.js';
 import { diskCache } from '../../polyfill/disk-cache.js';
 import { createWebAssembly, inProcessBackend } from '../../polyfill/index.js';
-import { POLYFILL_COMPILE_OPTIONS, tierUpStats } from '../../polyfill/tier-up.js';
+import { POLYFILL_COMPILE_OPTIONS, relayoutSource, tierUpStats } from '../../polyfill/tier-up.js';
 import { setTierUpAfter, TIER_UP_AFTER } from '../../runtime/tier-up.js';
 import { wasmFrames } from '../../runtime/wasm-stack.js';
 import { interpreterWat } from '../helpers/interpreter-wat.js';
@@ -92,6 +93,47 @@ describe('tier-up: a split function laid out again while it runs', () => {
   });
 });
 
+describe('a function laid out again numbers each part\'s segments consecutively', () => {
+  // V8 compiles a `switch` whose cases are spread wider than 3× their count to a chain of
+  // compares (bench/README.md S36): a gathered part's `switch (pc)` must be a run of case labels.
+  it('the gathered part\'s dispatch cases are consecutive (the first test runs such a layout against native)', () => {
+    const bytes = wat(INTERPRETER);
+    const script = compile(bytes, OPTIONS).files.get('index.script.js')!;
+    const n = Number(/\$interp\$cx = \w+\((\d+)\)/.exec(script)![1]);
+    expect(n).toBeGreaterThan(20);
+    // Entries into segments spread over the function, the last one most.
+    const counts = new Int32Array(n + 1);
+    for (let s = 3; s < n; s += 4) counts[s] = 10 + s;
+    const src = relayoutSource(prepare(bytes, 'module.wasm', { layout: OPTIONS.layout }), 0, counts)!;
+    const parts = src.split(/^(?=function )/m).filter((f) => f.startsWith('function $interp$t1$$p'));
+    expect(parts.length).toBeGreaterThan(1);
+    let gathered = 0;
+    for (const part of parts) {
+      const labels = dispatchCases(part);
+      expect(labels.length).toBeGreaterThan(0);
+      expect(labels).toEqual(labels.map((_, i) => labels[0]! + i));
+      gathered = Math.max(gathered, labels.length);
+    }
+    // The gathered part holds segments 4 apart in the counting script's numbering.
+    expect(gathered).toBeGreaterThan(4);
+  });
+});
+
+/** The case labels of a printed function's `dispatch:` loop switch (not of nested switches). */
+function dispatchCases(code: string): number[] {
+  const lines = code.split('\n').map((line) => line.trim());
+  const at = lines.indexOf('dispatch: for (;;) {');
+  const labels: number[] = [];
+  let depth = 0;
+  for (const line of lines.slice(at + 1)) {
+    const m = /^case (\d+):$/.exec(line);
+    if (depth === 1 && m) labels.push(Number(m[1]));
+    for (const c of line) depth += c === '{' ? 1 : c === '}' ? -1 : 0;
+    if (depth < 0) break;
+  }
+  return labels;
+}
+
 describe('tier-up kept in the disk cache', () => {
   it('a later process evaluates the laid-out function before any call, and never counts it', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'w2js-tier-up-'));
@@ -163,6 +205,18 @@ describe('part layout from a profile (compiler/emit/part-layout.ts)', () => {
     // Runs of one part, ascending, cover every segment past the main function.
     expect(hot.runs.map(([s]) => s)).toEqual([1, 2, 3, 4, 8, 9, 10, 11, 12]);
     for (const [s, g] of hot.runs) expect(hot.group[s]).toBe(g);
+  });
+  it('numbers each part\'s segments consecutively, the main function\'s first', () => {
+    const hot = layoutParts(sizes, 40, [0, 0, 500, 0, 3, 0, 0, 0, 0, 90, 0, 80, 70], 55)!;
+    const order = consecutiveOrder(hot)!;
+    const again = renumbered(hot, order);
+    // Parts [0], [1], the gathered [2, 9, 11], [3], [4-7], [8, 10], [12]: each now one run.
+    expect(hot.members).toEqual([[0], [1], [2, 9, 11], [3], [4, 5, 6, 7], [8, 10], [12]]);
+    expect(again.members).toEqual([[0], [1], [2, 3, 4], [5], [6, 7, 8, 9], [10, 11], [12]]);
+    for (let s = 0; s < sizes.length; s++) expect(again.group[order[s]!]).toBe(hot.group[s]);
+    expect(again.runs).toEqual(again.members.slice(1).map((m, i) => [m[0], i + 1]));
+    // A layout without a profile is runs already: nothing to renumber.
+    expect(consecutiveOrder(layoutParts(sizes, 40)!)).toBeUndefined();
   });
   it('moves nothing when the most-entered segment is in the main function', () => {
     const profile = [900, 0, 500, 0, 3];

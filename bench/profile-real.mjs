@@ -1,4 +1,9 @@
-// node [--import polyfill] .profreal.mjs <workload> <size> <warm> <measured> <out.cpuprofile>
+// bench/profile-real.mjs: a CPU profile of a real workload's steady state (bench/real/<name>.mjs):
+// `warm` rounds unprofiled, then `measured` rounds under the inspector's profiler (200 µs samples),
+// written to <out.cpuprofile> for DevTools; prints the measured rounds' CPU seconds. Native, or the
+// polyfill with W2JS_POLYFILL=force and `--import ./dist/polyfill/node.js` (W2JS_CACHE to reuse).
+//
+//   node [--import ./dist/polyfill/node.js] bench/profile-real.mjs <workload> <size> <warm> <measured> <out.cpuprofile>
 import { Session } from 'node:inspector/promises';
 import fs from 'node:fs';
 const [name, size, warm, measured, out] = process.argv.slice(2);

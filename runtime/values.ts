@@ -3,10 +3,10 @@
 
 import { f32FromBits, f32ToBits, f32ToRepresentation } from './numeric/bits.js';
 
-/** ToWebAssemblyValue. */
 /** ToInt32: unary plus is ToNumber, which throws a TypeError for a BigInt (Number() would convert it). */
 export const toInt32 = (v: unknown): number => +(v as number) | 0;
 
+/** ToWebAssemblyValue. */
 export function fromJS(type: string, v: unknown): unknown {
   switch (type) {
     case 'i32':

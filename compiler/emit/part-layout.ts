@@ -47,10 +47,15 @@ export function layoutParts(sizes: number[], partNodes: number, profile?: ArrayL
   }
   if (parts < 2) return undefined;
   if (profile) parts = gatherHot(group, sizes, mainEnd, profile, hotNodes, parts);
+  return fromGroups(group, parts, mainEnd);
+}
+
+/** The layout of segments in parts `group` (`parts` of them, the main function's [0, mainEnd)). */
+function fromGroups(group: Int32Array, parts: number, mainEnd: number): PartLayout {
   const members: number[][] = Array.from({ length: parts }, () => []);
-  for (let s = 0; s < n; s++) members[group[s]!]!.push(s);
+  for (let s = 0; s < group.length; s++) members[group[s]!]!.push(s);
   const runs: [number, number][] = [];
-  for (let s = mainEnd; s < n; s++) if (s === mainEnd || group[s] !== group[s - 1]) runs.push([s, group[s]!]);
+  for (let s = mainEnd; s < group.length; s++) if (s === mainEnd || group[s] !== group[s - 1]) runs.push([s, group[s]!]);
   return { group, members, mainEnd, runs };
 }
 
@@ -73,10 +78,7 @@ export function consecutiveOrder(layout: PartLayout): Int32Array | undefined {
 export function renumbered(layout: PartLayout, order: Int32Array): PartLayout {
   const group = new Int32Array(order.length);
   order.forEach((to, s) => (group[to] = layout.group[s]!));
-  const members = layout.members.map((segs) => segs.map((s) => order[s]!).sort((a, b) => a - b));
-  const runs: [number, number][] = [];
-  for (let s = layout.mainEnd; s < group.length; s++) if (s === layout.mainEnd || group[s] !== group[s - 1]) runs.push([s, group[s]!]);
-  return { group, members, mainEnd: layout.mainEnd, runs };
+  return fromGroups(group, layout.members.length, layout.mainEnd);
 }
 
 /**

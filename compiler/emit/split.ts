@@ -28,7 +28,7 @@
 import type * as t from '@babel/types';
 import type { ValType } from '../ir/module.js';
 import { assign, bin, block, call, cond, cont, exprStmt, forever, id, ifStmt, index, letDecl, member, num, ret, switchCase, switchStmt, type Expr, type Stmt } from './ast.js';
-import { DISPATCH_LABEL, jumpAt, jumpTo, PC } from './dispatch.js';
+import { DISPATCH_LABEL, jumpTo, PC } from './dispatch.js';
 import { hiName } from './i64.js';
 import { memoryDecl, viewReload, type ViewMode } from './memory.js';
 import { consecutiveOrder, layoutParts, renumbered } from './part-layout.js';
@@ -358,27 +358,20 @@ function switchOnPc(pcs: Iterable<number>, of: (pc: number) => string[], stateme
 }
 
 /**
- * Segment s becomes segment `order[s]`, in place: each jump's target renumbered (a new literal:
- * jumps to one segment may share theirs), and a fall-through into a segment that no longer
+ * Segment s becomes segment `order[s]`, in place: each jump's target renumbered (a new statement:
+ * jumps to one segment may share their literal), and a fall-through into a segment that no longer
  * follows made a jump.
  */
 function renumberSegments(segments: Stmt[][], order: Int32Array): void {
   const n = segments.length;
   for (let s = 0; s + 1 < n; s++) if (order[s + 1] !== order[s]! + 1 && mayFallThrough(segments[s]!)) segments[s]!.push(...jumpTo(s + 1));
-  const visit = (node: unknown): void => {
-    if (Array.isArray(node)) {
-      for (let i = 0; i < node.length; i++) {
-        const x = node[i] as t.Node;
-        const k = x?.type === 'ExpressionStatement' ? jumpAt(node as Stmt[], i) : undefined;
-        if (k !== undefined) ((x as t.ExpressionStatement).expression as t.AssignmentExpression).right = num(order[k]!);
-        else visit(x);
-      }
-      return;
-    }
-    if (!node || typeof node !== 'object') return;
-    for (const key in node) if (key !== 'loc' && key !== 'leadingComments') visit((node as Record<string, unknown>)[key]);
-  };
-  visit(segments);
+  const none = new Set<string>();
+  for (const body of segments) {
+    eachJump(body, none, () => false, (k, _written, list, i) => {
+      list[i] = jumpTo(order[k]!)[0]!;
+      return 2;
+    });
+  }
   const moved = segments.slice();
   moved.forEach((body, s) => (segments[order[s]!] = body));
 }

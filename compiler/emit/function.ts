@@ -23,6 +23,7 @@ import { constPair, emitI64Memory, emitI64Numeric, hiName, mulsPastInlining, typ
 import { Dispatch, FLAT_ABOVE, nestingDepths, PC, type SegmentRef } from './dispatch.js';
 import { inlineTinySegments } from './segment-inline.js';
 import { PART_NODES, splitFunction, splitVariables, type SplitOutput } from './split.js';
+import { paramCoercions } from './param-coerce.js';
 import { closerOf, type Frame } from './frame.js';
 import { brTableSwitch } from './br-table.js';
 import { analyzeLoop, guardExpr, uncheckedCopy } from './loop-guard.js';
@@ -124,7 +125,8 @@ class FunctionEmitter {
       if (this.view === 'reload' && changesView(instr.op) && !this.frame.unreachable) this.reloadView(instr);
     }
     // The function's final `end` returned or fell off; `top` holds the whole body.
-    const stmts: Stmt[] = [];
+    const entry = paramCoercions(body, type.params, this.locals);
+    const stmts: Stmt[] = [...entry];
     // TypeScript: params and the result typed; variables typed where `= 0` would not say it.
     const ts = ctx.ts === true;
     const param = (name: string, vt: ValType) => typedId(name, ts ? valueTypeText(vt) : undefined);
@@ -154,7 +156,7 @@ class FunctionEmitter {
       async: false,
     } as t.FunctionDeclaration;
     const split = () => {
-      const out = this.split(type.params, type.results.length === 0);
+      const out = this.split(type.params, type.results.length === 0, entry);
       if (!out) return undefined;
       node.body = block(out.body);
       return { parts: out.parts, after: out.after };
@@ -164,7 +166,7 @@ class FunctionEmitter {
   }
 
   /** The dispatch-form function as parts (emit/split.ts); undefined when one part would hold it all. */
-  private split(params: ValType[], voidResult: boolean): SplitOutput | undefined {
+  private split(params: ValType[], voidResult: boolean, entry: Stmt[]): SplitOutput | undefined {
     const { ctx } = this;
     return splitFunction({
       name: ctx.names.funcs[this.funcIndex]!,
@@ -174,6 +176,7 @@ class FunctionEmitter {
       memory: this.usesMemory ? ctx.names.memories[0] : undefined,
       view: this.viewUsed(),
       voidResult,
+      entry,
       partNodes: ctx.layout?.partNodes ?? PART_NODES,
       profile: ctx.layout?.profile?.counts,
       poolSuffix: ctx.layout?.profile?.poolSuffix,

@@ -29,6 +29,7 @@ import type * as t from '@babel/types';
 import type { ValType } from '../ir/module.js';
 import { assign, bin, block, call, cond, cont, exprStmt, forever, id, ifStmt, index, letDecl, member, num, ret, switchCase, switchStmt, type Expr, type Stmt } from './ast.js';
 import { DISPATCH_LABEL, jumpTo, PC } from './dispatch.js';
+import { toInt32 } from './param-coerce.js';
 import { hiName } from './i64.js';
 import { memoryDecl, viewReload, type ViewMode } from './memory.js';
 import { consecutiveOrder, layoutParts, renumbered } from './part-layout.js';
@@ -132,6 +133,8 @@ export interface SplitInput {
    */
   view?: ViewMode;
   voidResult: boolean;
+  /** The main function's first statements (param-coerce.ts). */
+  entry?: Stmt[];
   partNodes: number;
   /** Crossings into each segment, counted by this function's code without a profile: parts laid out by them (part-layout.ts). */
   profile?: ArrayLike<number>;
@@ -474,7 +477,8 @@ export function splitFunction(input: SplitInput): SplitOutput | undefined {
   const out: t.FunctionDeclaration[] = [];
   for (let g = 1; g < parts.length; g++) {
     const p = parts[g]!;
-    const stmts: Stmt[] = [];
+    // pc an int32 from entry: it is a phi of the part's `switch (pc)` loop (param-coerce.ts).
+    const stmts: Stmt[] = [toInt32(PC)];
     if (p.usesMem) stmts.push(...memDecl());
     const decls: [string, Expr | null][] = [...p.refs].map((v) => [v, zeroOf(v)]);
     if (decls.length) stmts.push(letDecl(decls));
@@ -485,7 +489,7 @@ export function splitFunction(input: SplitInput): SplitOutput | undefined {
   }
   // The main function: the first part's segments; any other pc runs parts until one comes back.
   const main = parts[0]!;
-  const body: Stmt[] = [];
+  const body: Stmt[] = [...(input.entry ?? [])];
   if (main.usesMem) body.push(...memDecl());
   const isParam = new Set(input.params);
   const decls: [string, Expr | null][] = [...main.refs].filter((v) => !isParam.has(v)).map((v) => [v, zeroOf(v)]);
@@ -522,7 +526,7 @@ export function splitFunction(input: SplitInput): SplitOutput | undefined {
   const runParts = forever(block([
     exprStmt(assign(id(RESULT), callPart)),
     { type: 'IfStatement', test: bin('!==', index(id(FRAME_I32), num(RETURNED)), num(0)), consequent: ret(input.voidResult ? null : id(RESULT)), alternate: null } as Stmt,
-    exprStmt(assign(id(PC), id(RESULT))),
+    exprStmt(assign(id(PC), bin('|', id(RESULT), num(0)))),
     ...(counting?.count ?? []),
     { type: 'IfStatement', test: bin('<', id(PC), num(mainEnd)), consequent: { type: 'BreakStatement', label: null }, alternate: null } as Stmt,
   ]));

@@ -24,6 +24,8 @@ function $apply(inst, which_0, x_1) {
 }
 /** func[3] sum (param i32 i32) (result i64) */
 function $sum(inst, ptr_0, len_1) {
+  ptr_0 = ptr_0 | 0;
+  len_1 = len_1 | 0;
   const mem = inst.$memory0, dv = mem.dv;
   let acc_2 = 0, acc_2_hi = 0, t0 = 0;
   L0: {

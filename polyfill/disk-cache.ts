@@ -28,8 +28,9 @@ const engineTag = createHash('sha256').update(`${process.versions.v8} ${process.
  * A cache of compiled scripts in `dir`, keyed by content hash; and of the diagnostics of modules
  * that do not compile (Node's fetch tries a SIMD build of llhttp first: without this, every
  * process spent 1.3 s compiling it up to its first SIMD instruction). Beside each script, V8's
- * code cache for it (`<hex>.<size>-<mtime>.<engine>.v8`, made on its first run): a later process
- * skips parsing the script (bench/README.md S26). Named for the script file's size and time too,
+ * code cache for it (`<hex>.<size>-<mtime>.<engine>.v8`, made on its first run, and again as that
+ * process exits, with the functions it ran): a later process skips parsing the script and
+ * compiling those functions (bench/README.md S26, S38). Named for the script file's size and time too,
  * so a script written again never meets an older code cache (V8 checks only the source's length).
  */
 export function diskCache(dir: string): Required<Pick<PolyfillBackend, 'lookup' | 'store' | 'lookupError' | 'storeError' | 'evaluate' | 'lookupTierUps' | 'storeTierUp'>> {
@@ -91,8 +92,19 @@ export function diskCache(dir: string): Required<Pick<PolyfillBackend, 'lookup' 
       const compiled = new vm.Script(script, { filename: pathToFileURL(file).href, cachedData });
       const value: unknown = compiled.runInThisContext();
       if (codeCache && (!cachedData || compiled.cachedDataRejected)) {
+        const made = codeCache;
         try {
-          write(codeCache, compiled.createCachedData());
+          write(made, compiled.createCachedData());
+          // Made again as the process exits, holding the bytecode of every function the run
+          // compiled since (V8 compiles a function on its first call): a later process neither
+          // parses nor compiles them again (bench/README.md S38: esbuild's first round).
+          process.once('exit', () => {
+            try {
+              write(made, compiled.createCachedData());
+            } catch {
+              // The cold one stays.
+            }
+          });
           // Older code caches of this module for this engine (of a script since written again).
           const prefix = path.basename(file).slice(0, -3);
           for (const name of fs.readdirSync(dir)) {

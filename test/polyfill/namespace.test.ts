@@ -166,7 +166,7 @@ test('a module that does not compile is remembered in the disk cache, by this ve
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-test("the disk cache keeps V8's code cache beside each script: used by the next process, made again when V8 rejects it or the script is written again", async () => {
+test("the disk cache keeps V8's code cache beside each script, with the functions its first process ran: used by the next process, made again when V8 rejects it or the script is written again", async () => {
   // Each step a process of its own: within one, V8's own compilation cache answers instead.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'w2js-codecache-'));
   const program = `const W = globalThis.WebAssembly; const bytes = require('node:fs').readFileSync(${JSON.stringify(path.join(repo, 'test/fixtures/demo/demo.wasm'))});
@@ -182,6 +182,15 @@ test("the disk cache keeps V8's code cache beside each script: used by the next 
   expect(codeCaches()).toHaveLength(1);
   const [first] = codeCaches() as [string];
   expect(fs.statSync(path.join(dir, first)).size).toBeGreaterThan(100);
+  // Made again as that process exited, with the bytecode of the functions its run compiled: larger
+  // than the one of a process that only instantiated the module (bench/README.md S38).
+  const idle = fs.mkdtempSync(path.join(os.tmpdir(), 'w2js-codecache-'));
+  const instantiateOnly = program.replace(/\.exports\.checksum\(7\)/, ' && 0');
+  expect(instantiateOnly).not.toBe(program);
+  await runNode(['--import', path.join(repo, 'dist/polyfill/node.js'), '-e', instantiateOnly], undefined, { W2JS_POLYFILL: 'force', W2JS_CACHE: idle });
+  const idleCache = fs.readdirSync(idle).find((f) => f.endsWith('.v8'))!;
+  expect(fs.statSync(path.join(dir, first)).size).toBeGreaterThan(fs.statSync(path.join(idle, idleCache)).size);
+  fs.rmSync(idle, { recursive: true, force: true });
   // The next process takes it: V8 accepts it, nothing is written.
   const ino = identity(first);
   expect(await checksum()).toBe(-1702384147);

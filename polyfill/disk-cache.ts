@@ -25,6 +25,28 @@ const errorPath = (dir: string, bytes: Uint8Array): string => cachePath(dir, byt
 const engineTag = createHash('sha256').update(`${process.versions.v8} ${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`).digest('hex').slice(0, 12);
 
 /**
+ * Code caches made again as the process exits, holding the bytecode of every function the run
+ * compiled since (V8 compiles a function on its first call): a later process neither parses nor
+ * compiles them again (bench/README.md S38). One 'exit' listener for all: a process that
+ * compiles many modules must not pass Node's listener limit.
+ */
+const remade = new Map<string, () => void>();
+function remakeAtExit(file: string, script: vm.Script, write: (file: string, data: Uint8Array) => void): void {
+  if (remade.size === 0) {
+    process.once('exit', () => {
+      for (const remake of remade.values()) {
+        try {
+          remake();
+        } catch {
+          // The first one stays.
+        }
+      }
+    });
+  }
+  remade.set(file, () => write(file, script.createCachedData()));
+}
+
+/**
  * A cache of compiled scripts in `dir`, keyed by content hash; and of the diagnostics of modules
  * that do not compile (Node's fetch tries a SIMD build of llhttp first: without this, every
  * process spent 1.3 s compiling it up to its first SIMD instruction). Beside each script, V8's
@@ -95,16 +117,7 @@ export function diskCache(dir: string): Required<Pick<PolyfillBackend, 'lookup' 
         const made = codeCache;
         try {
           write(made, compiled.createCachedData());
-          // Made again as the process exits, holding the bytecode of every function the run
-          // compiled since (V8 compiles a function on its first call): a later process neither
-          // parses nor compiles them again (bench/README.md S38: esbuild's first round).
-          process.once('exit', () => {
-            try {
-              write(made, compiled.createCachedData());
-            } catch {
-              // The cold one stays.
-            }
-          });
+          remakeAtExit(made, compiled, write);
           // Older code caches of this module for this engine (of a script since written again).
           const prefix = path.basename(file).slice(0, -3);
           for (const name of fs.readdirSync(dir)) {

@@ -52,8 +52,9 @@ function remakeAtExit(file: string, script: vm.Script, write: (file: string, dat
  * process spent 1.3 s compiling it up to its first SIMD instruction). Beside each script, V8's
  * code cache for it (`<hex>.<size>-<mtime>.<engine>.v8`, made on its first run, and again as that
  * process exits, with the functions it ran): a later process skips parsing the script and
- * compiling those functions (bench/README.md S26, S38). Named for the script file's size and time too,
- * so a script written again never meets an older code cache (V8 checks only the source's length).
+ * compiling those functions (bench/README.md S26, S38). Named for the script file's size and
+ * time too, so a script written again never meets an older code cache (V8 checks only the
+ * source's length).
  */
 export function diskCache(dir: string): Required<Pick<PolyfillBackend, 'lookup' | 'store' | 'lookupError' | 'storeError' | 'evaluate' | 'lookupTierUps' | 'storeTierUp'>> {
   const read = (file: string): string | undefined => {
@@ -114,10 +115,9 @@ export function diskCache(dir: string): Required<Pick<PolyfillBackend, 'lookup' 
       const compiled = new vm.Script(script, { filename: pathToFileURL(file).href, cachedData });
       const value: unknown = compiled.runInThisContext();
       if (codeCache && (!cachedData || compiled.cachedDataRejected)) {
-        const made = codeCache;
         try {
-          write(made, compiled.createCachedData());
-          remakeAtExit(made, compiled, write);
+          write(codeCache, compiled.createCachedData());
+          remakeAtExit(codeCache, compiled, write);
           // Older code caches of this module for this engine (of a script since written again).
           const prefix = path.basename(file).slice(0, -3);
           for (const name of fs.readdirSync(dir)) {

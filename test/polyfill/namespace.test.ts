@@ -210,3 +210,34 @@ test("the disk cache keeps V8's code cache beside each script, with the function
   expect(codeCaches()[0]).not.toBe(first);
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+test('the disk cache reads a script back as it was written, an ASCII one and one with names that are not', async () => {
+  // An ASCII script is read as Latin-1 (byte for char), any other as UTF-8 (disk-cache.ts decode).
+  // The second module's export is "π→ok名", written as its UTF-8 bytes.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'w2js-decode-'));
+  const modules = { ascii: wat('(module (func (export "seven") (result i32) i32.const 7))'), named: wat('(module (func (export "\\cf\\80\\e2\\86\\92ok\\e5\\90\\8d") (result i32) i32.const 8))') };
+  const files = Object.fromEntries(Object.entries(modules).map(([k, bytes]) => {
+    const file = path.join(dir, `${k}.wasm`);
+    fs.writeFileSync(file, bytes);
+    return [k, file];
+  }));
+  const program = `const W = globalThis.WebAssembly; const fs = require('node:fs');
+    const out = [];
+    for (const f of ${JSON.stringify(Object.values(files))}) {
+      const { exports } = new W.Instance(new W.Module(fs.readFileSync(f)));
+      for (const [name, fn] of Object.entries(exports)) out.push([name, fn()]);
+    }
+    console.log(JSON.stringify(out));`;
+  const cache = path.join(dir, 'cache');
+  const run = async () => {
+    const r = await runNode(['--import', path.join(repo, 'dist/polyfill/node.js'), '-e', program], undefined, { W2JS_POLYFILL: 'force', W2JS_CACHE: cache });
+    expect(r.stderr).toBe('');
+    return JSON.parse(r.stdout.trim());
+  };
+  const expected = [['seven', 7], ['π→ok名', 8]];
+  expect(await run()).toEqual(expected); // compiled and written
+  const scripts = fs.readdirSync(cache).filter((f) => f.endsWith('.js')).map((f) => fs.readFileSync(path.join(cache, f)));
+  expect(scripts.map((b) => b.every((c) => c < 0x80)).sort()).toEqual([false, true]);
+  expect(await run()).toEqual(expected); // read back from the cache
+  fs.rmSync(dir, { recursive: true, force: true });
+});

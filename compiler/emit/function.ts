@@ -54,6 +54,8 @@ class FunctionEmitter {
   private readonly frames: Frame[] = [];
   private readonly locals: string[];
   private readonly localTypes: ValType[];
+  /** The locals some live `local.set`/`local.tee` writes, as emitted (param-coerce.ts reads the params'). */
+  private readonly assigned = new Set<number>();
   private readonly pool = new VarPool();
   private manyMuls: boolean | undefined;
   private nextLabel = 0;
@@ -125,7 +127,7 @@ class FunctionEmitter {
       if (this.view === 'reload' && changesView(instr.op) && !this.frame.unreachable) this.reloadView(instr);
     }
     // The function's final `end` returned or fell off; `top` holds the whole body.
-    const entry = paramCoercions(body, type.params, this.locals);
+    const entry = paramCoercions(type.params, this.locals, this.assigned);
     const stmts: Stmt[] = [...entry];
     // TypeScript: params and the result typed; variables typed where `= 0` would not say it.
     const ts = ctx.ts === true;
@@ -622,6 +624,7 @@ class FunctionEmitter {
       case 'local.tee': {
         const name = this.locals[instr.index!]!;
         const v = this.pop();
+        this.assigned.add(instr.index!);
         this.spillReaders(name, this.localTypes[instr.index!] === 'i64');
         for (const s of this.assignTo(name, v)) this.out(this.frame).push(at(s, this.ctx.position(instr.at)));
         if (op === 'local.tee') this.stack.push(this.read(name, v.type, Kind.ReadsLocals));

@@ -7,30 +7,23 @@
 // needs nothing: each use converts it where it is used. f64 parameters are left alone: `+p` is the
 // identity but gains nothing measurable, and a NaN's payload must not be touched.
 
-import type { Instr, ValType } from '../ir/module.js';
-import { assign, bin, exprStmt, id, num, type Expr, type Stmt } from './ast.js';
+import type { ValType } from '../ir/module.js';
+import { assign, bin, exprStmt, id, num, type Stmt } from './ast.js';
 import { hiName } from './i64.js';
-
-/** For each of the first `params` locals, whether the body assigns it (local.set or local.tee). */
-function assigned(body: readonly Instr[], params: number): boolean[] {
-  const out = new Array<boolean>(params).fill(false);
-  for (const instr of body) {
-    if ((instr.op === 'local.set' || instr.op === 'local.tee') && instr.index! < params) out[instr.index!] = true;
-  }
-  return out;
-}
 
 /** `name = name | 0` (an int32 from here on). */
 export function toInt32(name: string): Stmt {
-  return exprStmt(assign(id(name), bin('|', id(name), num(0)) as Expr));
+  return exprStmt(assign(id(name), bin('|', id(name), num(0))));
 }
 
-/** The entry statements converting each assigned i32 parameter and both halves of each assigned i64. */
-export function paramCoercions(body: readonly Instr[], params: readonly ValType[], names: readonly string[]): Stmt[] {
-  const written = assigned(body, params.length);
+/**
+ * The entry statements converting each i32 parameter the body assigns (`assigned`: local indices
+ * written by the emitted code, dead code left out) and both halves of each such i64.
+ */
+export function paramCoercions(params: readonly ValType[], names: readonly string[], assigned: ReadonlySet<number>): Stmt[] {
   const out: Stmt[] = [];
   params.forEach((vt, i) => {
-    if (!written[i]) return;
+    if (!assigned.has(i)) return;
     if (vt === 'i32') out.push(toInt32(names[i]!));
     else if (vt === 'i64') out.push(toInt32(names[i]!), toInt32(hiName(names[i]!)));
   });

@@ -201,11 +201,17 @@ function segmentFacts(body: Stmt[], vars: Map<string, Slot>): SegmentFacts {
   // Still before anything that may jump to another segment: a top-level write here kills the
   // variable's liveness from the segment's successors.
   let must = true;
+  // Still straight-line code from the segment's start: no branch, loop, switch or jump yet, though
+  // perhaps inside labelled blocks (a br_table's nest opens with them). A write here happens on
+  // every way through the segment: an interpreter's opcode, read at its dispatch inside that nest,
+  // is then not live into it, and no handler stores it on its way back (bench/README.md S40).
+  let straight = true;
+  const straightWrites = new Set<string>();
   const read = (name: string): void => {
     if (name === 'mem' || name === 'dv') f.usesMem = true;
     if (!vars.has(name)) return;
     f.refs.add(name);
-    if (!scope.has(name)) f.exposed.add(name);
+    if (!scope.has(name) && !straightWrites.has(name)) f.exposed.add(name);
   };
   const write = (name: string, definite: boolean): void => {
     if (!vars.has(name)) return;
@@ -213,7 +219,8 @@ function segmentFacts(body: Stmt[], vars: Map<string, Slot>): SegmentFacts {
     f.writes.add(name);
     if (!definite) return;
     scope.add(name);
-    if (depth === 0 && must) f.defs.add(name);
+    if (straight) straightWrites.add(name);
+    if (straight || (depth === 0 && must)) f.defs.add(name);
   };
   // Expressions in evaluation order; `definite`: evaluated whenever the enclosing statement is.
   const expr = (e: t.Node | null | undefined, definite: boolean): void => {
@@ -276,11 +283,15 @@ function segmentFacts(body: Stmt[], vars: Map<string, Slot>): SegmentFacts {
       case 'ReturnStatement':
       case 'ThrowStatement':
         expr(s.argument, true);
+        straight = false;
         return;
       case 'ContinueStatement':
         if (s.label?.name === DISPATCH_LABEL) must = false;
+        straight = false;
         return;
       case 'BreakStatement':
+        straight = false;
+        return;
       case 'EmptyStatement':
         return;
       case 'BlockStatement':
@@ -288,6 +299,7 @@ function segmentFacts(body: Stmt[], vars: Map<string, Slot>): SegmentFacts {
         return;
       case 'IfStatement':
         expr(s.test, true);
+        straight = false;
         inner(() => stmt(s.consequent));
         if (s.alternate) inner(() => stmt(s.alternate!));
         return;
@@ -296,6 +308,7 @@ function segmentFacts(body: Stmt[], vars: Map<string, Slot>): SegmentFacts {
         return;
       case 'ForStatement':
         // Only `for (;;)` is emitted; a test or update would be read on every iteration.
+        straight = false;
         inner(() => {
           expr(s.test, false);
           expr(s.update, false);
@@ -304,6 +317,7 @@ function segmentFacts(body: Stmt[], vars: Map<string, Slot>): SegmentFacts {
         return;
       case 'SwitchStatement':
         expr(s.discriminant, true);
+        straight = false;
         for (const c of s.cases) inner(() => c.consequent.forEach(stmt));
         return;
       default:

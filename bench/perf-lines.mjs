@@ -45,13 +45,17 @@ try {
 const work = fs.mkdtempSync(path.join(CACHE, 'perf-lines-run-'));
 fs.mkdirSync(cache, { recursive: true });
 const data = path.join(work, 'perf.data');
+// perf keeps a copy of every binary it sampled, the JIT's too, in a build-id cache (~/.debug by
+// default: hundreds of MB a run): here, gone with the scratch directory.
+const perf = (argv, options) => exec('perf', ['--buildid-dir', path.join(work, 'debug'), ...argv], options);
 const injected = path.join(work, 'perf.jit.data');
 
 /** Start the child, wait for its warm rounds, sample it for `seconds`, stop it. */
 async function sample() {
   const polyfill = native ? [] : ['--import', path.join(ROOT, 'dist/polyfill/node.js')];
   const env = native ? process.env : { ...process.env, W2JS_POLYFILL: 'force', W2JS_CACHE: cache };
-  const child = spawn(process.execPath, ['--perf-prof', ...polyfill, path.join(BENCH, 'lib/perf-child.mjs'), workload, size, warm], { cwd: work, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  // Its stdin is ours: it exits when we do, however we end.
+  const child = spawn(process.execPath, ['--perf-prof', ...polyfill, path.join(BENCH, 'lib/perf-child.mjs'), workload, size, warm], { cwd: work, env, stdio: ['pipe', 'pipe', 'inherit'] });
   const pid = await new Promise((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (chunk) => {
@@ -62,14 +66,17 @@ async function sample() {
     child.on('exit', (code) => reject(new Error(`the workload exited (${code}) before its warm rounds ended`)));
   });
   process.stderr.write(`perf-lines: warm after ${warm} rounds; sampling ${seconds} s\n`);
-  exec('perf', ['record', '-k', '1', '-e', 'cpu-clock', '-F', '4000', '-p', String(pid), '-o', data, '--', 'sleep', String(seconds)]);
-  child.kill('SIGKILL');
-  exec('perf', ['inject', '--jit', '-i', data, '-o', injected], { cwd: work });
+  try {
+    perf(['record', '-k', '1', '-e', 'cpu-clock', '-F', '4000', '-p', String(pid), '-o', data, '--', 'sleep', String(seconds)]);
+  } finally {
+    child.kill('SIGKILL');
+  }
+  perf(['inject', '--jit', '-i', data, '-o', injected], { cwd: work });
 }
 
 /** perf report's symbols: [{ percent, symbol }]. */
 function symbols() {
-  const text = exec('perf', ['report', '-i', injected, '--stdio', '--no-children', '--sort', 'sym', '-g', 'none', '--percent-limit', '0']);
+  const text = perf(['report', '-i', injected, '--stdio', '--no-children', '--sort', 'sym', '-g', 'none', '--percent-limit', '0']);
   const out = [];
   for (const line of text.split('\n')) {
     const m = /^\s+([\d.]+)%\s+\[.\]\s+(.*\S)\s*$/.exec(line);
@@ -138,7 +145,7 @@ function evaluatedLines(functionName, line) {
 
 /** Samples of one optimized function by source line: Map<line, percent of the whole profile>. */
 function annotate(symbol, percent) {
-  const text = exec('perf', ['annotate', '-i', injected, '--stdio', '-s', symbol]);
+  const text = perf(['annotate', '-i', injected, '--stdio', '-s', symbol]);
   const byLine = new Map();
   let line = 0;
   for (const row of text.split('\n')) {

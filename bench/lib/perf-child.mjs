@@ -4,6 +4,8 @@
 //
 //   node --perf-prof [--import dist/polyfill/node.js] bench/lib/perf-child.mjs <workload> <size> <warm>
 const [name, sizeText, warmText] = process.argv.slice(2);
+// stdin is bench/perf-lines.mjs's pipe: when it closes, that process has ended.
+process.stdin.on('close', () => process.exit(0)).resume();
 const size = Number(sizeText);
 const workload = await import(new URL(`../real/${name}.mjs`, import.meta.url).href);
 const instance = await workload.setup();

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { SPLIT_ABOVE_TOKENS, splitsAbove } from '../../compiler/emit/split.js';
 import { goShapedDispatch } from '../helpers/deep-modules.js';
+import { expectProgramsAsNative } from '../helpers/interpreter-wat.js';
 import { loadWithNative, wat } from '../helpers/wasm.js';
 
 // run(prog, len): ops from memory[prog..prog+len), each byte `op` in 0..6 (7 halts), at most
@@ -75,14 +76,7 @@ describe('tiny segments copied over the jumps to them', () => {
       if (layout.splitAboveTokens) expect(code).toContain('function $run$$p2(');
       // The step's constant appears once per copy: one segment alone would print it once.
       expect(code.match(/12345/g)!.length).toBeGreaterThan(3);
-      let seed = 0x9e3779b9;
-      const rand = () => ((seed ^= seed << 13), (seed ^= seed >>> 17), (seed ^= seed << 5), seed >>> 0);
-      for (let trial = 0; trial < 80; trial++) {
-        const len = 1 + (rand() % 150);
-        const prog = Array.from({ length: len }, () => rand() % (trial % 4 === 0 ? 8 : 7));
-        for (const mem of [exports.mem, native.mem] as WebAssembly.Memory[]) new Uint8Array(mem.buffer).set(prog, 64);
-        expect([trial, exports.run(64, len)]).toEqual([trial, native.run(64, len)]);
-      }
+      expectProgramsAsNative(exports, native, { seed: 0x9e3779b9, trials: 80, maxLen: 150, ops: (trial) => (trial % 4 === 0 ? 8 : 7) });
     });
   }
 });

@@ -5,7 +5,7 @@
 // that take every handler in many orders.
 
 import { describe, expect, it } from 'vitest';
-import { interpreterWat } from '../helpers/interpreter-wat.js';
+import { expectProgramsAsNative, interpreterWat } from '../helpers/interpreter-wat.js';
 import { loadWithNative, wat } from '../helpers/wasm.js';
 
 // run(prog, len): ops from memory[prog..prog+len), each byte `op` in 0..5; returns a hash of
@@ -22,15 +22,7 @@ describe('split parts: exits store what they wrote, entries load what they reach
     const exits = [...code.matchAll(/((?:\n\s*f[id]0\[\d+\] = \w+;)*)\n\s*return (\d+);/g)];
     expect(exits.length).toBeGreaterThan(5);
     expect(Math.min(...exits.map((m) => (m[1]!.match(/=/g) ?? []).length))).toBeLessThanOrEqual(2);
-    const wordsOf = (mem: WebAssembly.Memory) => new Uint8Array(mem.buffer);
-    let seed = 0x2545f491;
-    const rand = () => ((seed ^= seed << 13), (seed ^= seed >>> 17), (seed ^= seed << 5), seed >>> 0);
-    for (let trial = 0; trial < 60; trial++) {
-      const len = 1 + (rand() % 200);
-      const prog = Array.from({ length: len }, () => rand() % (trial % 3 === 0 ? 7 : 6));
-      for (const mem of [exports.mem, native.mem] as WebAssembly.Memory[]) wordsOf(mem).set(prog, 64);
-      expect([trial, exports.run(64, len)]).toEqual([trial, native.run(64, len)]);
-    }
+    expectProgramsAsNative(exports, native, { seed: 0x2545f491, trials: 60, maxLen: 200, ops: (trial) => (trial % 3 === 0 ? 7 : 6) });
   });
 
   // The main function keeps its variables in registers while the parts run, and reloads only
@@ -66,13 +58,6 @@ describe('split parts: exits store what they wrote, entries load what they reach
     const { exports, native, code } = await loadWithNative(wat(HEAD), { layout });
     const main = code.slice(code.indexOf('function $run('), code.indexOf('function $run$$p1('));
     expect(main).toMatch(/Math\.imul\(h_\d+, 31\)/);
-    let seed = 0x1b873593;
-    const rand = () => ((seed ^= seed << 13), (seed ^= seed >>> 17), (seed ^= seed << 5), seed >>> 0);
-    for (let trial = 0; trial < 40; trial++) {
-      const len = 1 + (rand() % 120);
-      const prog = Array.from({ length: len }, () => rand() % 3);
-      for (const mem of [exports.mem, native.mem] as WebAssembly.Memory[]) new Uint8Array(mem.buffer).set(prog, 64);
-      expect([trial, exports.run(64, len)]).toEqual([trial, native.run(64, len)]);
-    }
+    expectProgramsAsNative(exports, native, { seed: 0x1b873593, trials: 40, maxLen: 120, ops: () => 3 });
   });
 });

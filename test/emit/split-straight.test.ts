@@ -5,6 +5,7 @@
 // a conditional break in the same nest still is not definite.
 
 import { describe, expect, it } from 'vitest';
+import { expectProgramsAsNative } from '../helpers/interpreter-wat.js';
 import { loadWithNative, wat } from '../helpers/wasm.js';
 
 // run(prog, len): ops 0..3 from memory[prog..), 4 halts. The dispatch loads $op inside the
@@ -49,13 +50,6 @@ describe('split parts: a write in straight-line code at a segment start is defin
     expect(code).toContain('function $run$$p2(');
     expect(code.match(/f[id]0\[\d+\] = op_\d+;/g)).toHaveLength(1);
     expect((code.match(/f[id]0\[\d+\] = y_\d+;/g) ?? []).length).toBeGreaterThanOrEqual(4);
-    let seed = 0x6b43a9b5;
-    const rand = () => ((seed ^= seed << 13), (seed ^= seed >>> 17), (seed ^= seed << 5), seed >>> 0);
-    for (let trial = 0; trial < 60; trial++) {
-      const len = 1 + (rand() % 150);
-      const prog = Array.from({ length: len }, () => rand() % (trial % 4 === 0 ? 5 : 4));
-      for (const mem of [exports.mem, native.mem] as WebAssembly.Memory[]) new Uint8Array(mem.buffer).set(prog, 64);
-      expect([trial, exports.run(64, len)]).toEqual([trial, native.run(64, len)]);
-    }
+    expectProgramsAsNative(exports, native, { seed: 0x6b43a9b5, trials: 60, maxLen: 150, ops: (trial) => (trial % 4 === 0 ? 5 : 4) });
   });
 });

@@ -7,6 +7,8 @@
 //              call; op 6 runs the next 8 ops as a program of their own, one level down (to depth
 //              2), op 7 traps (unreachable) when acc is odd.
 
+import { expect } from 'vitest';
+
 export function interpreterWat({ recursive }: { recursive: boolean }): string {
   const ops = recursive ? 8 : 6;
   const labels = Array.from({ length: ops }, (_, i) => `$op${i}`);
@@ -76,4 +78,23 @@ export function interpreterWat({ recursive }: { recursive: boolean }): string {
       (i32.xor
         (i32.wrap_i64 (i64.xor (local.get $z) (i64.shr_u (local.get $z) (i64.const 32))))
         (i32.trunc_sat_f64_s (f64.div (local.get $f) (f64.const 1e6))))))${wrapper})`;
+}
+
+/**
+ * Run `trials` random programs on a compiled interpreter and on native, each written at
+ * memory[64..] of both and run as `run(64, len)`: `1 + rand() % maxLen` ops, each
+ * `rand() % ops(trial)` (xorshift32 from `seed`). Every result must be native's.
+ */
+export function expectProgramsAsNative(
+  compiled: Record<string, any>,
+  native: Record<string, any>,
+  { seed, trials, maxLen, ops }: { seed: number; trials: number; maxLen: number; ops: (trial: number) => number },
+): void {
+  const rand = () => ((seed ^= seed << 13), (seed ^= seed >>> 17), (seed ^= seed << 5), seed >>> 0);
+  for (let trial = 0; trial < trials; trial++) {
+    const len = 1 + (rand() % maxLen);
+    const prog = Array.from({ length: len }, () => rand() % ops(trial));
+    for (const mem of [compiled.mem, native.mem] as WebAssembly.Memory[]) new Uint8Array(mem.buffer).set(prog, 64);
+    expect([trial, compiled.run(64, len)]).toEqual([trial, native.run(64, len)]);
+  }
 }

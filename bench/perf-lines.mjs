@@ -87,7 +87,10 @@ function symbols() {
 
 // V8's names in the dump: `JS:*f` optimized by TurboFan, `JS:+f` by Maglev, `JS:^f` Sparkplug's
 // baseline code, `JS:~f` the interpreter's (with --interpreted-frames-native-stack only).
+// --native's wasm code is `JS:wasm-function[i]-i-turbofan` (or `-liftoff`).
 const TIERS = [
+  ['wasm code, TurboFan (--native)', (s) => /^JS:wasm-function.*-turbofan$/.test(s)],
+  ['wasm code, Liftoff (--native)', (s) => /^JS:wasm-function/.test(s)],
   ['optimized JS (TurboFan, Maglev)', (s) => /^JS:[*+]/.test(s)],
   ['baseline JS (Sparkplug)', (s) => /^JS:\^/.test(s) || /_Baseline/.test(s)],
   ['interpreter', (s) => /^JS:~/.test(s) || /InterpreterEntryTrampoline|Handler$|^Builtins_.*Handler/.test(s)],
@@ -160,42 +163,46 @@ function annotate(symbol, percent) {
   return byLine;
 }
 
-await sample();
-const all = symbols();
-const total = all.reduce((s, x) => s + x.percent, 0);
-console.log(`${workload} ${size}, after ${warm} rounds, ${seconds} s of samples${native ? ' (native wasm)' : ''}\n`);
-console.log('by tier:');
-const tierShare = new Map(TIERS.map(([name]) => [name, 0]));
-for (const { percent, symbol } of all) {
-  const [name] = TIERS.find(([, test]) => test(symbol));
-  tierShare.set(name, tierShare.get(name) + percent);
-}
-for (const [name, p] of tierShare) console.log(`  ${((100 * p) / total).toFixed(1).padStart(5)}%  ${name}`);
-
-if (!native) {
-  const optimized = all.filter((x) => /^JS:[*+]/.test(x.symbol)).slice(0, top);
-  const covered = optimized.reduce((s, x) => s + x.percent, 0);
-  const lines = [];
-  for (const { symbol, percent } of optimized) {
-    const m = /^JS:[*+](\S+) (\S*):(\d+):\d+$/.exec(symbol);
-    if (!m) continue;
-    const [, fn, url, start] = m;
-    const source = url ? fileLines(url) : evaluatedLines(fn, Number(start));
-    // The function's own lines: from its start to the next top-level function.
-    const first = Number(start);
-    let last = first;
-    while (source && last < source.length && !source[last].startsWith('function ')) last++;
-    for (const [line, p] of annotate(symbol, percent)) {
-      const own = source && line >= first && line <= last;
-      lines.push({ fn, line, p, text: own ? source[line - 1].trim() : null });
-    }
+// The scratch directory holds the JIT dump and perf's copies (hundreds of MB): gone however we end.
+try {
+  await sample();
+  const all = symbols();
+  const total = all.reduce((s, x) => s + x.percent, 0);
+  console.log(`${workload} ${size}, after ${warm} rounds, ${seconds} s of samples${native ? ' (native wasm)' : ''}\n`);
+  console.log('by tier:');
+  const tierShare = new Map(TIERS.map(([name]) => [name, 0]));
+  for (const { percent, symbol } of all) {
+    const [name] = TIERS.find(([, test]) => test(symbol));
+    tierShare.set(name, tierShare.get(name) + percent);
   }
-  const byShape = new Map();
-  for (const l of lines) byShape.set(shapeOf(l.text), (byShape.get(shapeOf(l.text)) ?? 0) + l.p);
-  const attributed = [...byShape.values()].reduce((a, b) => a + b, 0);
-  console.log(`\nthe ${optimized.length} hottest optimized functions: ${((100 * covered) / total).toFixed(1)}% of samples; their lines by shape (share of those lines):`);
-  for (const [shape, p] of [...byShape].sort((a, b) => b[1] - a[1])) console.log(`  ${((100 * p) / attributed).toFixed(1).padStart(5)}%  ${shape}`);
-  console.log(`\nhottest lines (% of all samples):`);
-  for (const l of lines.sort((a, b) => b.p - a.p).slice(0, lineCount)) console.log(`  ${((100 * l.p) / total).toFixed(2).padStart(5)}%  ${l.fn}:${l.line}  ${l.text === null ? '(inlined: not this function\'s line)' : l.text.slice(0, 110)}`);
+  for (const [name, p] of tierShare) console.log(`  ${((100 * p) / total).toFixed(1).padStart(5)}%  ${name}`);
+
+  if (!native) {
+    const optimized = all.filter((x) => /^JS:[*+]/.test(x.symbol)).slice(0, top);
+    const covered = optimized.reduce((s, x) => s + x.percent, 0);
+    const lines = [];
+    for (const { symbol, percent } of optimized) {
+      const m = /^JS:[*+](\S+) (\S*):(\d+):\d+$/.exec(symbol);
+      if (!m) continue;
+      const [, fn, url, start] = m;
+      const source = url ? fileLines(url) : evaluatedLines(fn, Number(start));
+      // The function's own lines: from its start to the next top-level function.
+      const first = Number(start);
+      let last = first;
+      while (source && last < source.length && !source[last].startsWith('function ')) last++;
+      for (const [line, p] of annotate(symbol, percent)) {
+        const own = source && line >= first && line <= last;
+        lines.push({ fn, line, p, text: own ? source[line - 1].trim() : null });
+      }
+    }
+    const byShape = new Map();
+    for (const l of lines) byShape.set(shapeOf(l.text), (byShape.get(shapeOf(l.text)) ?? 0) + l.p);
+    const attributed = [...byShape.values()].reduce((a, b) => a + b, 0);
+    console.log(`\nthe ${optimized.length} hottest optimized functions: ${((100 * covered) / total).toFixed(1)}% of samples; their lines by shape (share of those lines):`);
+    for (const [shape, p] of [...byShape].sort((a, b) => b[1] - a[1])) console.log(`  ${((100 * p) / attributed).toFixed(1).padStart(5)}%  ${shape}`);
+    console.log(`\nhottest lines (% of all samples):`);
+    for (const l of lines.sort((a, b) => b.p - a.p).slice(0, lineCount)) console.log(`  ${((100 * l.p) / total).toFixed(2).padStart(5)}%  ${l.fn}:${l.line}  ${l.text === null ? '(inlined: not this function\'s line)' : l.text.slice(0, 110)}`);
+  }
+} finally {
+  fs.rmSync(work, { recursive: true, force: true });
 }
-fs.rmSync(work, { recursive: true, force: true });

@@ -205,13 +205,13 @@ function segmentFacts(body: Stmt[], vars: Map<string, Slot>): SegmentFacts {
   // perhaps inside labelled blocks (a br_table's nest opens with them). A write here happens on
   // every way through the segment: an interpreter's opcode, read at its dispatch inside that nest,
   // is then not live into it, and no handler stores it on its way back (bench/README.md S40).
+  // Such a write is in `defs`, which a labelled block's end does not take back as it does `scope`.
   let straight = true;
-  const straightWrites = new Set<string>();
   const read = (name: string): void => {
     if (name === 'mem' || name === 'dv') f.usesMem = true;
     if (!vars.has(name)) return;
     f.refs.add(name);
-    if (!scope.has(name) && !straightWrites.has(name)) f.exposed.add(name);
+    if (!scope.has(name) && !f.defs.has(name)) f.exposed.add(name);
   };
   const write = (name: string, definite: boolean): void => {
     if (!vars.has(name)) return;
@@ -219,7 +219,6 @@ function segmentFacts(body: Stmt[], vars: Map<string, Slot>): SegmentFacts {
     f.writes.add(name);
     if (!definite) return;
     scope.add(name);
-    if (straight) straightWrites.add(name);
     if (straight || (depth === 0 && must)) f.defs.add(name);
   };
   // Expressions in evaluation order; `definite`: evaluated whenever the enclosing statement is.

@@ -5,7 +5,7 @@
 // optimized code the samples fall on, grouped by the shape of code the compiler emitted (i64
 // halves, split functions' trampolines, frame slots...): bench/README.md D25 was found with it.
 //
-//   node bench/perf-lines.mjs <workload> <size> <warm> [--seconds 3] [--top 40] [--lines 30] [--native] [--cache <dir>]
+//   node bench/perf-lines.mjs <workload> <size> <warm> [--seconds 3] [--top 40] [--lines 30] [--native] [--cache <dir>] [--keep]
 //
 // The workload runs through the polyfill (W2JS_POLYFILL=force, modules from --cache, default
 // bench/.cache/perf-lines) or, with --native, on V8's own wasm (tiers only). Needs `perf`
@@ -29,9 +29,11 @@ const top = Number(option('--top', 40));
 const lineCount = Number(option('--lines', 30));
 const cache = path.resolve(option('--cache', path.join(CACHE, 'perf-lines')));
 const native = flag('--native');
+// Keep the scratch directory (perf.jit.data, for `perf annotate` by hand) and print where it is.
+const keep = flag('--keep');
 const [workload, size, warm] = args;
 if (!workload || !size || !warm) {
-  process.stderr.write('usage: node bench/perf-lines.mjs <workload> <size> <warm> [--seconds 3] [--top 40] [--lines 30] [--native] [--cache <dir>]\n');
+  process.stderr.write('usage: node bench/perf-lines.mjs <workload> <size> <warm> [--seconds 3] [--top 40] [--lines 30] [--native] [--cache <dir>] [--keep]\n');
   process.exit(2);
 }
 try {
@@ -146,21 +148,28 @@ function evaluatedLines(functionName, line) {
   return null;
 }
 
-/** Samples of one optimized function by source line: Map<line, percent of the whole profile>. */
+/**
+ * Samples of one optimized function by source position: Map<"url line", { url, line, p }>, p in
+ * percent of the whole profile; url is the position's script (a file URL, or '' for code the
+ * tier-up evaluated), which for code V8 inlined is the inlined function's.
+ */
 function annotate(symbol, percent) {
   const text = perf(['annotate', '-i', injected, '--stdio', '-s', symbol]);
   const byLine = new Map();
-  let line = 0;
+  let at = null;
   for (const row of text.split('\n')) {
-    const header = /:\s+\d+\s+(?:file:\/\/\S+|<unknown>):(\d+)\s*$/.exec(row);
+    const header = /:\s+\d+\s+(file:\/\/\S+|<unknown>):(\d+)\s*$/.exec(row);
     if (header) {
-      line = Number(header[1]);
+      const url = header[1] === '<unknown>' ? '' : header[1];
+      const key = `${url} ${header[2]}`;
+      if (!byLine.has(key)) byLine.set(key, { url, line: Number(header[2]), p: 0 });
+      at = byLine.get(key);
       continue;
     }
     const m = /^\s+([\d.]+) :\s+[0-9a-f]+:/.exec(row);
-    if (m && line) byLine.set(line, (byLine.get(line) ?? 0) + (Number(m[1]) * percent) / 100);
+    if (m && at) at.p += (Number(m[1]) * percent) / 100;
   }
-  return byLine;
+  return byLine.values();
 }
 
 // The scratch directory holds the JIT dump and perf's copies (hundreds of MB): gone however we end.
@@ -190,9 +199,11 @@ try {
       const first = Number(start);
       let last = first;
       while (source && last < source.length && !source[last].startsWith('function ')) last++;
-      for (const [line, p] of annotate(symbol, percent)) {
-        const own = source && line >= first && line <= last;
-        lines.push({ fn, line, p, text: own ? source[line - 1].trim() : null });
+      for (const { url: at, line, p } of annotate(symbol, percent)) {
+        const own = source && at === url && line >= first && line <= last;
+        // Inlined from a file: its line, named; from evaluated code: not found by line alone.
+        const inlined = !own && at ? `${path.basename(fileURLToPath(at))}:${line}  ${(fileLines(at)?.[line - 1] ?? '').trim()}` : '';
+        lines.push({ fn, line, p, text: own ? source[line - 1].trim() : null, inlined });
       }
     }
     const byShape = new Map();
@@ -201,8 +212,9 @@ try {
     console.log(`\nthe ${optimized.length} hottest optimized functions: ${((100 * covered) / total).toFixed(1)}% of samples; their lines by shape (share of those lines):`);
     for (const [shape, p] of [...byShape].sort((a, b) => b[1] - a[1])) console.log(`  ${((100 * p) / attributed).toFixed(1).padStart(5)}%  ${shape}`);
     console.log(`\nhottest lines (% of all samples):`);
-    for (const l of lines.sort((a, b) => b.p - a.p).slice(0, lineCount)) console.log(`  ${((100 * l.p) / total).toFixed(2).padStart(5)}%  ${l.fn}:${l.line}  ${l.text === null ? '(inlined: not this function\'s line)' : l.text.slice(0, 110)}`);
+    for (const l of lines.sort((a, b) => b.p - a.p).slice(0, lineCount)) console.log(`  ${((100 * l.p) / total).toFixed(2).padStart(5)}%  ${l.fn}:${l.line}  ${l.text === null ? `(inlined${l.inlined ? ` from ${l.inlined.slice(0, 100)}` : ': not this function\'s line'})` : l.text.slice(0, 110)}`);
   }
 } finally {
-  fs.rmSync(work, { recursive: true, force: true });
+  if (keep) process.stderr.write(`perf-lines: kept ${injected} (perf annotate --buildid-dir ${path.join(work, 'debug')} -i …)\n`);
+  else fs.rmSync(work, { recursive: true, force: true });
 }

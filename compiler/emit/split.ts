@@ -27,7 +27,8 @@
 
 import type * as t from '@babel/types';
 import type { ValType } from '../ir/module.js';
-import { assign, bin, block, call, cond, cont, exprStmt, forever, id, ifStmt, index, letDecl, member, num, ret, switchCase, switchStmt, type Expr, type Stmt } from './ast.js';
+import { assign, bin, block, call, cond, cont, exprStmt, forever, id, ifStmt, index, letDecl, member, nul, num, ret, switchCase, switchStmt, type Expr, type Stmt } from './ast.js';
+import { frameFreePrefix } from './frame-entry.js';
 import { DISPATCH_LABEL, jumpTo, PC } from './dispatch.js';
 import { toInt32 } from './param-coerce.js';
 import { hiName } from './i64.js';
@@ -521,11 +522,23 @@ export function splitFunction(input: SplitInput): SplitOutput | undefined {
   };
   const suffix = input.poolSuffix ?? '';
   const frames: [string, string, string, number, boolean][] = [[FRAME_I32, `fi${suffix}`, 'Int32Array', counts.i32, false], [FRAME_F64, `fd${suffix}`, 'Float64Array', counts.f64, false], [FRAME_REF, `fo${suffix}`, 'Array', counts.ref, true]];
-  body.push(letDecl(frames.map(([name, key, callee, count, array]) => [name, make(key, callee, count, array)]), 'const'));
   // A reused frame holds an earlier call's values: clear the flag and what is read before written.
-  body.push(exprStmt(assign(index(id(FRAME_I32), num(RETURNED)) as t.LVal, num(0))));
-  for (const v of liveIn[0]!) if (slots.has(v) && !input.params.includes(v)) body.push(exprStmt(assign(slots.get(v) as t.LVal, zeroOf(v))));
-  for (const p of input.params) if (slots.has(p)) body.push(exprStmt(assign(slots.get(p) as t.LVal, id(p))));
+  const fill: Stmt[] = [exprStmt(assign(index(id(FRAME_I32), num(RETURNED)) as t.LVal, num(0)))];
+  for (const v of liveIn[0]!) if (slots.has(v) && !input.params.includes(v)) fill.push(exprStmt(assign(slots.get(v) as t.LVal, zeroOf(v))));
+  // Params as they are where the frame is taken: one written before then is stored again by the
+  // exit after it anyway, as every variable written since the function's entry is.
+  for (const p of input.params) if (slots.has(p)) fill.push(exprStmt(assign(slots.get(p) as t.LVal, id(p))));
+  // Taken where segment 0 first needs it (emit/frame-entry.ts), unless some jump re-enters segment 0.
+  const first = main.cases.find((c) => c.test?.type === 'NumericLiteral' && c.test.value === 0);
+  const late = first && !succ.some((out) => out.includes(0)) ? frameFreePrefix(first.consequent, new Set([FRAME_I32, FRAME_F64, FRAME_REF])) : 0;
+  if (late === 0) {
+    body.push(letDecl(frames.map(([name, key, callee, count, array]) => [name, make(key, callee, count, array)]), 'const'));
+    body.push(...fill);
+  } else {
+    body.push(letDecl(frames.map(([name, , , count]) => [name, count === 0 ? num(0) : nul()])));
+    const take = frames.filter(([, , , count]) => count > 0).map(([name, key, callee, count, array]) => exprStmt(assign(id(name), make(key, callee, count, array))));
+    first!.consequent.splice(late, 0, ...take, ...fill);
+  }
   // The part owning pc, found by halving over the runs of segments of one part (a few comparisons,
   // not one per part: quickjs's interpreter has dozens of parts and changes part on most opcodes).
   const runs = layout.runs;
@@ -548,7 +561,9 @@ export function splitFunction(input: SplitInput): SplitOutput | undefined {
   const loop = { type: 'LabeledStatement', label: id(DISPATCH_LABEL), body: forever(block([switchStmt(id(PC), main.cases)])) } as t.LabeledStatement;
   const used = frames.filter(([, , , count]) => count > 0);
   const giveBack = used.map(([name, key]) => exprStmt(method(pool(key), 'push', [id(name)])));
-  body.push({ type: 'TryStatement', block: block([loop]), handler: null, finalizer: block(giveBack) } as Stmt);
+  // A frame taken late is not there when a call returns (or traps) before it.
+  const finalizer = late === 0 ? giveBack : [ifStmt(bin('!==', id(FRAME_I32), nul()), block(giveBack))];
+  body.push({ type: 'TryStatement', block: block([loop]), handler: null, finalizer: block(finalizer) } as Stmt);
   const after = used.map(([, key]) => exprStmt(assign(pool(key) as t.LVal, { type: 'ArrayExpression', elements: [] } as Expr)));
   if (counting) after.push(counting.decl);
   return { body, parts: out, after };

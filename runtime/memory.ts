@@ -105,24 +105,30 @@ function dataView(raw: ArrayBuffer | SharedArrayBuffer, length: number): DataVie
   return DATA_VIEW_NAN_SIGN_KEPT ? new DataView(raw, 0, length) : new SignKeepingDataView(raw, 0, length);
 }
 
+// Every view field starts as an empty view of its own kind, not `undefined` (what a declared class
+// field starts as): V8 then records the field's class, and generated code's `mem.dv`, read again
+// after every call, needs no map check where it is used (bench/README.md S42).
+const NO_BYTES = new ArrayBuffer(0);
+const NO_VIEW = new DataView(NO_BYTES);
+
 export class Memory {
   /** Current size in bytes (this thread's view of it, for shared memories). */
-  length: number;
+  length = 0;
   /**
    * The whole memory: the compiler's accesses to a non-shared memory go through it alone (its
    * bounds check is the trap). Where the engine's getFloat64 loses a NaN's sign, one that keeps it.
    */
-  dv: DataView;
-  u8: Uint8Array;
+  dv: DataView = NO_VIEW;
+  u8: Uint8Array = new Uint8Array(NO_BYTES);
   /** Typed views for the atomics (runtime/atomics.ts) and inlined accesses, kept in step with `dv` and `u8`. */
-  i8!: Int8Array;
-  i16!: Int16Array;
-  u16!: Uint16Array;
-  i32!: Int32Array;
-  u32!: Uint32Array;
-  i64!: BigInt64Array;
+  i8: Int8Array = new Int8Array(NO_BYTES);
+  i16: Int16Array = new Int16Array(NO_BYTES);
+  u16: Uint16Array = new Uint16Array(NO_BYTES);
+  i32: Int32Array = new Int32Array(NO_BYTES);
+  u32: Uint32Array = new Uint32Array(NO_BYTES);
+  i64: BigInt64Array = new BigInt64Array(NO_BYTES);
   /** Aligned f64 accesses inlined by the compiler (Float64Array keeps NaN payloads). */
-  f64!: Float64Array;
+  f64: Float64Array = new Float64Array(NO_BYTES);
   readonly maximum: number | undefined;
   readonly shared: boolean;
   private raw: ArrayBuffer | SharedArrayBuffer;

@@ -107,7 +107,7 @@ function dataView(raw: ArrayBuffer | SharedArrayBuffer, length: number): DataVie
 
 // Every view field starts as an empty view of its own kind, not `undefined` (what a declared class
 // field starts as): V8 then records the field's class, and generated code's `mem.dv`, read again
-// after every call, needs no map check where it is used (bench/README.md S42).
+// after every call, is not tested for a small integer where it is used (bench/README.md S42).
 const NO_BYTES = new ArrayBuffer(0);
 const NO_VIEW = new DataView(NO_BYTES);
 

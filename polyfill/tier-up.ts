@@ -98,11 +98,18 @@ export function attachTierUp(hook: TierHook, bytes: Uint8Array, { compile = POLY
       // Not this script's (the cache names records by the script file's size and time): counted afresh.
     }
   }
+  // Functions whose first crossing called (runtime/tier-up.ts tier_counts): counting since.
+  const counting = new Set<number>();
   // When each function's countdown first ran out: its rate is measured over the next window.
   const windowStart = new Map<number, number>();
   hook.up = (funcIndex, counts, mainEnd) => {
     const n = counts.length - 1;
     const window = tierUpAfter();
+    if (!counting.has(funcIndex)) {
+      counting.add(funcIndex);
+      counts[n] = done.has(funcIndex) ? 0 : window;
+      return;
+    }
     if (!done.has(funcIndex) && !windowStart.has(funcIndex)) {
       // The rate over the next window; none with tier-up turned off since counting began.
       if (window > 0) windowStart.set(funcIndex, now());

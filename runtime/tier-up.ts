@@ -29,9 +29,16 @@ export function setTierUpAfter(n: number, rate = TIER_UP_MIN_RATE): void {
 export const tierUpAfter = (): number => after;
 export const tierUpMinRate = (): number => minRate;
 
-/** A function's counters: one per segment, and the countdown in the last slot (0: not counting). */
+/**
+ * A function's counters: one per segment, and the countdown in the last slot (0: not counting).
+ * The countdown starts at 1: the first crossing calls `$$tier.up` at once, which starts the count
+ * proper. That call runs while the function is still interpreted, so V8 has type feedback for it
+ * when it optimizes the function; a call first reached in optimized code deopts it, and sqlite's
+ * VDBE loop was compiled again twice (an OSR and a full compile each time, ~120 ms) when its
+ * count ran out (bench/README.md S44).
+ */
 export function tier_counts(segments: number): Int32Array {
   const counts = new Int32Array(segments + 1);
-  counts[segments] = after;
+  counts[segments] = after > 0 ? 1 : 0;
   return counts;
 }

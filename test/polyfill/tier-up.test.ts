@@ -81,6 +81,24 @@ describe('tier-up: a split function laid out again while it runs', () => {
     expect(compile(wat(INTERPRETER), OPTIONS).files.get('index.script.js')).toContain('const $$tier = ');
   });
 
+  it('the first crossing calls the hook at once, while the function is still interpreted (S44)', () => {
+    // So V8 has type feedback for that call before it optimizes the function: a call first reached
+    // in optimized code deopts it (sqlite's VDBE loop was compiled twice more for it).
+    setTierUpAfter(1000, 0);
+    const calls: number[] = [];
+    const spying = { ...backend, attachTierUp: (tier: { up: (f: number, counts: Int32Array) => void }) => {
+      tier.up = (funcIndex, counts) => void calls.push(funcIndex, counts[counts.length - 1]!);
+    } };
+    const poly = createWebAssembly(spying) as unknown as typeof WebAssembly;
+    const mine = new poly.Instance(new poly.Module(wat(INTERPRETER))).exports as Record<string, any>;
+    new Uint8Array((mine.mem as WebAssembly.Memory).buffer).set([0, 1, 2, 3, 5, 0, 1], 64);
+    mine.run(64, 7);
+    // $interp (function 0), its countdown run out at its first crossing; left at 0, never again.
+    expect(calls).toEqual([0, 0]);
+    mine.run(64, 7);
+    expect(calls).toEqual([0, 0]);
+  });
+
   it('with tier-up off, never lays out again', () => {
     setTierUpAfter(0);
     const bytes = wat(INTERPRETER);

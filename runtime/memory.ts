@@ -18,6 +18,7 @@
 
 import { RuntimeError, TRAP_MEMORY_OOB, trap } from './trap.js';
 import { HI, LO, NAN_BITS_KEPT, f32FromBits, f32ToBits, scratchF64, scratchI32, signedNan } from './numeric/bits.js';
+import { fillWithin, moveWithin } from './small-bulk.js';
 
 export const PAGE_SIZE = 65536;
 /** Memories without a declared maximum may grow to 65536 pages (4 GiB) as wasm32 allows. */
@@ -379,21 +380,11 @@ export function memory_grow(mem: Memory, delta: number): number {
   return mem.growPages(delta >>> 0);
 }
 
-/**
- * Up to this many bytes, memory.copy and memory.fill loop over bytes rather than call
- * copyWithin or fill, builtins that cost ~18 ns a call whatever the size (a loop: 4 ns for one
- * byte, 17 for 16). clang turns small memcpys into memory.copy: quickjs's workload copies 19 times
- * an iteration, 3–16 bytes mostly (bench/README.md S43).
- */
-const SMALL_BULK = 16;
-
 /** memory.fill (bulk memory): bounds are checked before anything is written. */
 export function memory_fill(mem: Memory, dest: number, value: number, n: number): void {
   const d = dest >>> 0;
   const len = n >>> 0;
-  const u8 = checked(mem, d, len).u8;
-  if (len > SMALL_BULK) u8.fill(value & 0xff, d, d + len);
-  else for (let i = 0; i < len; i++) u8[d + i] = value;
+  fillWithin(checked(mem, d, len), d, value, len);
 }
 export function memory_copy(dst: Memory, src: Memory, dest: number, source: number, n: number): void {
   const d = dest >>> 0;
@@ -402,14 +393,8 @@ export function memory_copy(dst: Memory, src: Memory, dest: number, source: numb
   checked(src, s, len);
   checked(dst, d, len);
   // The views are read after both checks, which may have refreshed them.
-  if (dst !== src) dst.u8.set(src.u8.subarray(s, s + len), d);
-  else if (len > SMALL_BULK) dst.u8.copyWithin(d, s, s + len);
-  else {
-    // memmove's order: upwards unless the destination starts inside the source.
-    const u8 = dst.u8;
-    if (d <= s) for (let i = 0; i < len; i++) u8[d + i] = u8[s + i]!;
-    else for (let i = len - 1; i >= 0; i--) u8[d + i] = u8[s + i]!;
-  }
+  if (dst === src) moveWithin(dst, d, s, len);
+  else dst.u8.set(src.u8.subarray(s, s + len), d);
 }
 export function memory_init(mem: Memory, datas: Uint8Array[], segment: number, dest: number, source: number, n: number): void {
   const data = datas[segment]!;

@@ -95,6 +95,7 @@ const RETURNED = 0;
 const FRAME_I32 = 'fi0';
 const FRAME_F64 = 'fd0';
 const FRAME_REF = 'fo0';
+const FRAME_NAMES: ReadonlySet<string> = new Set([FRAME_I32, FRAME_F64, FRAME_REF]);
 const RESULT = 'rv0';
 /** The module script's tier-up hook (link/output.ts declares it where a function counts crossings; no mangled name starts `$$`). */
 export const TIER = '$$tier';
@@ -530,13 +531,14 @@ export function splitFunction(input: SplitInput): SplitOutput | undefined {
   for (const p of input.params) if (slots.has(p)) fill.push(exprStmt(assign(slots.get(p) as t.LVal, id(p))));
   // Taken where segment 0 first needs it (emit/frame-entry.ts), unless some jump re-enters segment 0.
   const first = main.cases.find((c) => c.test?.type === 'NumericLiteral' && c.test.value === 0);
-  const late = first && !succ.some((out) => out.includes(0)) ? frameFreePrefix(first.consequent, new Set([FRAME_I32, FRAME_F64, FRAME_REF])) : 0;
+  const late = first && !succ.some((out) => out.includes(0)) ? frameFreePrefix(first.consequent, FRAME_NAMES) : 0;
+  const used = frames.filter(([, , , count]) => count > 0);
   if (late === 0) {
     body.push(letDecl(frames.map(([name, key, callee, count, array]) => [name, make(key, callee, count, array)]), 'const'));
     body.push(...fill);
   } else {
     body.push(letDecl(frames.map(([name, , , count]) => [name, count === 0 ? num(0) : nul()])));
-    const take = frames.filter(([, , , count]) => count > 0).map(([name, key, callee, count, array]) => exprStmt(assign(id(name), make(key, callee, count, array))));
+    const take = used.map(([name, key, callee, count, array]) => exprStmt(assign(id(name), make(key, callee, count, array))));
     first!.consequent.splice(late, 0, ...take, ...fill);
   }
   // The part owning pc, found by halving over the runs of segments of one part (a few comparisons,
@@ -559,7 +561,6 @@ export function splitFunction(input: SplitInput): SplitOutput | undefined {
   const reload = main.usesMem && view === 'reload' ? [viewReload()] : [];
   main.cases.push(switchCase(null, [...main.stores, runParts, ...reload, ...main.loads, cont(DISPATCH_LABEL)]));
   const loop = { type: 'LabeledStatement', label: id(DISPATCH_LABEL), body: forever(block([switchStmt(id(PC), main.cases)])) } as t.LabeledStatement;
-  const used = frames.filter(([, , , count]) => count > 0);
   const giveBack = used.map(([name, key]) => exprStmt(method(pool(key), 'push', [id(name)])));
   // A frame taken late is not there when a call returns (or traps) before it.
   const finalizer = late === 0 ? giveBack : [ifStmt(bin('!==', id(FRAME_I32), nul()), block(giveBack))];

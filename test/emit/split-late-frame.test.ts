@@ -4,6 +4,7 @@
 // both; a trap before the frame is taken leaves the next calls working.
 
 import { describe, expect, it } from 'vitest';
+import { xorshift32 } from '../helpers/random.js';
 import { loadWithNative, wat } from '../helpers/wasm.js';
 
 // run(fn, arg): fn < 3 is a "C function" of the table, called at once (2 traps); fn >= 3 runs
@@ -62,8 +63,7 @@ describe('split parts: the frame taken where it is first needed', () => {
     expect(main.indexOf('return ')).toBeLessThan(main.indexOf('.fi.pop()'));
     expect(main).toContain('if (fi0 !== null)');
 
-    let seed = 0x2f6a91c3;
-    const rand = () => ((seed ^= seed << 13), (seed ^= seed >>> 17), (seed ^= seed << 5), seed >>> 0);
+    const rand = xorshift32(0x2f6a91c3);
     const bytes = Uint8Array.from({ length: 256 }, () => rand() % 5);
     for (const mem of [exports.mem, native.mem] as WebAssembly.Memory[]) new Uint8Array(mem.buffer).set(bytes, 64);
     const outcome = (f: () => number): unknown => {

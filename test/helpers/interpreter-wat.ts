@@ -8,6 +8,7 @@
 //              2), op 7 traps (unreachable) when acc is odd.
 
 import { expect } from 'vitest';
+import { xorshift32 } from './random.js';
 
 export function interpreterWat({ recursive }: { recursive: boolean }): string {
   const ops = recursive ? 8 : 6;
@@ -90,7 +91,7 @@ export function expectProgramsAsNative(
   native: Record<string, any>,
   { seed, trials, maxLen, ops }: { seed: number; trials: number; maxLen: number; ops: (trial: number) => number },
 ): void {
-  const rand = () => ((seed ^= seed << 13), (seed ^= seed >>> 17), (seed ^= seed << 5), seed >>> 0);
+  const rand = xorshift32(seed);
   for (let trial = 0; trial < trials; trial++) {
     const len = 1 + (rand() % maxLen);
     const prog = Array.from({ length: len }, () => rand() % ops(trial));

@@ -17,6 +17,7 @@ import { POLYFILL_COMPILE_OPTIONS, relayoutSource, tierUpStats } from '../../pol
 import { setTierUpAfter, TIER_UP_AFTER } from '../../runtime/tier-up.js';
 import { wasmFrames } from '../../runtime/wasm-stack.js';
 import { interpreterWat } from '../helpers/interpreter-wat.js';
+import { xorshift32 } from '../helpers/random.js';
 import { wat } from '../helpers/wasm.js';
 
 // $interp(prog, len, depth), called by `run`, so that calls after a tier-up reach the new code by
@@ -46,8 +47,7 @@ describe('tier-up: a split function laid out again while it runs', () => {
     const mine = new poly.Instance(new poly.Module(bytes)).exports as Record<string, any>;
     const native = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as Record<string, any>;
     const relaidBefore = tierUpStats().relaid.length;
-    let seed = 0x2545f491;
-    const rand = () => ((seed ^= seed << 13), (seed ^= seed >>> 17), (seed ^= seed << 5), seed >>> 0);
+    const rand = xorshift32(0x2545f491);
     let traps = 0;
     let stackAfter = '';
     for (let trial = 0; trial < 120; trial++) {

@@ -1,6 +1,7 @@
-// test/unit/bulk-memory.test.ts: memory.copy and memory.fill at every length around the size
-// where they stop looping over bytes and call copyWithin or fill (runtime/memory.ts SMALL_BULK),
-// overlapping either way, against a reference memmove and memset on a copy of the same bytes.
+// test/unit/bulk-memory.test.ts: memory.copy and memory.fill at every length around the sizes
+// where they stop looping over words (aligned) or bytes and call copyWithin or fill
+// (runtime/small-bulk.ts), overlapping either way, against a reference
+// memmove and memset on a copy of the same bytes.
 
 import { describe, expect, it } from 'vitest';
 import { Memory, memory_copy, memory_fill } from '../../runtime/memory.js';
@@ -14,7 +15,7 @@ function filled(): Memory {
 describe('memory.copy and memory.fill, small and large', () => {
   it('copy as memmove does, overlapping upwards and downwards, at lengths 0 to 40', () => {
     for (let len = 0; len <= 40; len++) {
-      for (const [d, s] of [[10, 10], [10, 13], [13, 10], [60, 7], [7, 60], [100, 99], [99, 100]] as const) {
+      for (const [d, s] of [[10, 10], [10, 13], [13, 10], [60, 7], [7, 60], [100, 99], [99, 100], [8, 24], [24, 8], [32, 36], [36, 32]] as const) {
         const mem = filled();
         const expected = mem.u8.slice(0, 256);
         expected.set(expected.slice(s, s + len), d);
@@ -26,11 +27,13 @@ describe('memory.copy and memory.fill, small and large', () => {
 
   it('fill with the low byte of the value, at lengths 0 to 40', () => {
     for (let len = 0; len <= 40; len++) {
-      const mem = filled();
-      const expected = mem.u8.slice(0, 256);
-      expected.fill(0x5a, 33, 33 + len);
-      memory_fill(mem, 33, 0x12345a, len);
-      expect([len, Array.from(mem.u8.subarray(0, 256))]).toEqual([len, Array.from(expected)]);
+      for (const d of [33, 32]) {
+        const mem = filled();
+        const expected = mem.u8.slice(0, 256);
+        expected.fill(0x5a, d, d + len);
+        memory_fill(mem, d, 0x12345a, len);
+        expect([len, d, Array.from(mem.u8.subarray(0, 256))]).toEqual([len, d, Array.from(expected)]);
+      }
     }
   });
 

@@ -108,7 +108,7 @@ describe('runtime unit tests on other runtimes', () => {
 const INLINE_F64_LOADS = new Set(['f64_load', 'f64_load_dynamic', 'f64_load_store_copy']);
 
 describe('NaN probe (runtime/README.md "NaN contract")', () => {
-  test('every check exact on Node, and on Deno before optimisation; every NaN sign exact on Bun (JavaScriptCore) and in Deno\'s optimised code', async () => {
+  test('every check exact on Node, and on Deno before optimisation; every NaN sign exact on Bun (JavaScriptCore) before optimisation and in Deno\'s optimised code', async () => {
     const compiled = await compileProbe();
     for (const runtime of ['node', 'deno', 'bun']) {
       const run = runProbe(runtime, compiled);
@@ -117,9 +117,11 @@ describe('NaN probe (runtime/README.md "NaN contract")', () => {
       console.log(`--- ${runtime} ${run.version}: cold ${JSON.stringify(cold)}, hot ${JSON.stringify(hot)}`);
       // The classes each probe may show here: exact, except where this runtime's NaN contract says otherwise.
       // Deno's V8 15 sometimes quietens a signalling NaN in optimised code, depending on when the
-      // optimiser runs (seen under load: 3 of 232 hot checks); its sign is always kept.
+      // optimiser runs (seen under load: 3 of 232 hot checks); its sign is always kept. JSC's
+      // optimised code sometimes loses a NaN's sign too (f32.neg of a negative NaN, 2 to 8 runs
+      // of 40 under load): hot, only a NaN's being a NaN is asserted there.
       const allowed = (probe: string, hot: boolean): string[] => {
-        if (runtime === 'bun') return ['exact', 'payload', ...(INLINE_F64_LOADS.has(probe) ? ['sign'] : [])];
+        if (runtime === 'bun') return ['exact', 'payload', ...(hot || INLINE_F64_LOADS.has(probe) ? ['sign'] : [])];
         if (runtime === 'deno' && hot) return ['exact', 'payload'];
         return ['exact'];
       };

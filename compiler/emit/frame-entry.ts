@@ -9,6 +9,7 @@
 
 import type * as t from '@babel/types';
 import type { Stmt } from './ast.js';
+import { forEachChild } from './children.js';
 
 /** Where a `break` or `continue` inside a statement may land without leaving it. */
 interface Scope {
@@ -36,15 +37,9 @@ export function frameFreePrefix(stmts: Stmt[], frames: ReadonlySet<string>): num
 function needsFrame(root: Stmt, frames: ReadonlySet<string>): boolean {
   // An explicit stack, not recursion: statements nest as deep as the wasm's blocks do.
   const top: Scope = { breakable: false, loop: false };
-  const stack: [unknown, Scope][] = [[root, top]];
+  const stack: [t.Node, Scope][] = [[root, top]];
   while (stack.length > 0) {
-    const [x, scope] = stack.pop()!;
-    if (Array.isArray(x)) {
-      for (const y of x) if (typeof y === 'object' && y !== null) stack.push([y, scope]);
-      continue;
-    }
-    const node = x as t.Node;
-    if (typeof node.type !== 'string') continue;
+    const [node, scope] = stack.pop()!;
     switch (node.type) {
       case 'Identifier':
         if (frames.has(node.name)) return true;
@@ -64,10 +59,9 @@ function needsFrame(root: Stmt, frames: ReadonlySet<string>): boolean {
     if (node.type === 'LabeledStatement') inner = { label: node.label.name, breakable: false, loop: false, parent: scope };
     else if (LOOPS.has(node.type)) inner = { breakable: true, loop: true, parent: scope };
     else if (node.type === 'SwitchStatement') inner = { breakable: true, loop: false, parent: scope };
-    for (const key in node) {
-      const v = (node as unknown as Record<string, unknown>)[key];
-      if (typeof v === 'object' && v !== null && key !== 'loc' && key !== 'leadingComments' && key !== 'trailingComments') stack.push([v, inner]);
-    }
+    forEachChild(node, (child) => {
+      stack.push([child, inner]);
+    });
   }
   return false;
 }

@@ -10,6 +10,7 @@ import type { EmitContext } from './context.js';
 import { OPS_BY_NAME } from './op-signatures.js';
 import { literalValue, unlessNanCanonicalised } from './numeric.js';
 import { GUARDED } from './loop-guard.js';
+import { someChild } from './children.js';
 
 /** What the memory emitter needs from the function emitter. */
 export interface MemoryEmitHooks {
@@ -211,14 +212,7 @@ function mayCall(e: Expr): boolean {
       result = true;
       break;
     default:
-      for (const key of Object.keys(e)) {
-        const child = (e as unknown as Record<string, unknown>)[key];
-        const children = Array.isArray(child) ? child : [child];
-        if (children.some((c) => typeof c === 'object' && c !== null && typeof (c as { type?: unknown }).type === 'string' && mayCall(c as Expr))) {
-          result = true;
-          break;
-        }
-      }
+      result = someChild(e, (child) => mayCall(child as Expr));
   }
   MAY_CALL.set(e, result);
   return result;

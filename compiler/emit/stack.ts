@@ -6,6 +6,7 @@ import type { ValType } from '../ir/module.js';
 import { i32Test, id, index, nul, num, tsAs, type Expr } from './ast.js';
 import { zeroValueKind } from './context.js';
 import { valueTypeText } from './ts-types.js';
+import { someChild } from './children.js';
 
 /** How an entry may be affected by statements emitted while it waits on the stack. */
 export const enum Kind {
@@ -38,16 +39,7 @@ export function isSimple(entry: Entry): boolean {
 /** Whether expression `e` reads variable `name` anywhere. */
 export function readsName(e: t.Node, name: string): boolean {
   if (e.type === 'Identifier') return e.name === name;
-  for (const key in e) {
-    if (key === 'loc' || key === 'leadingComments') continue;
-    const child = (e as unknown as Record<string, unknown>)[key];
-    if (Array.isArray(child)) {
-      for (const c of child) if (c && typeof c === 'object' && 'type' in c && readsName(c as t.Node, name)) return true;
-    } else if (child && typeof child === 'object' && 'type' in child && readsName(child as t.Node, name)) {
-      return true;
-    }
-  }
-  return false;
+  return someChild(e, (child) => readsName(child, name));
 }
 
 export function entryReads(entry: Entry, name: string): boolean {

@@ -10,6 +10,7 @@
 import type * as t from '@babel/types';
 import type { Stmt } from './ast.js';
 import { jumpAt } from './dispatch.js';
+import { forEachChild } from './children.js';
 
 /** What may have been written so far; undefined where no way reaches. */
 type Written = Set<string> | undefined;
@@ -117,11 +118,5 @@ export function eachJump(
 /** Calls `into` with each name assigned in `node`. */
 function assigned(node: t.Node, into: (name: string) => void): void {
   if (node.type === 'AssignmentExpression' && node.left.type === 'Identifier') into(node.left.name);
-  for (const key in node) {
-    if (key === 'loc' || key === 'leadingComments' || key === 'type') continue;
-    const v = (node as unknown as Record<string, unknown>)[key];
-    if (Array.isArray(v)) {
-      for (const y of v) if (y && typeof y === 'object' && typeof (y as t.Node).type === 'string') assigned(y as t.Node, into);
-    } else if (v && typeof v === 'object' && typeof (v as t.Node).type === 'string') assigned(v as t.Node, into);
-  }
+  forEachChild(node, (child) => assigned(child, into));
 }

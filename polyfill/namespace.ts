@@ -82,6 +82,9 @@ const ERROR_HEADER = `w2js ${VERSION}\n`;
 
 const EXTERN_KIND: Record<string, string> = { func: 'function', table: 'table', memory: 'memory', global: 'global' };
 
+/** Scripts evaluated without a backend's `evaluate`, in this realm: each named by its count. */
+let evaluated = 0;
+
 /** Build a `WebAssembly` namespace over `backend`. */
 export function createWebAssembly(backend: PolyfillBackend): Record<string | symbol, unknown> {
   const internals = new WeakMap<object, { desc: ModuleDescriptor; bytes: Uint8Array }>();
@@ -110,8 +113,9 @@ export function createWebAssembly(backend: PolyfillBackend): Record<string | sym
       }
       backend.store?.(bytes, script);
     }
-    // Global scope, no access to this module's bindings: the backend's, or an indirect eval.
-    const factory = (backend.evaluate ? backend.evaluate(bytes, script) : (0, eval)(script)) as (runtime: typeof rt) => CompiledScript;
+    // Global scope, no access to this module's bindings: the backend's, or an indirect eval. The
+    // eval's script is named, for debuggers and stack traces (`at $f (w2js-module-1.js:8:20)`).
+    const factory = (backend.evaluate ? backend.evaluate(bytes, script) : (0, eval)(`${script}\n//# sourceURL=w2js-module-${++evaluated}.js`)) as (runtime: typeof rt) => CompiledScript;
     const compiled = factory(rt);
     if (compiled.tier) backend.attachTierUp?.(compiled.tier as never, bytes);
     return compiled.module;

@@ -24,6 +24,8 @@ export function demangle(id: string): string {
 // V8 (`    at $f (file:1:2)`, `    at Object.$f [as g] (file:1:2)`) and JavaScriptCore/SpiderMonkey (`$f@file:1:2`).
 const V8_FRAME = /^\s*at (?:async )?(?:(\S*)\.)?([^\s.]+)(?: \[as [^\]]*\])? \((.*):(\d+):(\d+)\)$/;
 const OTHER_FRAME = /^([^@\s]*)@(.*):(\d+):(\d+)$/;
+// V8's location of code run by eval without a sourceURL: `eval at <caller> (<caller's location>), <anonymous>`.
+const V8_EVAL_LOCATION = /^eval at .*\), ([^,()]*)$/;
 // V8's native wasm frames: `    at $f (wasm://wasm/1a2b3c4d:wasm-function[3]:0x5f)`.
 const NATIVE_FRAME = /^\s*at (?:\S*\.)?([^\s.]+)(?: \[as [^\]]*\])? \((wasm:\/\/.*):wasm-function\[(\d+)\]:0x([0-9a-f]+)\)$/;
 
@@ -41,7 +43,8 @@ export function wasmFrames(stack: string): WasmFrame[] {
     if (v8?.[1] === 'Object') continue;
     const m = v8 ? v8.slice(1) : OTHER_FRAME.exec(text)?.slice(0);
     if (!m) continue;
-    const [, fn = '', file = '', line = '0', column = '0'] = m;
+    const [, fn = '', location = '', line = '0', column = '0'] = m;
+    const file = V8_EVAL_LOCATION.exec(location)?.[1] ?? location;
     if (fn.startsWith('$')) out.push({ name: demangle(fn), file, line: Number(line), column: Number(column) });
     // Native wasm as source-map-aware formatters print it (vitest's): line 1, the byte offset + 1.
     else if (file.startsWith('wasm://')) out.push({ name: fn.replace(/^\$/, ''), file, line: Number(line), column: Number(column) });
@@ -74,7 +77,7 @@ export function describeFrame(f: WasmFrame): string {
     // In both, the column is the function's byte offset (+1: stack columns count from 1).
     return `${f.name} (${base.endsWith('.wasm') ? base : 'wasm'} @0x${Math.max(f.column - 1, 0).toString(16)})`;
   }
-  if (GENERATED.test(base) || !base) return f.name;
+  if (GENERATED.test(base) || !base || base === '<anonymous>') return f.name;
   return `${f.name} (${base}:${f.line})`;
 }
 

@@ -44,6 +44,18 @@ describe('stack frames', () => {
     expect(frames.map(describeFrame)).toEqual(['store_at (prog.c:66)', 'main', 'sys_crash (wasm @0x277e)', 'call0 (wasm @0x2a0)', 'run']);
     expect(describeFrame({ name: 'f', file: '/o/m.wasm', line: 1, column: 0x2b })).toBe('f (m.wasm @0x2a)');
   });
+
+  it('reads frames of code run by eval, named by a sourceURL or not', () => {
+    const stack = [
+      'RuntimeError: x',
+      '    at $boom (eval at evaluate (file:///o/polyfill/namespace.js:76:88), <anonymous>:8:20)',
+      '    at $interp$t1 (eval at relink (w2js-module-1.js:3:40), <anonymous>:5:10)',
+      '    at $run (w2js-module-1.js:12:3)',
+    ].join('\n');
+    const frames = wasmFrames(stack);
+    expect(frames.map((f) => [f.name, f.file, f.line])).toEqual([['boom', '<anonymous>', 8], ['interp', '<anonymous>', 5], ['run', 'w2js-module-1.js', 12]]);
+    expect(frames.map(describeFrame)).toEqual(['boom', 'interp', 'run']);
+  });
 });
 
 describe('trap messages', () => {

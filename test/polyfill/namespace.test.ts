@@ -113,6 +113,23 @@ describe.runIf(native)('the polyfill behaves as V8\'s WebAssembly', () => {
   });
 });
 
+test('a trap names its wasm function, and the evaluated script is named for debuggers', () => {
+  // Evaluated by the namespace's own indirect eval (no disk cache): V8 names such code's location
+  // `eval at …, <anonymous>` unless the script has a sourceURL.
+  const W = createWebAssembly(inProcessBackend()) as unknown as Namespace;
+  const bytes = wat('(module (memory 1) (func $boom (export "boom") (param i32) (result i32) (i32.load (local.get 0))))');
+  const boom = new W.Instance(new W.Module(bytes)).exports.boom as (a: number) => number;
+  let error: Error | undefined;
+  try {
+    boom(70000);
+  } catch (e) {
+    error = e as Error;
+  }
+  expect(error).toBeInstanceOf(W.RuntimeError);
+  expect(error!.message).toBe('out of bounds memory access in boom');
+  expect(error!.stack).toMatch(/at \$boom \(w2js-module-\d+\.js:\d+:\d+\)/);
+});
+
 test('a cached script is used only if this version of w2js wrote it', () => {
   const script = compileScript(demo);
   let compiled = 0;

@@ -33,6 +33,7 @@ import { emitGlobalGet, emitGlobalSet, type GlobalHooks } from './globals.js';
 import { emitCall, emitCallIndirect, type CallHooks } from './calls.js';
 import { exprDepth, MAX_EXPR_DEPTH } from './depth.js';
 import { VarPool } from './var-pool.js';
+import { assignInto } from './assign-into.js';
 import { asCondition, entryReads, flatten, isSimple, Kind, readsName, zero, type Entry } from './stack.js';
 
 /** Output of emitting one function. */
@@ -298,6 +299,12 @@ class FunctionEmitter {
     if (!readsName(entry.e, hiName(name))) return [hi, lo];
     const t = this.pool.temp('t', 'i32');
     return [exprStmt(assign(id(t), entry.e)), hi, exprStmt(assign(id(name), id(t)))];
+  }
+
+  /** An i64 just computed into a temporary pair by the last statement, computed into local `name` instead (assign-into.ts). */
+  private intoLocal(name: string, v: Entry): boolean {
+    if (v.type !== 'i64' || v.e.type !== 'Identifier' || v.hi?.type !== 'Identifier' || !this.pool.isTemp(v.e.name)) return false;
+    return assignInto(this.out(this.frame), [v.e.name, v.hi.name], [name, hiName(name)]);
   }
 
   /** The entry reading variable `name` (both halves for an i64). */
@@ -626,7 +633,7 @@ class FunctionEmitter {
         const v = this.pop();
         this.assigned.add(instr.index!);
         this.spillReaders(name, this.localTypes[instr.index!] === 'i64');
-        for (const s of this.assignTo(name, v)) this.out(this.frame).push(at(s, this.ctx.position(instr.at)));
+        if (!this.intoLocal(name, v)) for (const s of this.assignTo(name, v)) this.out(this.frame).push(at(s, this.ctx.position(instr.at)));
         if (op === 'local.tee') this.stack.push(this.read(name, v.type, Kind.ReadsLocals));
         return;
       }

@@ -12,6 +12,7 @@ export class VarPool {
   /** Every variable declared: name and wasm type. */
   readonly vars: [string, ValType][] = [];
   private next = 0;
+  private readonly names = new Set<string>();
   /** Free for reuse, by prefix and type. */
   private readonly free = new Map<string, string[]>();
   /** Handed out since the stack was last empty (or released by a closed frame). */
@@ -24,9 +25,15 @@ export class VarPool {
     if (name === undefined) {
       name = `${prefix}${this.next++}`;
       this.vars.push([name, type]);
+      this.names.add(name);
     }
     if (held) this.held.push([key, name]);
     return name;
+  }
+
+  /** Whether `name` is one of this pool's variables (not a wasm local). */
+  isTemp(name: string): boolean {
+    return this.names.has(name);
   }
 
   /** A closed frame's variable: free from the next time the stack is empty. */

@@ -8,12 +8,16 @@
 
 import type * as t from '@babel/types';
 import { id, type Expr, type Stmt } from './ast.js';
-import { someChild } from './children.js';
 import { readsName } from './stack.js';
+import { assigned } from './written.js';
 
 /** Whether `e` assigns variable `name` anywhere inside. */
 function writesName(e: t.Node, name: string): boolean {
-  return assignedName(e) === name || someChild(e, (child) => writesName(child, name));
+  let found = false;
+  assigned(e, (n) => {
+    found ||= n === name;
+  });
+  return found;
 }
 
 /** `x = e` with `x` an identifier: the name. */

@@ -163,7 +163,7 @@ export interface SplitOutput {
 
 /** Nodes in `segments` (each counted once). */
 export function countNodes(node: t.Node | readonly t.Node[]): number {
-  // A loop over an explicit stack, not a call per node: lightningcss (15.8 MB) compiled 3-5% faster.
+  // A loop over an explicit stack, not recursion: lightningcss (15.8 MB) compiled 3-5% faster.
   const stack: t.Node[] = Array.isArray(node) ? [...node] : [node as t.Node];
   const push = (child: t.Node): void => {
     stack.push(child);

@@ -11,15 +11,6 @@ import { id, type Expr, type Stmt } from './ast.js';
 import { readsName } from './stack.js';
 import { assigned } from './written.js';
 
-/** Whether `e` assigns variable `name` anywhere inside. */
-function writesName(e: t.Node, name: string): boolean {
-  let found = false;
-  assigned(e, (n) => {
-    found ||= n === name;
-  });
-  return found;
-}
-
 /** `x = e` with `x` an identifier: the name. */
 function assignedName(e: t.Node): string | undefined {
   return e.type === 'AssignmentExpression' && e.operator === '=' && e.left.type === 'Identifier' ? e.left.name : undefined;
@@ -55,8 +46,13 @@ export function assignInto(out: Stmt[], from: readonly [string, string], to: rea
   const secondValue = (second as t.AssignmentExpression).right as Expr;
   if (readsName(secondValue, from[order[0]!]!) || readsName(secondValue, to[order[0]!]!)) return false;
   // Neither may set a temporary itself: the outer assignments must be what defines the pair.
-  const values = [(first as t.AssignmentExpression).right, secondValue];
-  if (values.some((v) => from.some((n) => writesName(v, n)))) return false;
+  let setsTemporary = false;
+  for (const value of [(first as t.AssignmentExpression).right, secondValue]) {
+    assigned(value, (n) => {
+      setsTemporary ||= n === from[0] || n === from[1];
+    });
+  }
+  if (setsTemporary) return false;
   (first as t.AssignmentExpression).left = id(to[order[0]!]!);
   (second as t.AssignmentExpression).left = id(to[order[1]!]!);
   return true;

@@ -13,7 +13,7 @@ import { prepare } from '../../compiler/compile-function.js';
 import { compile } from '../../compiler/index.js';
 import { diskCache } from '../../polyfill/disk-cache.js';
 import { createWebAssembly, inProcessBackend } from '../../polyfill/index.js';
-import { POLYFILL_COMPILE_OPTIONS, relayoutSource, tierUpStats } from '../../polyfill/tier-up.js';
+import { attachTierUp, POLYFILL_COMPILE_OPTIONS, relayoutSource, tierUpStats, type TierEvent, type TierHook } from '../../polyfill/tier-up.js';
 import { setTierUpAfter, TIER_UP_AFTER } from '../../runtime/tier-up.js';
 import { wasmFrames } from '../../runtime/wasm-stack.js';
 import { interpreterWat } from '../helpers/interpreter-wat.js';
@@ -108,6 +108,51 @@ describe('tier-up: a split function laid out again while it runs', () => {
     new Uint8Array((mine.mem as WebAssembly.Memory).buffer).set(Array.from({ length: 200 }, (_, i) => (i * 7) % 6), 64);
     for (let i = 0; i < 200; i++) mine.run(64, 200);
     expect(tierUpStats().relaid.length).toBe(relaid);
+  });
+});
+
+describe('tier-up: a function crossing too few times a second is measured again (bench/README.md D32)', () => {
+  // A clock the test moves: `gap(k)` is how far the k-th reading (from 1) is from the one before.
+  // The hook reads it where a window starts and where it ends.
+  function run(gap: (k: number) => number) {
+    setTierUpAfter(300, 1000);
+    let now = 0;
+    let readings = 0;
+    const clock = (): number => (now += gap(++readings));
+    const events: TierEvent['kind'][] = [];
+    const countdowns: number[] = [];
+    const timed = { ...backend, attachTierUp: (hook: TierHook, bytes: Uint8Array) => {
+      attachTierUp(hook, bytes, { compile: OPTIONS, clock, onEvent: (e) => void events.push(e.kind) });
+      const up = hook.up;
+      hook.up = (funcIndex, counts, mainEnd) => {
+        up(funcIndex, counts, mainEnd);
+        countdowns.push(counts[counts.length - 1]!);
+      };
+    } };
+    const bytes = wat(INTERPRETER);
+    const poly = createWebAssembly(timed as never) as unknown as typeof WebAssembly;
+    const mine = new poly.Instance(new poly.Module(bytes)).exports as Record<string, any>;
+    const native = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as Record<string, any>;
+    const prog = Array.from({ length: 200 }, (_, i) => (i * 7) % 6);
+    for (const mem of [mine.mem, native.mem] as WebAssembly.Memory[]) new Uint8Array(mem.buffer).set(prog, 64);
+    const expected = native.run(64, prog.length);
+    for (let i = 0; i < 400 && events.length === 0; i++) expect(mine.run(64, prog.length)).toBe(expected);
+    return { events, countdowns, readings };
+  }
+
+  it('slow over its first window, fast over the next: laid out then', () => {
+    // Readings 1 and 2 bound the first window (300 crossings in 1000 s), 3 and 4 the second (600 in 1 ms).
+    const { events, countdowns, readings } = run((k) => (k === 2 ? 1e6 : 1));
+    expect(events).toEqual(['relaid']);
+    expect(countdowns).toEqual([300, 300, 600, 0]);
+    expect(readings).toBe(4);
+  });
+
+  it('slow over every window: left as it is after four more, each twice as long', () => {
+    const { events, countdowns, readings } = run(() => 1e6);
+    expect(events).toEqual(['skipped']);
+    expect(countdowns).toEqual([300, 300, 600, 1200, 2400, 4800, 0]);
+    expect(readings).toBe(10);
   });
 });
 

@@ -30,7 +30,7 @@ const now = (): number => globalThis.performance?.now() ?? Date.now();
  * How many more windows, each twice the last, a function found crossing too few times a second is
  * measured over before it is left as it is. quickjs's interpreter, measured while V8 still ran it
  * in its interpreter (counting from 2^18 crossings), was skipped for good and ran its later rounds
- * 1.7× slower (D32); a function that stays slow costs only its counting, 2^21 to 2^24 crossings more.
+ * 1.8× slower (bench/README.md D32, S46); a function that stays slow costs only its counting, 2^21 to 2^24 crossings more.
  */
 const RATE_RETRIES = 4;
 

@@ -3,8 +3,8 @@
 // is entered from another part, while the countdown in the counters' last slot is not 0; each
 // time it reaches 0 the module's `$$tier.up` is called, which measures the crossings' rate over a
 // second window (and, where it is too low, over up to four longer ones) and, where they are
-// frequent enough to matter, lays the function out again from the counts (polyfill/tier-up.ts). Crossing is what costs in an interpreter split into parts
-// (8.6 ns each, bench/README.md D16).
+// frequent enough to matter, lays the function out again from the counts (polyfill/tier-up.ts).
+// Crossing is what costs in an interpreter split into parts (8.6 ns each, bench/README.md D16).
 
 /** Crossings counted before the rate is measured, and the window it is measured over. */
 export const TIER_UP_AFTER = 1 << 20;

@@ -30,7 +30,8 @@ const now = (): number => globalThis.performance?.now() ?? Date.now();
  * How many more windows, each twice the last, a function found crossing too few times a second is
  * measured over before it is left as it is. quickjs's interpreter, measured while V8 still ran it
  * in its interpreter (counting from 2^18 crossings), was skipped for good and ran its later rounds
- * 1.8× slower (bench/README.md D32, S46); a function that stays slow costs only its counting, 2^21 to 2^24 crossings more.
+ * 1.8× slower (bench/README.md D32, S46). A function that stays slow costs only its counting,
+ * 2^21 to 2^24 crossings more.
  */
 const RATE_RETRIES = 4;
 
@@ -115,20 +116,20 @@ export function attachTierUp(hook: TierHook, bytes: Uint8Array, { compile = POLY
   hook.up = (funcIndex, counts, mainEnd) => {
     const n = counts.length - 1;
     const after = tierUpAfter();
-    if (!counting.has(funcIndex)) {
-      counting.add(funcIndex);
-      counts[n] = done.has(funcIndex) ? 0 : after;
+    if (done.has(funcIndex)) {
+      counts[n] = 0; // decided: the old code, where it still runs, counts no more
       return;
     }
-    const window = windows.get(funcIndex);
-    if (!done.has(funcIndex) && window === undefined) {
-      // The rate over the next window; none with tier-up turned off since counting began.
-      if (after > 0) windows.set(funcIndex, { start: clock(), length: after, retries: 0 });
+    if (!counting.has(funcIndex)) {
+      counting.add(funcIndex);
       counts[n] = after;
       return;
     }
-    if (done.has(funcIndex) || window === undefined) {
-      counts[n] = 0; // decided: the old code, where it still runs, counts no more
+    const window = windows.get(funcIndex);
+    if (window === undefined) {
+      // The rate over the next window; none with tier-up turned off since counting began.
+      if (after > 0) windows.set(funcIndex, { start: clock(), length: after, retries: 0 });
+      counts[n] = after;
       return;
     }
     // The most frequent target in the main function: gathering parts would not remove it.

@@ -8,12 +8,18 @@
 
 import type * as t from '@babel/types';
 import { id, type Expr, type Stmt } from './ast.js';
-import { readsName } from './stack.js';
-import { assigned } from './written.js';
+import { someChild } from './children.js';
 
 /** `x = e` with `x` an identifier: the name. */
 function assignedName(e: t.Node): string | undefined {
   return e.type === 'AssignmentExpression' && e.operator === '=' && e.left.type === 'Identifier' ? e.left.name : undefined;
+}
+
+/** Whether `e` reads one of `reads` (any identifier of that name) or assigns one of `temps`: one walk. */
+function touches(e: t.Node, reads: readonly string[], temps: readonly string[]): boolean {
+  if (e.type === 'Identifier') return reads.includes(e.name);
+  if (e.type === 'AssignmentExpression' && e.left.type === 'Identifier' && temps.includes(e.left.name)) return true;
+  return someChild(e, (child) => touches(child, reads, temps));
 }
 
 /** The last two effects of `out`: the last statement's last two, or the last two statements', each one assignment. */
@@ -42,17 +48,11 @@ export function assignInto(out: Stmt[], from: readonly [string, string], to: rea
   const names = [assignedName(first), assignedName(second)];
   const order = names[0] === from[1] && names[1] === from[0] ? [1, 0] : names[0] === from[0] && names[1] === from[1] ? [0, 1] : undefined;
   if (!order) return false;
-  // The second right-hand side runs after the first assignment: it must not read what that wrote.
-  const secondValue = (second as t.AssignmentExpression).right as Expr;
-  if (readsName(secondValue, from[order[0]!]!) || readsName(secondValue, to[order[0]!]!)) return false;
-  // Neither may set a temporary itself: the outer assignments must be what defines the pair.
-  let setsTemporary = false;
-  for (const value of [(first as t.AssignmentExpression).right, secondValue]) {
-    assigned(value, (n) => {
-      setsTemporary ||= n === from[0] || n === from[1];
-    });
-  }
-  if (setsTemporary) return false;
+  // Neither right-hand side may set a temporary itself (the outer assignments must be what
+  // defines the pair), and the second, run after the first assignment, must not read what that
+  // assignment wrote, before or after the renaming.
+  if (touches((first as t.AssignmentExpression).right, [], from)) return false;
+  if (touches((second as t.AssignmentExpression).right, [from[order[0]!]!, to[order[0]!]!], from)) return false;
   (first as t.AssignmentExpression).left = id(to[order[0]!]!);
   (second as t.AssignmentExpression).left = id(to[order[1]!]!);
   return true;

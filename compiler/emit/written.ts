@@ -116,7 +116,7 @@ export function eachJump(
 }
 
 /** Calls `into` with each name assigned in `node`. */
-export function assigned(node: t.Node, into: (name: string) => void): void {
+function assigned(node: t.Node, into: (name: string) => void): void {
   if (node.type === 'AssignmentExpression' && node.left.type === 'Identifier') into(node.left.name);
   forEachChild(node, (child) => assigned(child, into));
 }

@@ -1,9 +1,9 @@
-// emit/: two byte loads that read one big-endian 16-bit number, as C writes it for file formats
-// and network order (`p[0] << 8 | p[1]`: sqlite's get2byte, in its B-tree's hottest loops), fused
-// into one DataView read (bench/README.md S47).
+// emit/: two byte loads that read one 16-bit number, as portable C writes it for file formats and
+// network order (`p[0] << 8 | p[1]`: sqlite's get2byte, in its B-tree's hottest loops; `p[0] |
+// p[1] << 8` for little-endian formats), fused into one DataView read (bench/README.md S47).
 
 import type * as t from '@babel/types';
-import { call, member, type Expr } from './ast.js';
+import { bool, call, member, type Expr } from './ast.js';
 
 /** A byte load through the DataView: `view.getUint8(address)` or `view.getInt8(address)`. */
 interface ByteLoad {
@@ -17,12 +17,13 @@ interface ByteLoad {
 
 /**
  * `view.getUint16(a)` (big-endian: no second argument) for `view.getUint8(a) << 8 |
- * view.getUint8(a + 1)` in either order, `getInt16` where the high byte is read signed; else
- * undefined. Same value, and the same trap: the pair fails where either byte is out of bounds,
- * which is where the 16-bit read fails (a + 2 past the end), and neither load has an effect that
- * the order could show. The base must be one local, read twice with nothing between.
+ * view.getUint8(a + 1)`, `view.getUint16(a, true)` for `view.getUint8(a + 1) << 8 |
+ * view.getUint8(a)`, in either operand order, `getInt16` where the high byte is read signed;
+ * else undefined. Same value, and the same trap: the pair fails where either byte is out of
+ * bounds, which is where the 16-bit read fails (a + 2 past the end), and neither load has an
+ * effect that the order could show. The base must be one local, read twice with nothing between.
  */
-export function bigEndian16(left: Expr, right: Expr): Expr | undefined {
+export function pairedByteRead(left: Expr, right: Expr): Expr | undefined {
   return pair(left, right) ?? pair(right, left);
 }
 
@@ -31,8 +32,11 @@ function pair(shifted: Expr, low: Expr): Expr | undefined {
   const hi = byteLoad(shifted.left as Expr);
   const lo = byteLoad(low);
   if (hi === undefined || lo === undefined || lo.signed) return undefined;
-  if (hi.base !== lo.base || lo.offset !== hi.offset + 1 || !sameView(hi.view, lo.view)) return undefined;
-  return call(member(hi.view, hi.signed ? 'getInt16' : 'getUint16'), [hi.address]);
+  if (hi.base !== lo.base || !sameView(hi.view, lo.view)) return undefined;
+  const method = hi.signed ? 'getInt16' : 'getUint16';
+  if (lo.offset === hi.offset + 1) return call(member(hi.view, method), [hi.address]);
+  if (lo.offset === hi.offset - 1) return call(member(lo.view, method), [lo.address, bool(true)]);
+  return undefined;
 }
 
 function byteLoad(e: Expr): ByteLoad | undefined {

@@ -3,7 +3,7 @@
 
 import type { Expr } from './ast.js';
 import { assign, big, bin, boolToI32, call, cond, i32Test, id, member, num, seq, unary } from './ast.js';
-import { bigEndian16 } from './byte-order.js';
+import { pairedByteRead } from './byte-order.js';
 
 /** Records which runtime helpers the output uses, so link/ imports only those. */
 export interface HelperSink {
@@ -63,7 +63,7 @@ const I32_BINARY: Record<string, (a: Expr, b: Expr) => Expr> = {
   'i32.sub': (a, b) => or0(bin('-', a, b)),
   'i32.mul': (a, b) => call(member(id('Math'), 'imul'), [a, b]),
   'i32.and': (a, b) => bin('&', a, b),
-  'i32.or': (a, b) => bigEndian16(a, b) ?? bin('|', a, b),
+  'i32.or': (a, b) => pairedByteRead(a, b) ?? bin('|', a, b),
   'i32.xor': (a, b) => bin('^', a, b),
   'i32.shl': (a, b) => bin('<<', a, b),
   'i32.shr_s': (a, b) => bin('>>', a, b),

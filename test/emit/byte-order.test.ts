@@ -1,8 +1,8 @@
-// Two byte loads that read one big-endian 16-bit number (`p[0] << 8 | p[1]`, sqlite's get2byte)
-// become one DataView read (compiler/emit/byte-order.ts). What must hold: the same value as V8's
-// own wasm at every address, signed and unsigned, in either operand order and at an offset; the
-// same trap where either byte is out of bounds; and no fusion where the bytes are not adjacent or
-// not from one base, which would read the wrong bytes.
+// Two byte loads that read one 16-bit number (`p[0] << 8 | p[1]`, sqlite's get2byte, or `p[0] |
+// p[1] << 8`) become one DataView read (compiler/emit/byte-order.ts). What must hold: the same
+// value as V8's own wasm at every address, either byte order, signed and unsigned, in either
+// operand order and at an offset; the same trap where either byte is out of bounds; and no fusion
+// where the bytes are not adjacent or not from one base, which would read the wrong bytes.
 
 import { describe, expect, it } from 'vitest';
 import { functionText, loadWithNative, wat } from '../helpers/wasm.js';
@@ -19,15 +19,19 @@ const MODULE = wat(`(module
   ;; Past the first page: no proof the bytes are in bounds, so through the DataView.
   (func $be_const (export "beConst") (result i32)
     (i32.or (i32.shl (i32.load8_u (i32.const 131070)) (i32.const 8)) (i32.load8_u (i32.const 131071))))
-  ;; Not one number: the low byte before the high one, two bases, a signed low byte.
+  (func $le (export "le") (param $p i32) (result i32)
+    (i32.or (i32.load8_u offset=2 (local.get $p)) (i32.shl (i32.load8_u offset=3 (local.get $p)) (i32.const 8))))
+  (func $le_signed (export "leSigned") (param $p i32) (result i32)
+    (i32.or (i32.shl (i32.load8_s offset=1 (local.get $p)) (i32.const 8)) (i32.load8_u (local.get $p))))
+  ;; Not one number: a byte between, two bases, a signed low byte.
   (func $gap (export "gap") (param $p i32) (result i32)
-    (i32.or (i32.shl (i32.load8_u offset=1 (local.get $p)) (i32.const 8)) (i32.load8_u (local.get $p))))
+    (i32.or (i32.shl (i32.load8_u offset=2 (local.get $p)) (i32.const 8)) (i32.load8_u (local.get $p))))
   (func $two_bases (export "twoBases") (param $p i32) (param $q i32) (result i32)
     (i32.or (i32.shl (i32.load8_u (local.get $p)) (i32.const 8)) (i32.load8_u offset=1 (local.get $q))))
   (func $signed_low (export "signedLow") (param $p i32) (result i32)
     (i32.or (i32.shl (i32.load8_u (local.get $p)) (i32.const 8)) (i32.load8_s offset=1 (local.get $p)))))`);
 
-/** The call's value, or the error's class and message. */
+/** The call's value, or the error's class. */
 function outcome(f: () => number): string {
   try {
     return String(f());
@@ -36,13 +40,15 @@ function outcome(f: () => number): string {
   }
 }
 
-describe('big-endian 16-bit reads', () => {
+describe('16-bit reads from two byte loads', () => {
   it('are one DataView read, and only where the two bytes are one number', async () => {
     const { code } = await loadWithNative(MODULE);
     expect(functionText(code, '$be')).toMatch(/dv\.getUint16\(p_0 >>> 0\)/);
     expect(functionText(code, '$be_signed')).toMatch(/dv\.getInt16\(\(p_0 >>> 0\) \+ 5\)/);
     expect(functionText(code, '$be_swapped')).toMatch(/dv\.getUint16\(\(p_0 >>> 0\) \+ 3\)/);
     expect(functionText(code, '$be_const')).toMatch(/dv\.getUint16\(131070\)/);
+    expect(functionText(code, '$le')).toMatch(/dv\.getUint16\(\(p_0 >>> 0\) \+ 2, true\)/);
+    expect(functionText(code, '$le_signed')).toMatch(/dv\.getInt16\(p_0 >>> 0, true\)/);
     for (const name of ['$gap', '$two_bases', '$signed_low']) expect(functionText(code, name)).not.toMatch(/nt16/);
   });
 
@@ -55,7 +61,7 @@ describe('big-endian 16-bit reads', () => {
     const addresses = [0, 1, 2, 1000, 65525, 65526, 65527, 65528, 65529, 65530, 65531, 65532, 65533, 65534, 65535, 65536, -1, -2, 0x7fffffff];
     let traps = 0;
     for (const p of addresses) {
-      for (const name of ['be', 'beSigned', 'beSwapped', 'gap', 'signedLow']) {
+      for (const name of ['be', 'beSigned', 'beSwapped', 'le', 'leSigned', 'gap', 'signedLow']) {
         const want = outcome(() => native[name](p));
         expect(outcome(() => exports[name](p)), `${name}(${p})`).toBe(want);
         if (want.startsWith('RuntimeError')) traps++;

@@ -44,16 +44,16 @@ function lastTwo(out: Stmt[]): [Expr, Expr] | undefined {
 export function assignInto(out: Stmt[], from: readonly [string, string], to: readonly [string, string]): boolean {
   const pair = lastTwo(out);
   if (!pair) return false;
-  const [first, second] = pair;
+  const [first, second] = pair as [t.AssignmentExpression, t.AssignmentExpression];
   const names = [assignedName(first), assignedName(second)];
-  const order = names[0] === from[1] && names[1] === from[0] ? [1, 0] : names[0] === from[0] && names[1] === from[1] ? [0, 1] : undefined;
-  if (!order) return false;
+  // Which half the first effect assigns: the low one (`t = …, t_hi = …`) or the high one.
+  const k: number = names[0] === from[0] && names[1] === from[1] ? 0 : names[0] === from[1] && names[1] === from[0] ? 1 : -1;
+  if (k < 0) return false;
   // Neither right-hand side may set a temporary itself (the outer assignments must be what
   // defines the pair), and the second, run after the first assignment, must not read what that
   // assignment wrote, before or after the renaming.
-  if (touches((first as t.AssignmentExpression).right, [], from)) return false;
-  if (touches((second as t.AssignmentExpression).right, [from[order[0]!]!, to[order[0]!]!], from)) return false;
-  (first as t.AssignmentExpression).left = id(to[order[0]!]!);
-  (second as t.AssignmentExpression).left = id(to[order[1]!]!);
+  if (touches(first.right, [], from) || touches(second.right, [from[k]!, to[k]!], from)) return false;
+  first.left = id(to[k]!);
+  second.left = id(to[1 - k]!);
   return true;
 }

@@ -33,6 +33,12 @@ export const cond = (test: Expr, consequent: Expr, alternate: Expr): Expr =>
  * branch (bench/README.md S32: a carry out of random halves mispredicted half the time).
  */
 export const boolToI32 = (test: Expr): Expr => unary('+', test);
+/** The value of a numeric literal expression (`5`, `-5`), if `e` is one. */
+export function literalValue(e: Expr): number | undefined {
+  if (e.type === 'NumericLiteral') return e.value;
+  if (e.type === 'UnaryExpression' && e.operator === '-' && e.argument.type === 'NumericLiteral') return -e.argument.value;
+  return undefined;
+}
 /** The boolean a boolToI32 converts, if `e` is one. */
 export function i32Test(e: Expr): Expr | undefined {
   return e.type === 'UnaryExpression' && e.operator === '+' && isBooleanValued(e.argument as Expr) ? e.argument as Expr : undefined;

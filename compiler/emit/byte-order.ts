@@ -2,8 +2,7 @@
 // network order (`p[0] << 8 | p[1]`: sqlite's get2byte, in its B-tree's hottest loops; `p[0] |
 // p[1] << 8` for little-endian formats), fused into one DataView read (bench/README.md S47).
 
-import type * as t from '@babel/types';
-import { bool, call, member, type Expr } from './ast.js';
+import { bool, call, literalValue, member, type Expr } from './ast.js';
 
 /** A byte load through the DataView: `view.getUint8(address)` or `view.getInt8(address)`. */
 interface ByteLoad {
@@ -28,14 +27,14 @@ export function pairedByteRead(left: Expr, right: Expr): Expr | undefined {
 }
 
 function pair(shifted: Expr, low: Expr): Expr | undefined {
-  if (shifted.type !== 'BinaryExpression' || shifted.operator !== '<<' || !isLiteral(shifted.right, 8)) return undefined;
+  if (shifted.type !== 'BinaryExpression' || shifted.operator !== '<<' || literalValue(shifted.right) !== 8) return undefined;
   const hi = byteLoad(shifted.left as Expr);
   const lo = byteLoad(low);
   if (hi === undefined || lo === undefined || lo.signed) return undefined;
   if (hi.base !== lo.base || !sameView(hi.view, lo.view)) return undefined;
   const method = hi.signed ? 'getInt16' : 'getUint16';
   if (lo.offset === hi.offset + 1) return call(member(hi.view, method), [hi.address]);
-  if (lo.offset === hi.offset - 1) return call(member(lo.view, method), [lo.address, bool(true)]);
+  if (lo.offset === hi.offset - 1) return call(member(hi.view, method), [lo.address, bool(true)]);
   return undefined;
 }
 
@@ -62,17 +61,12 @@ function baseAndOffset(a: Expr): { base: string | null; offset: number } | undef
 }
 
 function unsignedLocal(e: Expr): string | undefined {
-  return e.type === 'BinaryExpression' && e.operator === '>>>' && isLiteral(e.right, 0) && e.left.type === 'Identifier' ? e.left.name : undefined;
+  return e.type === 'BinaryExpression' && e.operator === '>>>' && literalValue(e.right) === 0 && e.left.type === 'Identifier' ? e.left.name : undefined;
 }
-
-const isLiteral = (e: t.Node, value: number): boolean => e.type === 'NumericLiteral' && e.value === value;
 
 /** `dv` and `dv`, or `mem.dv` and `mem.dv`. */
 function sameView(a: Expr, b: Expr): boolean {
-  if (a.type === 'Identifier' && b.type === 'Identifier') return a.name === b.name;
-  if (a.type === 'MemberExpression' && b.type === 'MemberExpression') {
-    return !a.computed && !b.computed && a.object.type === 'Identifier' && b.object.type === 'Identifier' && a.object.name === b.object.name &&
-      a.property.type === 'Identifier' && b.property.type === 'Identifier' && a.property.name === b.property.name;
-  }
-  return false;
+  if (a.type === 'Identifier') return b.type === 'Identifier' && a.name === b.name;
+  return a.type === 'MemberExpression' && b.type === 'MemberExpression' && !a.computed && !b.computed &&
+    sameView(a.object, b.object) && sameView(a.property as Expr, b.property as Expr);
 }

@@ -11,12 +11,12 @@ import { unsupported } from '../diagnostics.js';
 import type { BlockType, Func, Instr, ValType } from '../ir/module.js';
 import {
   array, assign, at, bin, block, boolToI32, brk, call, cond, cont, exprStmt, forever, id, ifStmt,
-  labeled, letDecl, member, nul, num, ret, str, tsAs, tsType, typedId, unary, type Expr, type Stmt,
+  labeled, letDecl, literalValue, member, nul, num, ret, str, tsAs, tsType, typedId, unary, type Expr, type Stmt,
 } from './ast.js';
 import { zeroValueKind, type EmitContext } from './context.js';
 import { hasNullTail, INSTANCE_TYPE, resultTypeText, valueTypeText } from './ts-types.js';
 import { changesView, dataViewAccess, effectiveAddress, emitMemoryOp, memoryDecl, viewMode, viewReload, type ViewMode } from './memory.js';
-import { emitConst, emitNumeric, knownBits, literalValue, readsOperandTwice, rotateByConstant } from './numeric.js';
+import { emitConst, emitNumeric, knownBits, readsOperandTwice, rotateByConstant } from './numeric.js';
 import { emitIntegerSelect } from './select.js';
 import { OPS_BY_NAME } from './op-signatures.js';
 import { constPair, emitI64Memory, emitI64Numeric, hiName, mulsPastInlining, type PairHooks } from './i64.js';

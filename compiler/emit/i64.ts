@@ -6,8 +6,8 @@
 // Why pairs and not BigInt: see bench/README.md (BigInt allocates per operation).
 
 import type { Instr, ValType } from '../ir/module.js';
-import { assign, bin, boolToI32, call, cond, exprStmt, id, member, num, tsAs, unary, type Expr, type Stmt } from './ast.js';
-import { eqzTest, literalValue } from './numeric.js';
+import { assign, bin, boolToI32, call, cond, exprStmt, id, literalValue, member, num, tsAs, unary, type Expr, type Stmt } from './ast.js';
+import { eqzTest } from './numeric.js';
 import { dataViewCall, fastPathTest, orderedDataViewCall, INLINE_ACCESS, guardable, inlineLoad, inlineStore, isInline } from './memory.js';
 
 /** A stack value as the i64 emitter sees it: for i64, `e` is the low half. */

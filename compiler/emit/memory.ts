@@ -5,10 +5,10 @@
 // instruction (`i32.atomic.load` → `i32_atomic_load(mem, addr)`), which bounds-check and trap.
 
 import type { Instr, ValType } from '../ir/module.js';
-import { assign, bin, bool, call, cond, exprStmt, id, letDecl, member, num, seq, type Expr, type Stmt } from './ast.js';
+import { assign, bin, bool, call, cond, exprStmt, id, letDecl, literalValue, member, num, seq, type Expr, type Stmt } from './ast.js';
 import type { EmitContext } from './context.js';
 import { OPS_BY_NAME } from './op-signatures.js';
-import { literalValue, unlessNanCanonicalised } from './numeric.js';
+import { unlessNanCanonicalised } from './numeric.js';
 import { GUARDED } from './loop-guard.js';
 import { someChild } from './children.js';
 

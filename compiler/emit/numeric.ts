@@ -2,7 +2,7 @@
 // inline where a JS operator has the exact wasm semantics, else a named runtime helper.
 
 import type { Expr } from './ast.js';
-import { assign, big, bin, boolToI32, call, cond, i32Test, id, member, num, seq, unary } from './ast.js';
+import { assign, big, bin, boolToI32, call, cond, i32Test, id, literalValue, member, num, seq, unary } from './ast.js';
 import { pairedByteRead } from './byte-order.js';
 
 /** Records which runtime helpers the output uses, so link/ imports only those. */
@@ -23,12 +23,6 @@ function negate(test: Expr): Expr {
   return unary('!', test);
 }
 const or0 = (e: Expr): Expr => bin('|', e, num(0));
-/** The value of a numeric literal expression (`5`, `-5`), if `e` is one. */
-export function literalValue(e: Expr): number | undefined {
-  if (e.type === 'NumericLiteral') return e.value;
-  if (e.type === 'UnaryExpression' && e.operator === '-' && e.argument.type === 'NumericLiteral') return -e.argument.value;
-  return undefined;
-}
 const u32 = (e: Expr): Expr => {
   const value = literalValue(e);
   return value === undefined ? bin('>>>', e, num(0)) : num(value >>> 0);

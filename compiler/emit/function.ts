@@ -34,6 +34,7 @@ import { emitCall, emitCallIndirect, type CallHooks } from './calls.js';
 import { exprDepth, MAX_EXPR_DEPTH } from './depth.js';
 import { VarPool } from './var-pool.js';
 import { assignInto } from './assign-into.js';
+import { reuseLoads } from './load-reuse.js';
 import { asCondition, entryReads, flatten, isSimple, Kind, readsName, zero, type Entry } from './stack.js';
 
 /** Output of emitting one function. */
@@ -144,6 +145,10 @@ class FunctionEmitter {
     if (this.dispatch) decls.push([PC, num(0)]);
     if (this.usesMemory) stmts.push(...memoryDecl(this.ctx.names.memories[0]!, this.viewUsed()));
     if (decls.length) stmts.push(letDecl(decls));
+    // Reads repeated with nothing between that may change them, from what holds them (emit/load-reuse.ts).
+    if (this.dataView && ctx.module.memories[0]?.limits.shared === false && layout?.loadReuse !== false) {
+      for (const list of this.dispatch ? this.dispatch.numbered() : [top.body]) reuseLoads(list);
+    }
     if (this.dispatch) {
       inlineTinySegments(this.dispatch.numbered(), ctx.layout?.partNodes ?? PART_NODES, ctx.layout?.flatSpan !== undefined);
       stmts.push(this.dispatch.finish());

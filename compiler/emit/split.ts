@@ -56,6 +56,8 @@ export interface Layout {
   loopGuards?: boolean;
   /** false: a non-shared memory's accesses take the checked typed-view form too, not the DataView (emit/memory.ts). */
   dataView?: boolean;
+  /** false: every memory read made, none answered from an earlier one (emit/load-reuse.ts). */
+  loadReuse?: boolean;
   /** Split functions count their crossings and call `$$tier.up` when enough were counted (the polyfill's tier-up, polyfill/tier-up.ts). */
   countCrossings?: boolean;
   /** Compiling one function again: its parts laid out by these counts (part-layout.ts), its frame pools' keys suffixed. */

@@ -20,11 +20,19 @@ import type * as t from '@babel/types';
 import { bin, id, literalValue, num, type Expr, type Stmt } from './ast.js';
 import { readsName } from './stack.js';
 
-/** An address as `base + off`: `base` the canonical text of the u32 its bytes start from ('' for a constant), `reads` the variables it reads. */
+/**
+ * An address as `base + off`: `base` the canonical text of the u32 its bytes start from ('' for a
+ * constant), `reads` the variables it reads. `root` and `rootOff` say the same modulo 2^32 with a
+ * wrapped sum taken apart (`(sp + 427 | 0) >>> 0` is sp + 427), for telling whether two accesses
+ * may overlap; equal reads need equal `base` (`(sp >>> 0) + 427` may trap where the wrapped one
+ * does not).
+ */
 interface Address {
   base: string;
   reads: readonly string[];
   off: number;
+  root: string;
+  rootOff: number;
 }
 
 /** A value a read would return, held in a variable (read through a conversion) or known. */
@@ -91,10 +99,18 @@ class State {
   }
 }
 
-/** Whether a store of `width` bytes at `s` may write any byte of `h`. */
+/**
+ * Whether a store of `width` bytes at `s` may write any byte of `h`. Two accesses from one root
+ * are `d` bytes apart modulo 2^32; both lie below 2^32 (a wasm32 memory is at most 4 GiB, and an
+ * access past it traps), so with |d| below 2^31 they are d apart, and overlap only where d is
+ * within their widths.
+ */
 function mayOverlap(h: Held, s: Address, width: number): boolean {
-  if (h.address.base !== s.base) return true;
-  return h.address.off < s.off + width && s.off < h.address.off + h.width;
+  if (h.address.root !== s.root) return true;
+  let d = (((h.address.rootOff - s.rootOff) % 2 ** 32) + 2 ** 32) % 2 ** 32;
+  if (d >= 2 ** 31) d -= 2 ** 32;
+  if (Math.abs(d) > 2 ** 31 - 16) return true;
+  return d > -h.width && d < width;
 }
 
 function heldReads(h: Held, name: string): boolean {
@@ -121,20 +137,31 @@ function baseText(e: Expr, names: string[], budget = { n: 8 }): string | undefin
 /** The address `e` computes (a DataView index: `(x >>> 0) + k`, `x >>> 0`, a constant, a known temp plus k). */
 function addressOf(e: Expr, state: State): Address | undefined {
   const v = literalValue(e);
-  if (v !== undefined) return { base: '', reads: [], off: v };
+  if (v !== undefined) return { base: '', reads: [], off: v, root: '', rootOff: v };
   if (e.type === 'Identifier') return state.temps.get(e.name);
-  if (e.type !== 'BinaryExpression') return undefined;
+  if (e.type !== 'BinaryExpression' || e.left.type === 'PrivateName') return undefined;
   const k = literalValue(e.right);
-  if (e.operator === '+' && k !== undefined && e.left.type !== 'PrivateName') {
+  if (e.operator === '+' && k !== undefined) {
     const inner = addressOf(e.left, state);
-    return inner && { ...inner, off: inner.off + k };
+    return inner && { ...inner, off: inner.off + k, rootOff: inner.rootOff + k };
   }
-  if (e.operator === '>>>' && k === 0 && e.left.type !== 'PrivateName') {
-    const names: string[] = [];
-    const base = baseText(e.left, names);
-    return base === undefined ? undefined : { base, reads: names, off: 0 };
-  }
-  return undefined;
+  if (e.operator !== '>>>' || k !== 0) return undefined;
+  const names: string[] = [];
+  const base = baseText(e.left, names);
+  if (base === undefined) return undefined;
+  // `(x + k | 0) >>> 0`: x + k modulo 2^32.
+  const sum = e.left.type === 'BinaryExpression' && e.left.operator === '|' ? wrappedSum(e.left) : undefined;
+  if (sum) return { base, reads: names, off: 0, root: sum.root, rootOff: sum.k };
+  return { base, reads: names, off: 0, root: base, rootOff: 0 };
+}
+
+/** `x + k | 0` as x and k, x's canonical text. */
+function wrappedSum(e: t.BinaryExpression): { root: string; k: number } | undefined {
+  if (literalValue(e.right as Expr) !== 0 || e.left.type !== 'BinaryExpression' || e.left.operator !== '+') return undefined;
+  const k = literalValue(e.left.right);
+  if (k === undefined || e.left.left.type === 'PrivateName') return undefined;
+  const root = baseText(e.left.left, []);
+  return root === undefined ? undefined : { root, k };
 }
 
 /** `view.method(...)` of a DataView held in `dv` (or `mem.dv`): the view's text and the method. */

@@ -61,6 +61,17 @@ const MODULE = wat(`(module
     (local.set $a (i32.load offset=8 (local.get $p)))
     (if (local.get $c) (then (i32.store offset=16 (local.get $p) (local.get $c))))
     (i32.add (local.get $a) (i32.load offset=8 (local.get $p))))
+  (func $wrappedStore (export "wrappedStore") (param $p i32) (result i32)
+    (local $a i32)
+    (local.set $a (i32.load offset=8 (local.get $p)))
+    (i32.store16 offset=2 (i32.add (local.get $p) (i32.const 8)) (i32.const 0x7777))
+    (i32.add (local.get $a) (i32.load offset=8 (local.get $p))))
+  (func $wrappedElsewhere (export "wrappedElsewhere") (param $p i32) (result i32)
+    (local $a i32)
+    (local.set $a (i32.load offset=8 (local.get $p)))
+    (i32.store (i32.add (local.get $p) (i32.const -4)) (i32.const 0x7777))
+    (i32.store offset=4 (i32.add (local.get $p) (i32.const 8)) (i32.const 0x7777))
+    (i32.add (local.get $a) (i32.load offset=8 (local.get $p))))
   (func $baseChanges (export "baseChanges") (param $p i32) (result i32)
     (local $a i32)
     (local.set $a (i32.load offset=8 (local.get $p)))
@@ -108,6 +119,8 @@ describe('repeated memory reads', () => {
     expect(count(text('branchStores'), /getInt32/g)).toBe(2);
     expect(count(text('branchElsewhere'), /getInt32/g)).toBe(1);
     expect(count(text('baseChanges'), /getInt32/g)).toBe(2);
+    expect(count(text('wrappedStore'), /getInt32/g)).toBe(2);
+    expect(count(text('wrappedElsewhere'), /getInt32/g)).toBe(1);
     expect(count(text('inLoop'), /getInt32/g)).toBe(1);
   });
 
@@ -115,7 +128,7 @@ describe('repeated memory reads', () => {
     const { exports, native } = await loadWithNative(MODULE);
     fill(exports.mem);
     fill(native.mem);
-    const addresses = [0, 1, 4, 1000, 65512, 65516, 65520, 65524, 65527, 65528, 65530, 65532, 65535, -4];
+    const addresses = [0, 1, 4, 1000, 65512, 65516, 65520, 65524, 65527, 65528, 65530, 65532, 65535, -4, -8, -12, -16];
     const values = [0, 1, 127, 128, 200, 255, 256, 0x7fff, 0x8000, 0xffff, 0x12345, -1, -129, 0x7fffffff, -0x80000000];
     let traps = 0;
     for (const p of addresses) {
@@ -130,6 +143,8 @@ describe('repeated memory reads', () => {
         ['branchStores', () => exports.branchStores(p, 3), () => native.branchStores(p, 3)],
         ['branchStores 0', () => exports.branchStores(p, 0), () => native.branchStores(p, 0)],
         ['branchElsewhere', () => exports.branchElsewhere(p, 5), () => native.branchElsewhere(p, 5)],
+        ['wrappedStore', () => exports.wrappedStore(p), () => native.wrappedStore(p)],
+        ['wrappedElsewhere', () => exports.wrappedElsewhere(p), () => native.wrappedElsewhere(p)],
         ['baseChanges', () => exports.baseChanges(p), () => native.baseChanges(p)],
         ['inLoop', () => exports.inLoop(p, 4), () => native.inLoop(p, 4)],
       ];
@@ -155,8 +170,12 @@ function randomProgram(seed: number): string {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
     return (s >>> 8) % n;
   };
-  const base = () => (rand(3) === 0 ? '$q' : '$p');
   const offset = () => [0, 1, 2, 4, 8, 8, 16, 16][rand(8)]!;
+  // A base, sometimes summed in wasm (`(p + k | 0) >>> 0`, which wraps) rather than by the offset.
+  const at = () => {
+    const b = rand(3) === 0 ? '$q' : '$p';
+    return rand(4) === 0 ? `(i32.add (local.get ${b}) (i32.const ${[4, 8, 16, -4][rand(4)]}))` : `(local.get ${b})`;
+  };
   const LOADS = ['i32.load', 'i32.load8_u', 'i32.load8_s', 'i32.load16_u', 'i32.load16_s'];
   const STORES = ['i32.store', 'i32.store8', 'i32.store16'];
   const local = () => ['$a', '$b', '$c', '$h'][rand(4)]!;
@@ -164,15 +183,15 @@ function randomProgram(seed: number): string {
     const k = rand(depth > 1 ? 12 : 15);
     if (k < 6) {
       const to = local();
-      return `(local.set ${to} (${LOADS[rand(LOADS.length)]} offset=${offset()} (local.get ${base()}))) (local.set $h (i32.add (i32.mul (local.get $h) (i32.const 31)) (local.get ${to})))`;
+      return `(local.set ${to} (${LOADS[rand(LOADS.length)]} offset=${offset()} ${at()})) (local.set $h (i32.add (i32.mul (local.get $h) (i32.const 31)) (local.get ${to})))`;
     }
-    if (k < 9) return `(${STORES[rand(STORES.length)]} offset=${offset()} (local.get ${base()}) (local.get ${local()}))`;
+    if (k < 9) return `(${STORES[rand(STORES.length)]} offset=${offset()} ${at()} (local.get ${local()}))`;
     if (k === 9) {
-      const b = base();
+      const b = at();
       const o = offset();
-      return `(local.set $w (i64.load offset=${o} (local.get ${b}))) (i64.store offset=${offset()} (local.get ${base()}) (i64.add (local.get $w) (i64.load offset=${o} (local.get ${b})))) (local.set $h (i32.xor (local.get $h) (i32.wrap_i64 (local.get $w))))`;
+      return `(local.set $w (i64.load offset=${o} ${b})) (i64.store offset=${offset()} ${at()} (i64.add (local.get $w) (i64.load offset=${o} ${b}))) (local.set $h (i32.xor (local.get $h) (i32.wrap_i64 (local.get $w))))`;
     }
-    if (k === 10) return `(call $poke (local.get ${base()}) (local.get $h))`;
+    if (k === 10) return `(call $poke ${at()} (local.get $h))`;
     if (k === 11) return `(local.set $q (i32.add (local.get $q) (i32.const ${[1, 4, -4][rand(3)]})))`;
     return `(if (i32.and (local.get $h) (i32.const ${1 << rand(4)})) (then ${step(depth + 1)} ${step(depth + 1)}) (else ${step(depth + 1)}))`;
   };
@@ -197,7 +216,7 @@ describe('random loads and stores over two bases', () => {
         const bytes = wat(randomProgram(seed * 7919));
         const { exports, native, code } = await loadWithNative(bytes, { layout });
         reused += count(compileText(bytes, { layout: { ...layout, loadReuse: false } }), READ) - count(code, READ);
-        for (const [p, q] of [[64, 64], [64, 66], [64, 72], [64, 60], [64, 4000], [65520, 65512], [65530, 64], [100, 65535]] as const) {
+        for (const [p, q] of [[64, 64], [64, 66], [64, 72], [64, 60], [64, 4000], [65520, 65512], [65530, 64], [100, 65535], [-8, 64], [-4, -16], [64, -12]] as const) {
           fill(exports.mem);
           fill(native.mem);
           const where = `seed ${seed * 7919} run(${p}, ${q})`;

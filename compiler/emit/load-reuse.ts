@@ -42,6 +42,8 @@ interface Held {
   address: Address;
   width: number;
   holder: string | number;
+  /** Variables a copy (`x = holder`) made hold it too: the holder once it is assigned. */
+  also?: readonly string[];
   convert: Convert;
 }
 type Convert = 'none' | 'i32' | 'u32' | 'u8' | 's8' | 'u16' | 's16';
@@ -79,12 +81,15 @@ class Effects {
     if (this.memory) outer.memory = true;
     else if (!outer.memory) outer.stores.push(...this.stores);
   }
-  /** Whether `h` may no longer hold after these effects. */
-  spoils(h: Held): boolean {
-    if (this.anything || this.memory) return true;
-    if (typeof h.holder === 'string' && this.names.has(h.holder)) return true;
-    if (this.names.has(h.view) || h.address.reads.some((n) => this.names.has(n))) return true;
-    return this.stores.some((s) => mayOverlap(h, s.address, s.width));
+  /** `h` as it holds after these effects: undefined where it may not, or its holders assigned here dropped. */
+  after(h: Held): Held | undefined {
+    if (this.anything || this.memory) return undefined;
+    if (this.names.has(h.view) || h.address.reads.some((n) => this.names.has(n))) return undefined;
+    if (this.stores.some((s) => mayOverlap(h, s.address, s.width))) return undefined;
+    if (typeof h.holder === 'number') return h;
+    const holders = [h.holder, ...(h.also ?? [])].filter((n) => !this.names.has(n));
+    if (holders.length === 0) return undefined;
+    return holders.length === 1 + (h.also?.length ?? 0) ? h : { ...h, holder: holders[0]!, also: holders.slice(1) };
   }
 }
 
@@ -113,9 +118,6 @@ function mayOverlap(h: Held, s: Address, width: number): boolean {
   return d > -h.width && d < width;
 }
 
-function heldReads(h: Held, name: string): boolean {
-  return h.holder === name || h.view === name || h.address.reads.includes(name);
-}
 
 /** The canonical text of a small pure expression an address is made of; undefined past a few nodes. */
 function baseText(e: Expr, names: string[], budget = { n: 8 }): string | undefined {
@@ -236,7 +238,13 @@ class LoadReuse {
 
   private assigned(name: string): void {
     this.log.names.add(name);
-    for (const [k, h] of this.state.held) if (heldReads(h, name)) this.state.held.delete(k);
+    for (const [k, h] of this.state.held) {
+      if (h.view === name || h.address.reads.includes(name)) this.state.held.delete(k);
+      else if (h.holder === name) {
+        if (h.also?.length) this.state.held.set(k, { ...h, holder: h.also[0]!, also: h.also.slice(1) });
+        else this.state.held.delete(k);
+      } else if (h.also?.includes(name)) this.state.held.set(k, { ...h, also: h.also.filter((n) => n !== name) });
+    }
     for (const [k, a] of this.state.temps) if (k === name || a.reads.includes(name)) this.state.temps.delete(k);
   }
 
@@ -269,7 +277,10 @@ class LoadReuse {
     this.logs.pop();
     effects.mergeInto(this.log);
     const after = new State();
-    for (const [k, h] of before.held) if (!effects.spoils(h)) after.held.set(k, h);
+    for (const [k, h] of before.held) {
+      const kept = effects.after(h);
+      if (kept) after.held.set(k, kept);
+    }
     if (!effects.anything) for (const [k, a] of before.temps) if (!effects.names.has(k) && !a.reads.some((n) => effects.names.has(n))) after.temps.set(k, a);
     this.state = after;
   }
@@ -430,6 +441,12 @@ class LoadReuse {
     this.lastRead = undefined;
     this.assigned(name);
     if (read !== undefined && read.node === right) this.hold({ ...read.held, holder: name });
+    // `x = y` where y holds reads: x holds them too, for when y is assigned first.
+    if (right.type === 'Identifier') {
+      for (const [k, h] of this.state.held) {
+        if (h.holder === right.name || h.also?.includes(right.name)) this.state.held.set(k, { ...h, also: [...(h.also ?? []), name] });
+      }
+    }
     const address = addressOf(right, this.state);
     if (address !== undefined && !address.reads.includes(name)) this.state.temps.set(name, address);
     return e;

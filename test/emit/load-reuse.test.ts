@@ -72,6 +72,19 @@ const MODULE = wat(`(module
     (i32.store (i32.add (local.get $p) (i32.const -4)) (i32.const 0x7777))
     (i32.store offset=4 (i32.add (local.get $p) (i32.const 8)) (i32.const 0x7777))
     (i32.add (local.get $a) (i32.load offset=8 (local.get $p))))
+  (func $copyHolds (export "copyHolds") (param $p i32) (result i32)
+    (local $a i32) (local $b i32)
+    (local.set $a (i32.load offset=8 (local.get $p)))
+    (local.set $b (local.get $a))
+    (local.set $a (i32.const 5))
+    (i32.add (i32.add (local.get $a) (local.get $b)) (i32.load offset=8 (local.get $p))))
+  (func $copyLost (export "copyLost") (param $p i32) (param $c i32) (result i32)
+    (local $a i32) (local $b i32)
+    (local.set $a (i32.load offset=8 (local.get $p)))
+    (local.set $b (local.get $a))
+    (if (local.get $c) (then (local.set $b (i32.const 9))))
+    (local.set $a (i32.const 5))
+    (i32.add (i32.add (local.get $a) (local.get $b)) (i32.load offset=8 (local.get $p))))
   (func $baseChanges (export "baseChanges") (param $p i32) (result i32)
     (local $a i32)
     (local.set $a (i32.load offset=8 (local.get $p)))
@@ -120,6 +133,8 @@ describe('repeated memory reads', () => {
     expect(count(text('branchElsewhere'), /getInt32/g)).toBe(1);
     expect(count(text('baseChanges'), /getInt32/g)).toBe(2);
     expect(count(text('wrappedStore'), /getInt32/g)).toBe(2);
+    expect(count(text('copyHolds'), /getInt32/g)).toBe(1);
+    expect(count(text('copyLost'), /getInt32/g)).toBe(2);
     expect(count(text('wrappedElsewhere'), /getInt32/g)).toBe(1);
     expect(count(text('inLoop'), /getInt32/g)).toBe(1);
   });
@@ -143,6 +158,9 @@ describe('repeated memory reads', () => {
         ['branchStores', () => exports.branchStores(p, 3), () => native.branchStores(p, 3)],
         ['branchStores 0', () => exports.branchStores(p, 0), () => native.branchStores(p, 0)],
         ['branchElsewhere', () => exports.branchElsewhere(p, 5), () => native.branchElsewhere(p, 5)],
+        ['copyHolds', () => exports.copyHolds(p), () => native.copyHolds(p)],
+        ['copyLost', () => exports.copyLost(p, 1), () => native.copyLost(p, 1)],
+        ['copyLost 0', () => exports.copyLost(p, 0), () => native.copyLost(p, 0)],
         ['wrappedStore', () => exports.wrappedStore(p), () => native.wrappedStore(p)],
         ['wrappedElsewhere', () => exports.wrappedElsewhere(p), () => native.wrappedElsewhere(p)],
         ['baseChanges', () => exports.baseChanges(p), () => native.baseChanges(p)],

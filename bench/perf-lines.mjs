@@ -44,6 +44,7 @@ try {
 }
 
 // V8 writes jit-<pid>.dump into its working directory: a scratch directory of our own.
+fs.mkdirSync(CACHE, { recursive: true }); // a fresh clone has none yet
 const work = fs.mkdtempSync(path.join(CACHE, 'perf-lines-run-'));
 fs.mkdirSync(cache, { recursive: true });
 const data = path.join(work, 'perf.data');

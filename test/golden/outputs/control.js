@@ -34,7 +34,7 @@ function $sum(inst, ptr_0, len_1) {
         break L0;
       }
       t0 = dv.getInt32(ptr_0 >>> 0, true);
-      acc_2_hi = acc_2_hi + 0 + +((acc_2 >>> 0) + (t0 >>> 0) > 4294967295) | 0;
+      acc_2_hi = acc_2_hi + +((acc_2 >>> 0) + (t0 >>> 0) > 4294967295) | 0;
       acc_2 = acc_2 + t0 | 0;
       ptr_0 = ptr_0 + 4 | 0;
       len_1 = len_1 - 1 | 0;

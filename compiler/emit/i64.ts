@@ -246,8 +246,11 @@ export function emitI64Numeric(op: string, args: PairEntry[], hooks: PairHooks):
     }
     case 'i64.sub': {
       const [a, b] = args.map((x) => hooks.simple(x)) as [PairEntry, PairEntry];
-      const borrow = boolToI32(bin('<', u32(a.e), u32(b.e)));
-      pair(or0(bin('-', a.e, b.e)), or0(bin('-', bin('-', a.hi!, b.hi!), borrow)), maxKind([a, b]));
+      // As for add: subtracting a constant with a low half of 0 borrows nothing, a high half of 0 is nothing.
+      const borrow = literal(b.e) === 0 ? undefined : boolToI32(bin('<', u32(a.e), u32(b.e)));
+      let high = literal(b.hi!) === 0 ? a.hi! : bin('-', a.hi!, b.hi!);
+      if (borrow) high = bin('-', high, borrow);
+      pair(or0(bin('-', a.e, b.e)), or0(high), maxKind([a, b]));
       return true;
     }
     case 'i64.and':

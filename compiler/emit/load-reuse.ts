@@ -59,8 +59,8 @@ const READ_OF_STORE: Record<string, Record<string, Convert>> = {
   setInt8: { getInt8: 's8', getUint8: 'u8' },
 };
 
-/** Runtime helpers that neither write memory nor call out (numeric, runtime/numeric/); a trap leaves anyway. */
-const PURE_HELPER = /^(?:(?:i32|i64|f32|f64)_(?!load|store)\w+|mul_high_u32|f(?:32|64)(?:From|To)Bits|f(?:32|64)QuietNan|f32ToRepresentation)$/;
+/** Runtime helpers that neither write memory nor call out (numeric, runtime/numeric/; not the accesses, atomic or plain); a trap leaves anyway. */
+const PURE_HELPER = /^(?:(?:i32|i64|f32|f64)_(?!load|store|atomic)\w+|mul_high_u32|f(?:32|64)(?:From|To)Bits|f(?:32|64)QuietNan|f32ToRepresentation)$/;
 
 /** The most reads held at once: kills scan them all, and a longer run gains little. */
 const MAX_HELD = 48;
@@ -216,7 +216,7 @@ const keyOf = (view: string, method: string, le: boolean, a: Address): string =>
 
 /** Reuse repeated reads in `stmts` (a function's body, or a dispatch segment: entered with nothing known). Returns the reads replaced. */
 export function reuseLoads(stmts: Stmt[]): number {
-  return new LoadReuse().list(stmts, new State());
+  return new LoadReuse().list(stmts);
 }
 
 class LoadReuse {
@@ -224,8 +224,7 @@ class LoadReuse {
   private state = new State();
   private replaced = 0;
 
-  list(stmts: Stmt[], state: State): number {
-    this.state = state;
+  list(stmts: Stmt[]): number {
     this.stmts(stmts);
     return this.replaced;
   }
@@ -294,7 +293,8 @@ class LoadReuse {
   // ---- statements ----
 
   private stmts(list: Stmt[]): void {
-    let changed: Stmt[] | undefined;
+    // Where a read was answered: statements are only removed at the one being walked, so these stay right.
+    const changed: number[] = [];
     for (let i = 0; i < list.length; i++) {
       const s = list[i]!;
       if (s.type !== 'ExpressionStatement') {
@@ -305,9 +305,10 @@ class LoadReuse {
       const e = this.expr(s.expression, false);
       if (e === undefined) list.splice(i--, 1);
       else s.expression = e;
-      if (this.replaced !== before && e !== undefined) (changed ??= []).push(s);
+      if (this.replaced !== before && e !== undefined) changed.push(i);
     }
-    if (changed) for (const s of changed) dropDeadAddress(list, s as t.ExpressionStatement);
+    // Last first: removing one moves only those after it.
+    for (let k = changed.length - 1; k >= 0; k--) dropDeadAddress(list, changed[k]!);
   }
 
   private stmt(s: Stmt): void {
@@ -508,14 +509,13 @@ class LoadReuse {
  * x_hi = y_hi, x = y`): where the statements after it assign the temporary again before anything
  * reads it, the assignment goes. Straight-line statements only, a few ahead.
  */
-function dropDeadAddress(list: Stmt[], s: t.ExpressionStatement): void {
+function dropDeadAddress(list: Stmt[], at: number): void {
+  const s = list[at] as t.ExpressionStatement;
   const e = s.expression;
   const first = e.type === 'SequenceExpression' ? e.expressions[0]! : e;
   if (first.type !== 'AssignmentExpression' || first.left.type !== 'Identifier' || !isPure(first.right)) return;
   const name = first.left.name;
   if (e.type === 'SequenceExpression' && e.expressions.slice(1).some((x) => readsName(x, name))) return;
-  const at = list.indexOf(s);
-  if (at < 0) return;
   for (let j = at + 1; j < Math.min(list.length, at + 9); j++) {
     const next = list[j]!;
     if (next.type !== 'ExpressionStatement') return;

@@ -85,6 +85,12 @@ const MODULE = wat(`(module
     (if (local.get $c) (then (local.set $b (i32.const 9))))
     (local.set $a (i32.const 5))
     (i32.add (i32.add (local.get $a) (local.get $b)) (i32.load offset=8 (local.get $p))))
+  (func $atomicBetween (export "atomicBetween") (param $p i32) (result i32)
+    (local $a i32)
+    (local.set $a (i32.load offset=8 (local.get $p)))
+    (drop (i32.atomic.rmw.add offset=8 (local.get $p) (i32.const 5)))
+    (i32.atomic.store8 offset=9 (local.get $p) (i32.const 3))
+    (i32.add (local.get $a) (i32.load offset=8 (local.get $p))))
   (func $baseChanges (export "baseChanges") (param $p i32) (result i32)
     (local $a i32)
     (local.set $a (i32.load offset=8 (local.get $p)))
@@ -134,6 +140,7 @@ describe('repeated memory reads', () => {
     expect(count(text('baseChanges'), /getInt32/g)).toBe(2);
     expect(count(text('wrappedStore'), /getInt32/g)).toBe(2);
     expect(count(text('copyHolds'), /getInt32/g)).toBe(1);
+    expect(count(text('atomicBetween'), /getInt32/g)).toBe(2);
     expect(count(text('copyLost'), /getInt32/g)).toBe(2);
     expect(count(text('wrappedElsewhere'), /getInt32/g)).toBe(1);
     expect(count(text('inLoop'), /getInt32/g)).toBe(1);
@@ -158,6 +165,7 @@ describe('repeated memory reads', () => {
         ['branchStores', () => exports.branchStores(p, 3), () => native.branchStores(p, 3)],
         ['branchStores 0', () => exports.branchStores(p, 0), () => native.branchStores(p, 0)],
         ['branchElsewhere', () => exports.branchElsewhere(p, 5), () => native.branchElsewhere(p, 5)],
+        ['atomicBetween', () => exports.atomicBetween(p & ~3), () => native.atomicBetween(p & ~3)],
         ['copyHolds', () => exports.copyHolds(p), () => native.copyHolds(p)],
         ['copyLost', () => exports.copyLost(p, 1), () => native.copyLost(p, 1)],
         ['copyLost 0', () => exports.copyLost(p, 0), () => native.copyLost(p, 0)],

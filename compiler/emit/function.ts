@@ -145,12 +145,13 @@ class FunctionEmitter {
     if (this.dispatch) decls.push([PC, num(0)]);
     if (this.usesMemory) stmts.push(...memoryDecl(this.ctx.names.memories[0]!, this.viewUsed()));
     if (decls.length) stmts.push(letDecl(decls));
+    const segments = this.dispatch?.numbered();
     // Reads repeated with nothing between that may change them, from what holds them (emit/load-reuse.ts).
     if (this.dataView && ctx.module.memories[0]?.limits.shared === false && layout?.loadReuse !== false) {
-      for (const list of this.dispatch ? this.dispatch.numbered() : [top.body]) reuseLoads(list);
+      for (const list of segments ?? [top.body]) reuseLoads(list);
     }
     if (this.dispatch) {
-      inlineTinySegments(this.dispatch.numbered(), ctx.layout?.partNodes ?? PART_NODES, ctx.layout?.flatSpan !== undefined);
+      inlineTinySegments(segments!, ctx.layout?.partNodes ?? PART_NODES, ctx.layout?.flatSpan !== undefined);
       stmts.push(this.dispatch.finish());
     }
     else stmts.push(...top.body);

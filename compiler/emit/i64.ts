@@ -232,14 +232,14 @@ export function emitI64Numeric(op: string, args: PairEntry[], hooks: PairHooks):
       // The carry out of the low halves: their unsigned sum exceeds 32 bits. Against a constant c
       // (Go's pointer arithmetic: `p + 1544`) that is `a > 2^32 - 1 - c`, an add fewer (none for
       // c = 0), and a high half of 0 adds nothing (bench/README.md S49).
-      const c = literalValue(b.e) ?? literalValue(a.e);
-      const x = literalValue(b.e) !== undefined ? a.e : b.e;
+      const cb = literalValue(b.e);
+      const c = cb ?? literalValue(a.e);
       const carry =
         c === undefined ? boolToI32(bin('>', bin('+', u32(a.e), u32(b.e)), num(4294967295)))
         : c >>> 0 === 0 ? undefined
-        : boolToI32(bin('>', u32(x), num(4294967295 - (c >>> 0))));
-      const highs = [a.hi!, b.hi!].filter((h) => literal(h) !== 0);
-      const terms = carry === undefined ? highs : [...highs, carry];
+        : boolToI32(bin('>', u32(cb !== undefined ? a.e : b.e), num(4294967295 - (c >>> 0))));
+      const terms = [a.hi!, b.hi!].filter((h) => literalValue(h) !== 0);
+      if (carry) terms.push(carry);
       const high = terms.length === 0 ? num(0) : terms.reduce((sum, term) => bin('+', sum, term));
       pair(or0(bin('+', a.e, b.e)), or0(high), maxKind([a, b]));
       return true;
@@ -247,8 +247,8 @@ export function emitI64Numeric(op: string, args: PairEntry[], hooks: PairHooks):
     case 'i64.sub': {
       const [a, b] = args.map((x) => hooks.simple(x)) as [PairEntry, PairEntry];
       // As for add: subtracting a constant with a low half of 0 borrows nothing, a high half of 0 is nothing.
-      const borrow = literal(b.e) === 0 ? undefined : boolToI32(bin('<', u32(a.e), u32(b.e)));
-      let high = literal(b.hi!) === 0 ? a.hi! : bin('-', a.hi!, b.hi!);
+      const borrow = literalValue(b.e) === 0 ? undefined : boolToI32(bin('<', u32(a.e), u32(b.e)));
+      let high = literalValue(b.hi!) === 0 ? a.hi! : bin('-', a.hi!, b.hi!);
       if (borrow) high = bin('-', high, borrow);
       pair(or0(bin('-', a.e, b.e)), or0(high), maxKind([a, b]));
       return true;

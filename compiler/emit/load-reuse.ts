@@ -62,7 +62,7 @@ const READ_OF_STORE: Record<string, Record<string, Convert>> = {
 /** Runtime helpers that neither write memory nor call out (numeric, runtime/numeric/; not the accesses, atomic or plain); a trap leaves anyway. */
 const PURE_HELPER = /^(?:(?:i32|i64|f32|f64)_(?!load|store|atomic)\w+|mul_high_u32|f(?:32|64)(?:From|To)Bits|f(?:32|64)QuietNan|f32ToRepresentation)$/;
 
-/** The most reads held at once: kills scan them all, and a longer run gains little. */
+/** The most reads (and address temporaries) held at once: each assignment scans them all, and a longer run gains little. */
 const MAX_HELD = 48;
 
 /** What a compound statement did, for the state after it (every path's effects, together). */
@@ -119,7 +119,7 @@ function mayOverlap(h: Held, s: Address, width: number): boolean {
 }
 
 
-/** The canonical text of a small pure expression an address is made of; undefined past a few nodes. */
+/** The canonical text of a pure expression (identifiers, literals, operators) an address is made of; undefined if it is not one, or past `budget` nodes. */
 function baseText(e: Expr, names: string[], budget = { n: 8 }): string | undefined {
   if (--budget.n < 0) return undefined;
   if (e.type === 'Identifier') {
@@ -449,7 +449,10 @@ class LoadReuse {
       }
     }
     const address = addressOf(right, this.state);
-    if (address !== undefined && !address.reads.includes(name)) this.state.temps.set(name, address);
+    if (address !== undefined && !address.reads.includes(name)) {
+      if (this.state.temps.size >= MAX_HELD) this.state.temps.delete(this.state.temps.keys().next().value!);
+      this.state.temps.set(name, address);
+    }
     return e;
   }
 
@@ -513,7 +516,7 @@ function dropDeadAddress(list: Stmt[], at: number): void {
   const s = list[at] as t.ExpressionStatement;
   const e = s.expression;
   const first = e.type === 'SequenceExpression' ? e.expressions[0]! : e;
-  if (first.type !== 'AssignmentExpression' || first.left.type !== 'Identifier' || !isPure(first.right)) return;
+  if (first.type !== 'AssignmentExpression' || first.left.type !== 'Identifier' || baseText(first.right, [], { n: Infinity }) === undefined) return;
   const name = first.left.name;
   if (e.type === 'SequenceExpression' && e.expressions.slice(1).some((x) => readsName(x, name))) return;
   for (let j = at + 1; j < Math.min(list.length, at + 9); j++) {
@@ -528,15 +531,5 @@ function dropDeadAddress(list: Stmt[], at: number): void {
       return;
     }
     if (readsName(x, name)) return;
-  }
-}
-
-/** Identifiers, literals and operators: evaluating it does nothing but compute. */
-function isPure(e: t.Node): boolean {
-  switch (e.type) {
-    case 'Identifier': case 'NumericLiteral': return true;
-    case 'BinaryExpression': return isPure(e.left) && isPure(e.right);
-    case 'UnaryExpression': return e.operator !== 'delete' && isPure(e.argument);
-    default: return false;
   }
 }
